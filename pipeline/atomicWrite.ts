@@ -1,0 +1,81 @@
+/**
+ * Write-then-rename, so a crash or `kill -9` never leaves a half-written output under its
+ * final name: readers see the old file or the new one, never a mix. The temporary name
+ * sits in the same folder (rename is only atomic within one filesystem) and carries the
+ * PID so concurrent writers never share one.
+ */
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+
+/** A unique temporary path beside `finalPath`, ignored by readers (leading dot, .tmp suffix). */
+export function temporaryPathFor(finalPath: string): string {
+  const dir = path.dirname(finalPath);
+  const base = path.basename(finalPath);
+  return path.join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+/** Writes `data` to `finalPath` atomically (fsync, then rename); creates parent folders. */
+export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(finalPath), { recursive: true });
+  const tmp = temporaryPathFor(finalPath);
+  const handle = await fs.open(tmp, 'w');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await fs.rename(tmp, finalPath);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Runs `fill(tmpPath)` to produce a file, then renames it to `finalPath`. If `fill`
+ * throws, the temporary file is removed and nothing appears under `finalPath`.
+ */
+export async function produceFileAtomic(finalPath: string, fill: (tmpPath: string) => Promise<void>): Promise<void> {
+  await fs.mkdir(path.dirname(finalPath), { recursive: true });
+  const tmp = temporaryPathFor(finalPath);
+  try {
+    await fill(tmp);
+    await fs.rename(tmp, finalPath);
+  } catch (err) {
+    await fs.rm(tmp, { force: true, recursive: true });
+    throw err;
+  }
+}
+
+/** Removes leftover `.NAME.PID.XXXX.tmp` files of dead writers in `dir` (not recursive). */
+export async function removeStaleTemporaries(dir: string): Promise<number> {
+  let removed = 0;
+  let entries: string[];
+  try {
+    entries = await fs.readdir(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    const m = /^\..+\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name);
+    if (!m) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    await fs.rm(path.join(dir, name), { force: true, recursive: true });
+    removed++;
+  }
+  return removed;
+}
+
+/** True when a process with this PID exists (signal 0 checks without sending anything). */
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * Shared plumbing for every command: the global flags, the error-to-exit-code mapping and
+ * the examples block in `--help`. A command file only parses, calls a library function and
+ * prints.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { createOutput, type GlobalOptions, type Output } from './output.js';
+import { describeError, exitCodeFor, ExitCode, PartialFailure, UsageError } from './errors.js';
+
+/** Adds --json/--quiet/--verbose and an Examples section to a command's help. */
+export function withGlobals(cmd: Command, examples: readonly string[]): Command {
+  cmd
+    .option('--json', 'print one machine-readable JSON object on stdout')
+    .option('-q, --quiet', 'print nothing but errors')
+    .option('-v, --verbose', 'print details of each step on stderr');
+  if (examples.length > 0) {
+    cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+  }
+  cmd.showHelpAfterError('(add --help for usage and examples)');
+  return cmd;
+}
+
+/**
+ * Wraps a command action: builds the Output from the global flags, maps thrown errors to
+ * exit codes (2 usage/input, 3 partial, 1 internal) and reports them on one line (and as
+ * JSON on stdout with --json, so schedulers can read the failure too).
+ */
+export function action<A extends unknown[]>(
+  fn: (out: Output, ...args: A) => Promise<void> | void,
+): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
+    const cmd = args[args.length - 1] as Command;
+    const opts = cmd.optsWithGlobals() as GlobalOptions;
+    const out = createOutput(opts);
+    try {
+      await fn(out, ...(args.slice(0, -1) as A));
+    } catch (err) {
+      const code = exitCodeFor(err);
+      const message = describeError(err, out.verbose);
+      if (out.json) {
+        const failed = err instanceof PartialFailure ? err.failed : undefined;
+        process.stdout.write(`${JSON.stringify({ error: message, exit_code: code, failed })}\n`);
+      }
+      process.stderr.write(`co2sat: ${message}\n`);
+      if (err instanceof PartialFailure && !out.quiet) {
+        for (const f of err.failed) process.stderr.write(`  ${f.item}: ${f.reason}\n`);
+      }
+      process.exitCode = code;
+    }
+  };
+}
+
+/** commander argument parser for positive integers, with a usage error that names the flag. */
+export function positiveInt(name: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer, got '${value}'`);
+    return n;
+  };
+}
+
+/** commander argument parser for a number in [min, max]. */
+export function numberIn(name: string, min: number, max: number): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`${name} must be a number in [${min}, ${max}], got '${value}'`);
+    }
+    return n;
+  };
+}
+
+/** Throws a UsageError when a required option is missing (commander's own message is terse). */
+export function requireOption<T>(value: T | undefined, flag: string): T {
+  if (value === undefined || value === null || value === '') throw new UsageError(`missing required option ${flag}`);
+  return value;
+}
+
+export { ExitCode };

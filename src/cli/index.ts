@@ -1,0 +1,54 @@
+/**
+ * Builds the `co2sat` program. This file only registers commands; each lives in
+ * `commands/<name>.ts` and exports a factory returning a commander `Command`.
+ */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { ExitCode } from './errors.js';
+
+/**
+ * One line per command, in pipeline order. Command modules keep their top-level imports
+ * light (heavy stages such as tfjs are imported inside the action), so `--help` stays fast.
+ */
+const commandFactories: (() => Promise<Command>)[] = [
+];
+
+export function packageVersion(): string {
+  // dist/src/cli/index.js and src/cli/index.ts both sit three levels below the package root.
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../..', '../../..']) {
+    try {
+      const pkg = JSON.parse(readFileSync(path.join(here, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'co2sat' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('co2sat')
+    .description(
+      'Estimate whether power plants run, how much they generate (MW) and emit (t CO2/h)\n' +
+        'from multispectral satellite imagery: tile scenes around plant sites, train and run\n' +
+        'a physics-guided multi-task model, and aggregate to GeoJSON for GIS tools.',
+    )
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(add --help for usage and examples)')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  ${ExitCode.ok}  ok
+  ${ExitCode.usage}  usage error or unreadable input (nothing useful was done)
+  ${ExitCode.partial}  some items failed, the rest were done
+  ${ExitCode.internal}  internal error (a bug: please report it with --verbose output)
+
+Run 'co2sat <command> --help' for each command's options and examples.`,
+    );
+  for (const make of commandFactories) program.addCommand(await make());
+  return program;
+}
