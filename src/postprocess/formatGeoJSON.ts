@@ -1,0 +1,83 @@
+/**
+ * Serialises site features as a GeoJSON FeatureCollection that GIS readers type reliably.
+ *
+ * OGR (QGIS, ogr2ogr) infers a field's type from the JSON values it sees: `500` is an
+ * Integer, `500.0` a Real, and a field seen as both becomes Real in one file but may be
+ * Integer in another run where every value happened to be whole. So every property has a
+ * declared type here, reals are always written with a decimal point or exponent, integers
+ * never are, and nulls are allowed anywhere. Reals are rounded to 6 decimals. No `crs`
+ * member (RFC 7946 §4: WGS84 is implied).
+ */
+import type { Feature, Point } from 'geojson';
+import type { SiteWindowAggregate } from './aggregateSite.js';
+
+export type FieldType = 'string' | 'integer' | 'real' | 'datetime';
+
+/** The declared type of every property, in the order they are written. */
+export const SITE_FIELDS: readonly (readonly [keyof SiteWindowAggregate, FieldType])[] = [
+  ['site_id', 'string'],
+  ['name', 'string'],
+  ['fuel', 'string'],
+  ['capacity_mw', 'real'],
+  ['window', 'string'],
+  ['window_start', 'datetime'],
+  ['window_end', 'datetime'],
+  ['window_hours', 'real'],
+  ['p_on', 'real'],
+  ['generation_mw', 'real'],
+  ['generation_mw_sd', 'real'],
+  ['generation_mw_p05', 'real'],
+  ['generation_mw_p95', 'real'],
+  ['co2_t_per_h', 'real'],
+  ['co2_t_per_h_sd', 'real'],
+  ['co2_t_per_h_p05', 'real'],
+  ['co2_t_per_h_p95', 'real'],
+  ['energy_mwh', 'real'],
+  ['energy_mwh_p05', 'real'],
+  ['energy_mwh_p95', 'real'],
+  ['co2_t', 'real'],
+  ['co2_t_p05', 'real'],
+  ['co2_t_p95', 'real'],
+  ['n_obs', 'integer'],
+  ['n_valid', 'integer'],
+  ['n_cloudy', 'integer'],
+  ['model_id', 'string'],
+  ['reason', 'string'],
+];
+
+/** A real as JSON text that always reads back as a double (`500.0`, `1.5e-7`). */
+export function formatReal(v: number): string {
+  if (!Number.isFinite(v)) throw new Error(`cannot write ${v} as a GeoJSON number`);
+  const r = Number(v.toFixed(6));
+  const text = JSON.stringify(Object.is(r, -0) ? 0 : r);
+  return /[.eE]/.test(text) ? text : `${text}.0`;
+}
+
+function formatValue(name: string, type: FieldType, v: unknown): string {
+  if (v === null || v === undefined) return 'null';
+  switch (type) {
+    case 'string':
+    case 'datetime':
+      if (typeof v !== 'string') throw new Error(`property ${name} must be a string, got ${typeof v}`);
+      return JSON.stringify(v);
+    case 'integer':
+      if (!Number.isInteger(v)) throw new Error(`property ${name} must be an integer, got ${String(v)}`);
+      return String(v);
+    case 'real':
+      if (typeof v !== 'number') throw new Error(`property ${name} must be a number, got ${typeof v}`);
+      return formatReal(v);
+  }
+}
+
+/**
+ * @param features Point features with SiteWindowAggregate properties (see toFeature)
+ * @returns the FeatureCollection text: one feature per line, ending in a newline
+ */
+export function formatGeoJSON(features: readonly Feature<Point, SiteWindowAggregate>[]): string {
+  const lines = features.map((f) => {
+    const [lon, lat] = f.geometry.coordinates;
+    const props = SITE_FIELDS.map(([name, type]) => `${JSON.stringify(name)}:${formatValue(name, type, f.properties[name])}`).join(',');
+    return `{"type":"Feature","geometry":{"type":"Point","coordinates":[${JSON.stringify(lon)},${JSON.stringify(lat)}]},"properties":{${props}}}`;
+  });
+  return `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n`;
+}
