@@ -1,0 +1,218 @@
+/**
+ * The image layer: opens a GeoTIFF's full-resolution image, validates it completely before
+ * any pixel is read, and serves decoded blocks. Only this folder knows geotiff.js.
+ *
+ * Validation at open (each failure is an InputError naming the file and the problem):
+ * not a TIFF (header bytes), unparsable IFD, unsupported compression (named by id),
+ * unsupported sample type, and truncation: every strip/tile byte range is checked against
+ * the file size, so a cut download is caught even when the windows read lie in its intact
+ * part. A COG's overviews are ignored: image 0 is the full-resolution IFD.
+ */
+import { GeoTIFF, getDecoder, type BaseDecoder, type GeoTIFFImage } from 'geotiff';
+import { InputError } from '../../cli/errors.js';
+import { compressionLabel, registerDecoders, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
+import { epsgFromGeoKeys, type RawGeoKeys } from '../geoKeys.js';
+import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '../rasterTypes.js';
+import { FileByteSource } from '../source/fileSource.js';
+import type { GeoTransform } from '../writeGeoTiff.js';
+import { BlockCache } from './blockCache.js';
+import { geoTransformOf, rawGeoKeys } from './georef.js';
+
+export interface OpenRasterOptions {
+  /** Bytes of decoded blocks kept per open raster (default 32 MiB). */
+  blockCacheBytes?: number;
+}
+
+/** An open, validated GeoTIFF image at full resolution. Call `close()` when done. */
+export class Raster {
+  private decoder: Promise<BaseDecoder> | null = null;
+  private readonly cache: BlockCache;
+
+  private constructor(
+    readonly file: string,
+    private readonly source: FileByteSource,
+    private readonly image: GeoTIFFImage,
+    readonly width: number,
+    readonly height: number,
+    readonly bandCount: number,
+    readonly dataType: RasterDataType,
+    readonly nodata: number | null,
+    readonly geoTransform: GeoTransform | null,
+    readonly geoKeys: RawGeoKeys | null,
+    readonly compression: number,
+    /** TIFF DateTime tag as written ('YYYY:MM:DD HH:MM:SS'), or null. */
+    readonly tiffDateTime: string | null,
+    /** GDAL band descriptions (GDAL_METADATA), null where a band has none. */
+    readonly bandDescriptions: (string | null)[],
+    cacheBytes: number,
+  ) {
+    this.cache = new BlockCache(cacheBytes);
+  }
+
+  /** EPSG code of the CRS, or null when user-defined (proj4 must then be supplied) or absent. */
+  get epsg(): number | null {
+    return this.geoKeys ? epsgFromGeoKeys(this.geoKeys) : null;
+  }
+
+  get blockWidth(): number {
+    return this.image.getTileWidth();
+  }
+
+  get blockHeight(): number {
+    return this.image.getTileHeight();
+  }
+
+  /** 1 = samples interleaved in each block, 2 = one block set per band. */
+  get planar(): 1 | 2 {
+    return this.image.planarConfiguration;
+  }
+
+  get littleEndian(): boolean {
+    return this.image.littleEndian;
+  }
+
+  /** Rows held by block row `by` (the last strip may be shorter). */
+  blockRows(by: number): number {
+    return this.image.getBlockHeight(by);
+  }
+
+  /**
+   * The decoded bytes of block (bx, by) of `sample` (for planar 1 the sample is ignored:
+   * the block holds all samples). Predictors are undone; byte order is the file's.
+   */
+  async readBlock(sample: number, bx: number, by: number): Promise<ArrayBuffer> {
+    const s = this.planar === 2 ? sample : 0;
+    return this.cache.get(`${s}/${bx}/${by}`, async () => {
+      const decoder = await this.getDecoder();
+      const block = await this.image.getTileOrStrip(bx, by, s, decoder);
+      return block.data as ArrayBuffer;
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.source.close();
+  }
+
+  private getDecoder(): Promise<BaseDecoder> {
+    if (!this.decoder) {
+      this.decoder = (async () => {
+        const ifd = this.image.fileDirectory;
+        const bits = Array.from((await ifd.loadValue('BitsPerSample')) as ArrayLike<number>);
+        return getDecoder(this.compression, {
+          tileWidth: this.blockWidth,
+          tileHeight: this.blockHeight,
+          planarConfiguration: this.planar,
+          bitsPerSample: bits,
+          predictor: Number((await ifd.loadValue('Predictor')) ?? 1) || 1,
+        });
+      })();
+    }
+    return this.decoder;
+  }
+
+  /** Opens and validates `file`. @throws InputError naming the file and the problem */
+  static async open(file: string, options: OpenRasterOptions = {}): Promise<Raster> {
+    registerDecoders();
+    let source: FileByteSource;
+    try {
+      source = await FileByteSource.open(file);
+    } catch (err) {
+      throw new InputError(file, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+    try {
+      return await Raster.validate(file, source, options);
+    } catch (err) {
+      await source.close();
+      if (err instanceof InputError) throw err;
+      throw new InputError(file, `not a readable GeoTIFF: ${(err as Error).message}`);
+    }
+  }
+
+  private static async validate(file: string, source: FileByteSource, options: OpenRasterOptions): Promise<Raster> {
+    const head = await source.read(0, 16);
+    const tag = String.fromCharCode(head[0]!, head[1]!);
+    const le = tag === 'II';
+    const magic = le ? head[2]! | (head[3]! << 8) : (head[2]! << 8) | head[3]!;
+    if (source.size < 8 || (tag !== 'II' && tag !== 'MM') || (magic !== 42 && magic !== 43)) {
+      throw new InputError(file, `not a TIFF file (${source.size} bytes, header ${Buffer.from(head.subarray(0, 4)).toString('hex')})`);
+    }
+    const view = new DataView(head.buffer);
+    const firstIfd = magic === 42 ? view.getUint32(4, le) : Number(view.getBigUint64(8, le));
+    if (firstIfd < 8 || firstIfd >= source.size) throw new InputError(file, `truncated or corrupt: first IFD at byte ${firstIfd}, file has ${source.size} bytes`);
+
+    const tiff = await GeoTIFF.fromSource(source as unknown as Parameters<typeof GeoTIFF.fromSource>[0]);
+    const image = await tiff.getImage(0);
+    const ifd = image.fileDirectory;
+    const compression = Number((await ifd.loadValue('Compression')) ?? 1);
+    if (!SUPPORTED_COMPRESSIONS.has(compression)) throw new InputError(file, `unsupported compression ${compressionLabel(compression)}`);
+
+    const spp = image.getSamplesPerPixel();
+    const bits = Array.from(((await ifd.loadValue('BitsPerSample')) as ArrayLike<number> | undefined) ?? [1]);
+    const formats = Array.from(((await ifd.loadValue('SampleFormat')) as ArrayLike<number> | undefined) ?? [1]);
+    const types = new Set<RasterDataType | null>();
+    for (let i = 0; i < spp; i++) types.add(dataTypeFor(bits[i] ?? bits[0]!, formats[i] ?? formats[0]!));
+    const dataType = [...types][0] ?? null;
+    if (types.size !== 1 || dataType === null) {
+      throw new InputError(file, `unsupported sample type (BitsPerSample ${bits.join(',')}, SampleFormat ${formats.join(',')}); co2sat reads UInt8, UInt16, Int16 and Float32`);
+    }
+
+    await checkByteRanges(file, image, source.size, spp, sampleEncoding[dataType].bytes);
+
+    const keys = await rawGeoKeys(ifd);
+    const geoTransform = await geoTransformOf(ifd, keys);
+    const nodata = parseNodata((await ifd.loadValue('GDAL_NODATA')) as string | undefined);
+    const dt = (await ifd.loadValue('DateTime')) as unknown;
+    const descriptions: (string | null)[] = [];
+    for (let i = 0; i < spp; i++) {
+      const md = await image.getGDALMetadata(i);
+      const d = md?.DESCRIPTION;
+      descriptions.push(typeof d === 'string' && d.length > 0 ? d : null);
+    }
+    return new Raster(
+      file,
+      source,
+      image,
+      image.getWidth(),
+      image.getHeight(),
+      spp,
+      dataType,
+      nodata,
+      geoTransform,
+      keys,
+      compression,
+      typeof dt === 'string' ? dt.replace(/\0/g, '').trim() : null,
+      descriptions,
+      options.blockCacheBytes ?? 32 * 1024 * 1024,
+    );
+  }
+}
+
+/** Every strip/tile must lie inside the file; the count must match the image geometry. */
+async function checkByteRanges(file: string, image: GeoTIFFImage, size: number, spp: number, bytesPerSample: number): Promise<void> {
+  const ifd = image.fileDirectory;
+  const tiled = image.isTiled;
+  const kind = tiled ? 'tile' : 'strip';
+  const offsets = (await ifd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number | bigint> | undefined;
+  const counts = (await ifd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number | bigint> | undefined;
+  if (!offsets || !counts) throw new InputError(file, `corrupt: no ${kind} offsets or byte counts`);
+  const across = Math.ceil(image.getWidth() / image.getTileWidth());
+  const down = Math.ceil(image.getHeight() / image.getTileHeight());
+  const expected = across * down * (image.planarConfiguration === 2 ? spp : 1);
+  if (offsets.length < expected || counts.length < expected) {
+    throw new InputError(file, `corrupt: ${offsets.length} ${kind} offsets for ${expected} ${kind}s`);
+  }
+  // Uncompressed blocks have a known size: a shortened byte count is truncation too.
+  const compression = Number(ifd.getValue('Compression') ?? 1);
+  const rawBlock = image.getTileWidth() * image.getTileHeight() * bytesPerSample * (image.planarConfiguration === 2 ? 1 : spp);
+  for (let i = 0; i < expected; i++) {
+    const off = Number(offsets[i]);
+    const len = Number(counts[i]);
+    if (len === 0) continue; // sparse block: GDAL reads it as nodata
+    if (off + len > size) {
+      throw new InputError(file, `truncated: ${kind} ${i} ends at byte ${off + len}, file has ${size} bytes`);
+    }
+    if (compression === 1 && tiled && len < rawBlock) {
+      throw new InputError(file, `corrupt: uncompressed ${kind} ${i} has ${len} bytes, expected ${rawBlock}`);
+    }
+  }
+}
