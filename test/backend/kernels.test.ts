@@ -1,0 +1,77 @@
+/**
+ * The other kernels co2sat registers on wasm, against the cpu backend: UnsortedSegmentSum
+ * (gather's gradient), the direct-loop filter gradient used where the fast route does not
+ * apply, and restoring wasm's stock kernels.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerWasmGradients, selectBackend, unregisterWasmGradients, wasmGradientsRegistered } from '../../src/backend/index.js';
+import { conv2dBackpropFilterReference } from '../../src/backend/kernels/conv2dBackpropFilter.js';
+import { randomArray, relativeError, seededRandom } from './gradHelpers.js';
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+async function onBoth<T>(fn: () => T): Promise<{ cpu: T; wasm: T }> {
+  await tf.setBackend('cpu');
+  const cpu = fn();
+  await tf.setBackend('wasm');
+  return { cpu, wasm: fn() };
+}
+
+describe('wasm kernels', () => {
+  it('UnsortedSegmentSum sums rows into segments, dropping out-of-range ids', async () => {
+    const rand = seededRandom(5);
+    const data = randomArray(7 * 3, rand);
+    const r = await onBoth(() =>
+      tf.tidy(() => tf.unsortedSegmentSum(tf.tensor2d(data, [7, 3]), tf.tensor1d([2, 0, 2, 4, 1, 0, 2], 'int32'), 5).dataSync()),
+    );
+    expect(relativeError(r.wasm, r.cpu)).toBeLessThan(1e-6);
+    // 1-D ints, an id past the end is dropped as TensorFlow does.
+    await tf.setBackend('wasm');
+    const ints = tf.unsortedSegmentSum(tf.tensor1d([1, 2, 3, 4], 'int32'), tf.tensor1d([1, 1, 0, 9], 'int32'), 2);
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([3, 3]);
+  });
+
+  it('gather has a gradient on wasm (through UnsortedSegmentSum)', async () => {
+    const r = await onBoth(() =>
+      tf.tidy(() => {
+        const g = tf.grad((x: tf.Tensor) => tf.sum(tf.square(tf.gather(x, tf.tensor1d([0, 2, 2], 'int32')))));
+        return g(tf.tensor2d([1, 2, 3, 4, 5, 6], [3, 2])).dataSync();
+      }),
+    );
+    expect(Array.from(r.wasm)).toEqual(Array.from(r.cpu));
+  });
+
+  it('the direct-loop filter gradient equals cpu for strided valid and same cases', async () => {
+    for (const [pad, stride] of [['valid', 2], ['same', 2], ['same', 1]] as const) {
+      const rand = seededRandom(11);
+      const x = randomArray(2 * 7 * 8 * 3, rand);
+      const w = [3, 3, 3, 4] as [number, number, number, number];
+      const r = await onBoth(() =>
+        tf.tidy(() => {
+          const xt = tf.tensor4d(x, [2, 7, 8, 3]);
+          const y = tf.conv2d(xt, tf.zeros(w) as tf.Tensor4D, stride, pad);
+          const dy = tf.tensor(randomArray(y.size, seededRandom(12)), y.shape);
+          if (tf.getBackend() === 'cpu') return tf.grad((wv: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xt, wv as tf.Tensor4D, stride, pad), dy)))(tf.zeros(w)).dataSync();
+          const info = conv2dBackpropFilterReference(tf, tf.backend(), xt, dy, { strides: stride, pad, filterShape: w });
+          return tf.engine().makeTensorFromTensorInfo(info).dataSync();
+        }),
+      );
+      expect(relativeError(r.wasm, r.cpu)).toBeLessThan(1e-5);
+    }
+  });
+
+  it('unregistering restores stock wasm, which cannot train a conv; registering again can', async () => {
+    await tf.setBackend('wasm');
+    const step = () => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1])).dataSync());
+    unregisterWasmGradients(tf);
+    expect(wasmGradientsRegistered()).toBe(false);
+    expect(step).toThrow(/Conv2DBackpropFilter/);
+    registerWasmGradients(tf);
+    // Σ over a 4×4 'same' window of ones: corner taps see 9 pixels, edge taps 12, the centre 16.
+    expect(Array.from(step())).toEqual([9, 12, 9, 12, 16, 12, 9, 12, 9]);
+  });
+});
