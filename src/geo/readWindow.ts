@@ -9,26 +9,17 @@ import { allocRaster, type RasterArray, type RasterDataType } from './rasterType
 import type { Raster } from './tiff/openRaster.js';
 import { clipWindow, type Window } from './window.js';
 
-/** A typed view of a decoded block in host byte order (a swapped copy for big-endian files). */
-function blockView(buffer: ArrayBuffer, type: RasterDataType, littleEndian: boolean): RasterArray {
-  const bytes = type === 'uint8' ? 1 : type === 'float32' ? 4 : 2;
-  const n = Math.floor(buffer.byteLength / bytes);
-  let buf = buffer;
-  if (!littleEndian && bytes > 1) {
-    const src = new Uint8Array(buffer, 0, n * bytes);
-    const dst = new Uint8Array(n * bytes);
-    for (let i = 0; i < n * bytes; i += bytes) for (let b = 0; b < bytes; b++) dst[i + b] = src[i + bytes - 1 - b]!;
-    buf = dst.buffer;
-  }
+/** A typed view of a decoded block (already in host byte order, see Raster.readBlock). */
+function blockView(buffer: ArrayBuffer, type: RasterDataType): RasterArray {
   switch (type) {
     case 'uint8':
-      return new Uint8Array(buf, 0, n);
+      return new Uint8Array(buffer);
     case 'uint16':
-      return new Uint16Array(buf, 0, n);
+      return new Uint16Array(buffer, 0, buffer.byteLength >> 1);
     case 'int16':
-      return new Int16Array(buf, 0, n);
+      return new Int16Array(buffer, 0, buffer.byteLength >> 1);
     case 'float32':
-      return new Float32Array(buf, 0, n);
+      return new Float32Array(buffer, 0, buffer.byteLength >> 2);
   }
 }
 
@@ -67,7 +58,7 @@ export async function readWindow(raster: Raster, window: Window, options: ReadWi
       bands.forEach((sample, k) => {
         jobs.push(
           raster.readBlock(sample, bx, by).then((buffer) => {
-            const view = blockView(buffer, raster.dataType, raster.littleEndian);
+            const view = blockView(buffer, raster.dataType);
             const dst = out[k]!;
             const bx0 = bx * bw;
             const by0 = by * bh;

@@ -40,6 +40,8 @@ export class Raster {
     readonly geoTransform: GeoTransform | null,
     readonly geoKeys: RawGeoKeys | null,
     readonly compression: number,
+    /** TIFF Predictor: 1 none, 2 horizontal, 3 floating point. */
+    readonly predictor: number,
     /** TIFF DateTime tag as written ('YYYY:MM:DD HH:MM:SS'), or null. */
     readonly tiffDateTime: string | null,
     /** GDAL band descriptions (GDAL_METADATA), null where a band has none. */
@@ -78,15 +80,43 @@ export class Raster {
 
   /**
    * The decoded bytes of block (bx, by) of `sample` (for planar 1 the sample is ignored:
-   * the block holds all samples). Predictors are undone; byte order is the file's.
+   * the block holds all samples). Predictors are undone and samples are in host (little-endian) order.
    */
   async readBlock(sample: number, bx: number, by: number): Promise<ArrayBuffer> {
     const s = this.planar === 2 ? sample : 0;
     return this.cache.get(`${s}/${bx}/${by}`, async () => {
       const decoder = await this.getDecoder();
       const block = await this.image.getTileOrStrip(bx, by, s, decoder);
-      return block.data as ArrayBuffer;
+      return this.toHostOrder(block.data as ArrayBuffer);
     });
+  }
+
+  /**
+   * Big-endian files: geotiff.js decodes bytes in file order and would undo a horizontal
+   * predictor on byte-swapped samples, so for them it runs without the predictor and we
+   * swap, then accumulate. Its floating-point predictor already yields host order.
+   */
+  private toHostOrder(data: ArrayBuffer): ArrayBuffer {
+    const bytes = sampleEncoding[this.dataType].bytes;
+    if (this.littleEndian || bytes === 1 || this.predictor === 3) return data;
+    const u8 = new Uint8Array(data);
+    const n = u8.length - (u8.length % bytes);
+    for (let i = 0; i < n; i += bytes) {
+      for (let a = i, b = i + bytes - 1; a < b; a++, b--) {
+        const t = u8[a]!;
+        u8[a] = u8[b]!;
+        u8[b] = t;
+      }
+    }
+    if (this.predictor === 2) {
+      const stride = this.planar === 1 ? this.bandCount : 1;
+      const row = this.blockWidth * stride;
+      const v = this.dataType === 'int16' ? new Int16Array(data, 0, n / 2) : new Uint16Array(data, 0, n / 2);
+      for (let start = 0; start + row <= v.length; start += row) {
+        for (let i = start + stride; i < start + row; i++) v[i] = v[i]! + v[i - stride]!;
+      }
+    }
+    return data;
   }
 
   async close(): Promise<void> {
@@ -103,7 +133,7 @@ export class Raster {
           tileHeight: this.blockHeight,
           planarConfiguration: this.planar,
           bitsPerSample: bits,
-          predictor: Number((await ifd.loadValue('Predictor')) ?? 1) || 1,
+          predictor: !this.littleEndian && this.predictor === 2 ? 1 : this.predictor,
         });
       })();
     }
@@ -180,6 +210,7 @@ export class Raster {
       geoTransform,
       keys,
       compression,
+      Number((await ifd.loadValue('Predictor')) ?? 1) || 1,
       typeof dt === 'string' ? dt.replace(/\0/g, '').trim() : null,
       descriptions,
       options.blockCacheBytes ?? 32 * 1024 * 1024,
