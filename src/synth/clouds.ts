@@ -1,0 +1,114 @@
+/**
+ * Weather seen from above on one date: a cumulus layer (a thresholded fractal field whose
+ * threshold is set so the scene gets its drawn cover fraction), the layer's shadows cast
+ * away from the sun, optional thin cirrus, and for some dates the swath edge (nodata
+ * beyond a slanted line, as on real orbit edges). None of it is anchored to plants, and it
+ * drifts over them as freely as over fields.
+ */
+import { CoarseField, fbm } from './noise.js';
+import { hashInts, hashString, stream } from './rng.js';
+import type { SceneGrid } from './grid.js';
+import type { Acquisition } from './timeline.js';
+
+export interface SkyState {
+  /** Target fraction of the footprint under cloud. */
+  readonly cover: number;
+  readonly field: CoarseField | null;
+  readonly threshold: number;
+  readonly thickness: number;
+  readonly cirrus: CoarseField | null;
+  readonly cirrusThreshold: number;
+  readonly cirrusStrength: number;
+  /** Where a cloud's shadow falls relative to the cloud, metres (east, north). */
+  readonly shadowDx: number;
+  readonly shadowDy: number;
+  /** Swath edge: nodata where nx·x + ny·y > c; null when the tile is fully imaged. */
+  readonly edge: { nx: number; ny: number; c: number } | null;
+}
+
+/** Sun zenith at ~10:30 local time at 51° N for day-of-year `doy`, degrees. */
+function sunZenithDeg(doy: number): number {
+  const declination = 23.44 * Math.sin((2 * Math.PI * (doy - 81)) / 365);
+  return 51.4 - declination + 8;
+}
+
+export function skyState(seed: number, grid: SceneGrid, acq: Acquisition): SkyState {
+  const rng = stream(seed, 'sky', acq.index);
+  const extent = grid.size * 10;
+  // Central Europe: many overcast or broken-sky dates, more clouds in winter.
+  const winter = 0.5 + 0.5 * Math.cos((2 * Math.PI * (acq.doy - 15)) / 365);
+  const kind = rng.weighted([
+    ['clear', 0.45 - 0.1 * winter],
+    ['broken', 0.35],
+    ['cloudy', 0.2 + 0.1 * winter],
+  ] as const);
+  const cover = kind === 'clear' ? rng.uniform(0, 0.03) : kind === 'broken' ? rng.uniform(0.05, 0.4) : rng.uniform(0.4, 0.9);
+  let field: CoarseField | null = null;
+  let threshold = 1;
+  if (cover > 0.005) {
+    const k = hashInts(seed, hashString('clouds'), acq.index);
+    const scale = Math.min(2500, extent / 2);
+    field = new CoarseField(grid.originX, grid.originY, 60, extent, extent, (x, y) => fbm(k, x, y, scale, 5, 0.55));
+    threshold = field.quantile(1 - cover);
+  }
+  let cirrus: CoarseField | null = null;
+  let cirrusThreshold = 1;
+  const cirrusStrength = rng.uniform(0.4, 1);
+  if (rng.chance(0.18)) {
+    const k = hashInts(seed, hashString('cirrus'), acq.index);
+    cirrus = new CoarseField(grid.originX, grid.originY, 60, extent, extent, (x, y) => fbm(k, x * 0.4, y, Math.min(4000, extent / 1.5), 3));
+    cirrusThreshold = cirrus.quantile(1 - rng.uniform(0.1, 0.5));
+  }
+  const zenith = (sunZenithDeg(acq.doy) * Math.PI) / 180;
+  const distance = Math.min(3000, 1200 * Math.tan(zenith));
+  // Sun in the south-south-east at overpass: shadows fall north-north-west of their clouds.
+  const az = (340 * Math.PI) / 180;
+  let edge: SkyState['edge'] = null;
+  if (rng.chance(0.25)) {
+    const tilt = (rng.uniform(8, 14) * Math.PI) / 180;
+    const east = rng.chance(0.5);
+    const nx = east ? Math.cos(tilt) : -Math.cos(tilt);
+    const ny = Math.sin(tilt);
+    const px = grid.originX + extent * rng.uniform(east ? 0.45 : 0.15, east ? 0.85 : 0.55);
+    const py = grid.originY - extent / 2;
+    edge = { nx, ny, c: nx * px + ny * py };
+  }
+  return {
+    cover,
+    field,
+    threshold,
+    thickness: rng.uniform(0.75, 1),
+    cirrus,
+    cirrusThreshold,
+    cirrusStrength,
+    shadowDx: distance * Math.sin(az),
+    shadowDy: distance * Math.cos(az),
+    edge,
+  };
+}
+
+/** Opacity (0–1) of the cumulus layer at (x, y). */
+export function cloudOpacity(sky: SkyState, x: number, y: number): number {
+  if (!sky.field) return 0;
+  const v = (sky.field.at(x, y) - sky.threshold) / 0.05;
+  if (v <= 0) return 0;
+  const s = v >= 1 ? 1 : v * v * (3 - 2 * v);
+  return s * sky.thickness;
+}
+
+/** Thin-cirrus strength (0–1) at (x, y); adds light, does not hide the ground. */
+export function cirrusAt(sky: SkyState, x: number, y: number): number {
+  if (!sky.cirrus) return 0;
+  const v = (sky.cirrus.at(x, y) - sky.cirrusThreshold) / 0.04;
+  return v <= 0 ? 0 : (v >= 1 ? 1 : v) * sky.cirrusStrength;
+}
+
+/** Fraction of direct light removed by cloud shadow at (x, y), 0–0.6. */
+export function shadowAt(sky: SkyState, x: number, y: number): number {
+  return 0.6 * cloudOpacity(sky, x - sky.shadowDx, y - sky.shadowDy);
+}
+
+/** True where the date's swath does not reach (nodata). */
+export function outsideSwath(sky: SkyState, x: number, y: number): boolean {
+  return sky.edge !== null && sky.edge.nx * x + sky.edge.ny * y > sky.edge.c;
+}
