@@ -1,0 +1,178 @@
+/**
+ * `co2sat run`: tile → predict → aggregate over a scenes folder, incrementally and safely.
+ *
+ * Output folder layout (suffix `.shard-i-of-n` on per-shard files when sharded):
+ *   run.lock                 held while a run writes (stale-PID check, see lock.ts)
+ *   state.json               scenes done/failed with fingerprints, model id, config hashes
+ *   parts/<scene_id>.jsonl   each done scene's predictions, written atomically
+ *   predictions.jsonl        all done scenes' predictions (concatenation of the parts)
+ *   sites.geojson, map.png   aggregates (unsharded runs only; shards merge with `aggregate`)
+ *   aggregates.cache.json    per-window aggregates with input digests (incremental reuse)
+ *   tiles/<scene_id>/…       patches, removed after prediction unless keepTiles
+ *
+ * Commit protocol: a scene's part is written, then the state marks it done, each step
+ * atomic. A kill between them leaves a part the state does not list: it is ignored and
+ * rewritten by the rerun. Final outputs are rebuilt from the parts at the end of every
+ * run, so after a kill at any moment a rerun produces what an uninterrupted run does.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { formatPredictions, makePredictionRecord, parsePredictions, type PredictionRecord } from '../src/postprocess/prediction.js';
+import type { AggregateOptions } from '../src/postprocess/aggregateSite.js';
+import type { SiteInfo } from '../src/postprocess/siteInfo.js';
+import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
+import { removeStaleTemporaries, writeFileAtomic } from './atomicWrite.js';
+import { configHash, type Json } from './configHash.js';
+import { acquireLock } from './lock.js';
+import { inShard, shardSuffix, type Shard } from './shard.js';
+import type { PipelineStages, SceneRef } from './stages.js';
+import { loadState, saveState, STATE_VERSION } from './state.js';
+import { writeAggregates } from './writeAggregates.js';
+
+export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOptions {
+  scenesDir: string;
+  outDir: string;
+  sites: readonly SiteInfo[];
+  window: WindowSpec;
+  stages: PipelineStages<S>;
+  /** Everything else predictions depend on (tile size, bands, sites file hash…): a change reprocesses all scenes. */
+  predictConfig: Json;
+  shard?: Shard | null;
+  /** Keep the patch GeoTIFFs under OUT/tiles (default false: removed once predicted). */
+  keepTiles?: boolean;
+  /** Called after each scene (for a progress bar). */
+  onScene?: (done: number, total: number, sceneId: string) => void;
+  /** Notes for --verbose. */
+  log?: (message: string) => void;
+}
+
+export interface RunSummary {
+  out: string;
+  shard: string | null;
+  model_id: string;
+  backend: string;
+  scenes: { total: number; new: number; changed: number; skipped: number; failed: number; removed: number };
+  patches: { predicted: number; total: number };
+  sites: number;
+  windows: { total: number; recomputed: number; reused: number } | null;
+  outputs: { predictions: string; geojson: string | null; map: string | null; state: string };
+  failed: { item: string; reason: string }[];
+  unknown_sites: string[];
+  seconds: number;
+}
+
+/** Runs the pipeline; throws LockHeldError when another run holds the folder. */
+export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise<RunSummary> {
+  const t0 = Date.now();
+  const log = o.log ?? (() => undefined);
+  const sfx = shardSuffix(o.shard);
+  const out = o.outDir;
+  const partsDir = path.join(out, 'parts');
+  const tilesDir = path.join(out, 'tiles');
+  const stateFile = path.join(out, `state${sfx}.json`);
+  const predictionsFile = path.join(out, `predictions${sfx}.jsonl`);
+  await fs.mkdir(partsDir, { recursive: true });
+  const lock = await acquireLock(path.join(out, `run${sfx}.lock`));
+  const predictor = await o.stages.loadPredictor().catch(async (err: unknown) => {
+    await lock.release();
+    throw err;
+  });
+  try {
+    for (const dir of [out, partsDir, tilesDir]) await removeStaleTemporaries(dir);
+    const state = await loadState(stateFile);
+    const predictHash = configHash({ predict: o.predictConfig, model: predictor.id });
+    if (state.predict_hash !== predictHash) {
+      if (Object.keys(state.scenes).length > 0) log(`model or prediction config changed: reprocessing all scenes`);
+      for (const id of Object.keys(state.scenes)) await fs.rm(path.join(partsDir, `${id}.jsonl`), { force: true });
+      state.scenes = {};
+    }
+    state.version = STATE_VERSION;
+    state.model_id = predictor.id;
+    state.predict_hash = predictHash;
+    state.aggregate_hash = configHash({ window: formatWindowSpec(o.window), min: o.minValidFraction ?? null, cloudy: o.cloudyFraction ?? null });
+
+    const listed = (await o.stages.listScenes(o.scenesDir)).filter((s) => inShard(s.scene_id, o.shard));
+    listed.sort((a, b) => (a.scene_id < b.scene_id ? -1 : a.scene_id > b.scene_id ? 1 : 0));
+    const present = new Set(listed.map((s) => s.scene_id));
+    let removed = 0;
+    for (const id of Object.keys(state.scenes)) {
+      if (present.has(id)) continue;
+      delete state.scenes[id];
+      await fs.rm(path.join(partsDir, `${id}.jsonl`), { force: true });
+      removed++;
+    }
+    const todo = listed.filter((s) => !(state.scenes[s.scene_id]?.status === 'done' && state.scenes[s.scene_id]!.fingerprint === s.fingerprint));
+    const changed = todo.filter((s) => state.scenes[s.scene_id]?.status === 'done').length;
+    log(`${listed.length} scenes in shard, ${todo.length} to process`);
+    await saveState(stateFile, state);
+
+    let predicted = 0;
+    let done = 0;
+    for (const scene of todo) {
+      try {
+        const records = await o.stages.tileScene(scene, tilesDir);
+        const estimates = records.length > 0 ? await predictor.predict(records.map((record) => ({ record, tilesDir }))) : [];
+        const preds = records.map((r, i) => makePredictionRecord({ ...r, fingerprint: scene.fingerprint }, estimates[i]!, predictor));
+        await writeFileAtomic(path.join(partsDir, `${scene.scene_id}.jsonl`), formatPredictions(preds));
+        state.scenes[scene.scene_id] = { fingerprint: scene.fingerprint, status: 'done', datetime: preds[0]?.datetime ?? null, patches: preds.length };
+        predicted += preds.length;
+      } catch (err) {
+        const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+        log(`${scene.scene_id}: failed: ${reason}`);
+        await fs.rm(path.join(partsDir, `${scene.scene_id}.jsonl`), { force: true });
+        state.scenes[scene.scene_id] = { fingerprint: scene.fingerprint, status: 'failed', datetime: null, patches: 0, error: reason };
+      }
+      await saveState(stateFile, state);
+      if (!o.keepTiles) await fs.rm(path.join(tilesDir, scene.scene_id), { recursive: true, force: true });
+      o.onScene?.(++done, todo.length, scene.scene_id);
+    }
+
+    // Rebuild the predictions file from the parts of every done scene.
+    const all: PredictionRecord[] = [];
+    for (const id of [...present].sort()) {
+      if (state.scenes[id]?.status !== 'done') continue;
+      all.push(...parsePredictions(await fs.readFile(path.join(partsDir, `${id}.jsonl`), 'utf8')));
+    }
+    await writeFileAtomic(predictionsFile, formatPredictions(all));
+
+    let windows: RunSummary['windows'] = null;
+    let unknownSites: string[] = [];
+    const geojson = sfx === '' ? path.join(out, 'sites.geojson') : null;
+    const map = sfx === '' ? path.join(out, 'map.png') : null;
+    if (geojson && map) {
+      const r = await writeAggregates({
+        ...o,
+        predictions: all,
+        geojsonFile: geojson,
+        mapFile: map,
+        cacheFile: path.join(out, 'aggregates.cache.json'),
+        modelId: predictor.id,
+      });
+      windows = { total: r.windows, recomputed: r.windowsRecomputed, reused: r.windowsReused };
+      unknownSites = r.unknownSites;
+    }
+    state.updated = new Date().toISOString();
+    await saveState(stateFile, state);
+
+    const failed = listed
+      .filter((s) => state.scenes[s.scene_id]?.status === 'failed')
+      .map((s) => ({ item: s.scene_id, reason: state.scenes[s.scene_id]!.error ?? 'failed' }));
+    return {
+      out,
+      shard: o.shard && o.shard.count > 1 ? `${o.shard.index}/${o.shard.count}` : null,
+      model_id: predictor.id,
+      backend: predictor.backend,
+      scenes: { total: listed.length, new: todo.length - changed, changed, skipped: listed.length - todo.length, failed: failed.length, removed },
+      patches: { predicted, total: all.length },
+      sites: o.sites.length,
+      windows,
+      outputs: { predictions: predictionsFile, geojson, map, state: stateFile },
+      failed,
+      unknown_sites: unknownSites,
+      seconds: (Date.now() - t0) / 1000,
+    };
+  } finally {
+    predictor.dispose();
+    await lock.release();
+  }
+}

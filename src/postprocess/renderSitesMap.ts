@@ -1,0 +1,95 @@
+/**
+ * A picture of a run: sites on a plain map, each a disc whose AREA is proportional to its
+ * CO₂ emission rate (t/h), coloured by fuel; sites without an estimate are grey rings.
+ * An equirectangular projection scaled by cos(mean latitude) keeps shapes right over the
+ * small areas a run covers. PNG via pngjs, no other dependencies, no text (no font).
+ */
+import { PNG } from 'pngjs';
+
+export interface MapSite {
+  lon: number;
+  lat: number;
+  co2_t_per_h: number | null;
+  fuel: string | null;
+}
+
+export interface MapOptions {
+  /** Image width in pixels (default 800). */
+  width?: number;
+  /** Image height in pixels (default 600). */
+  height?: number;
+  /** Radius in pixels of the largest emitter's disc (default 40). */
+  maxRadiusPx?: number;
+}
+
+type RGB = readonly [number, number, number];
+const FUEL_COLOURS: Record<string, RGB> = {
+  lignite: [140, 81, 10],
+  coal: [60, 60, 60],
+  gas: [33, 113, 181],
+  oil: [203, 24, 29],
+};
+const OTHER: RGB = [117, 107, 177];
+const BACKGROUND: RGB = [246, 244, 238];
+const GRID: RGB = [222, 218, 208];
+const NO_DATA: RGB = [160, 160, 160];
+
+/**
+ * @param sites the sites with their window's CO₂ rate (nulls drawn as rings)
+ * @returns PNG bytes
+ * @example writeFileSync('map.png', renderSitesMap([{ lon: 8, lat: 47, co2_t_per_h: 900, fuel: 'coal' }]))
+ */
+export function renderSitesMap(sites: readonly MapSite[], options: MapOptions = {}): Buffer {
+  const width = options.width ?? 800;
+  const height = options.height ?? 600;
+  const maxR = options.maxRadiusPx ?? 40;
+  const png = new PNG({ width, height });
+  const put = (x: number, y: number, c: RGB, alpha = 1) => {
+    if (x < 0 || y < 0 || x >= width || y >= height) return;
+    const i = (y * width + x) * 4;
+    for (let k = 0; k < 3; k++) png.data[i + k] = Math.round(png.data[i + k]! * (1 - alpha) + c[k]! * alpha);
+    png.data[i + 3] = 255;
+  };
+  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) put(x, y, BACKGROUND);
+
+  const finite = sites.filter((s) => Number.isFinite(s.lon) && Number.isFinite(s.lat));
+  if (finite.length === 0) return PNG.sync.write(png);
+  const lats = finite.map((s) => s.lat);
+  const lons = finite.map((s) => s.lon);
+  const kx = Math.cos((((Math.min(...lats) + Math.max(...lats)) / 2) * Math.PI) / 180);
+  const pad = maxR + 10;
+  const spanX = Math.max(1e-6, (Math.max(...lons) - Math.min(...lons)) * kx);
+  const spanY = Math.max(1e-6, Math.max(...lats) - Math.min(...lats));
+  const scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
+  const cx = (width - spanX * scale) / 2;
+  const cy = (height - spanY * scale) / 2;
+  const project = (s: MapSite): [number, number] => [cx + (s.lon - Math.min(...lons)) * kx * scale, height - (cy + (s.lat - Math.min(...lats)) * scale)];
+
+  // A graticule every 10 % of the image, so the picture reads as a map.
+  for (let g = 0; g <= 10; g++) {
+    const gx = Math.round((g * (width - 1)) / 10);
+    const gy = Math.round((g * (height - 1)) / 10);
+    for (let y = 0; y < height; y++) put(gx, y, GRID);
+    for (let x = 0; x < width; x++) put(x, gy, GRID);
+  }
+
+  const maxCo2 = Math.max(0, ...finite.map((s) => s.co2_t_per_h ?? 0));
+  // Draw big discs first so small ones stay visible on top.
+  const order = [...finite].sort((a, b) => (b.co2_t_per_h ?? -1) - (a.co2_t_per_h ?? -1));
+  for (const s of order) {
+    const [px, py] = project(s);
+    const known = s.co2_t_per_h !== null && Number.isFinite(s.co2_t_per_h);
+    const r = known && maxCo2 > 0 ? Math.max(2, maxR * Math.sqrt(Math.max(0, s.co2_t_per_h!) / maxCo2)) : 6;
+    const colour = known ? (FUEL_COLOURS[s.fuel ?? ''] ?? OTHER) : NO_DATA;
+    for (let y = Math.floor(py - r - 1); y <= Math.ceil(py + r + 1); y++) {
+      for (let x = Math.floor(px - r - 1); x <= Math.ceil(px + r + 1); x++) {
+        const d = Math.hypot(x - px, y - py);
+        if (known) {
+          if (d <= r) put(x, y, colour, 0.75);
+          else if (d <= r + 1) put(x, y, [30, 30, 30], 0.9);
+        } else if (Math.abs(d - r) <= 1) put(x, y, colour);
+      }
+    }
+  }
+  return PNG.sync.write(png);
+}

@@ -1,0 +1,100 @@
+/**
+ * kill -9 at several moments of a run (between scenes, during the final rebuild and
+ * aggregation, at start-up, at arbitrary times), then rerun: the rerun must finish and its
+ * outputs must equal an uninterrupted run's, byte for byte, and no file under its final
+ * name may ever be torn.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compilePipeline } from './compile.js';
+// @ts-expect-error plain JS helper without type declarations
+import { writeToyScene } from './toyStages.mjs';
+
+const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `co2sat-${name}-`));
+const worker = path.join(import.meta.dirname, 'toyWorker.mjs');
+let dist = '';
+let scenes = '';
+let reference = '';
+
+function env(delay: number) {
+  return { ...process.env, CO2SAT_DIST: dist, TOY_DELAY_MS: String(delay) };
+}
+
+function finish(out: string): void {
+  const r = spawnSync(process.execPath, [worker, scenes, out], { env: env(0), encoding: 'utf8' });
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+}
+
+/** Starts a run and kill -9s it when `when(stdoutSoFar)` holds (or after `ms`). */
+function runAndKill(out: string, when: { lines?: number; ms?: number }): Promise<{ killed: boolean }> {
+  return new Promise((resolve) => {
+    const p: ChildProcess = spawn(process.execPath, [worker, scenes, out], { env: env(60) });
+    let seen = 0;
+    let killed = false;
+    const kill = () => {
+      if (!killed && p.exitCode === null) {
+        killed = true;
+        p.kill('SIGKILL');
+      }
+    };
+    p.stdout!.on('data', (d: Buffer) => {
+      seen += d.toString().split('\n').filter((l) => l.startsWith('scene ')).length;
+      if (when.lines !== undefined && seen >= when.lines) kill();
+    });
+    if (when.ms !== undefined) setTimeout(kill, when.ms);
+    p.on('close', () => resolve({ killed }));
+  });
+}
+
+function outputsOf(out: string) {
+  return {
+    geojson: readFileSync(path.join(out, 'sites.geojson'), 'utf8'),
+    predictions: readFileSync(path.join(out, 'predictions.jsonl'), 'utf8'),
+    state: (JSON.parse(readFileSync(path.join(out, 'state.json'), 'utf8')) as { scenes: unknown }).scenes,
+  };
+}
+
+/** Whatever exists under a final name must parse: never a torn file. */
+function assertNotTorn(out: string): void {
+  for (const f of ['sites.geojson', 'state.json', 'aggregates.cache.json']) {
+    const p = path.join(out, f);
+    if (existsSync(p)) expect(() => JSON.parse(readFileSync(p, 'utf8'))).not.toThrow();
+  }
+  const preds = path.join(out, 'predictions.jsonl');
+  if (existsSync(preds)) for (const line of readFileSync(preds, 'utf8').split('\n').filter(Boolean)) JSON.parse(line);
+}
+
+describe('kill -9 and rerun', () => {
+  beforeAll(async () => {
+    dist = compilePipeline();
+    scenes = tmp('kill-scenes');
+    for (let k = 0; k < 10; k++) await writeToyScene(scenes, `S${k}`, k * 7, k);
+    reference = tmp('kill-ref');
+    finish(reference);
+  });
+
+  it('converges to the uninterrupted output after successive kills at different stages', async () => {
+    const out = tmp('kill-seq');
+    // between scenes, later between scenes, right after the last scene (rebuild/aggregate), at start-up
+    for (const when of [{ lines: 2 }, { lines: 3 }, { lines: 5 }, { ms: 30 }]) {
+      const r = await runAndKill(out, when);
+      expect(r.killed).toBe(true);
+      assertNotTorn(out);
+    }
+    finish(out);
+    expect(outputsOf(out)).toEqual(outputsOf(reference));
+    expect(readdirSync(out).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).toEqual([]);
+  });
+
+  it.each([90, 250, 420, 700])('converges after a kill at %i ms', async (ms) => {
+    const out = tmp('kill-ms');
+    await runAndKill(out, { ms });
+    assertNotTorn(out);
+    finish(out);
+    expect(outputsOf(out)).toEqual(outputsOf(reference));
+  });
+});
