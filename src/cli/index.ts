@@ -13,6 +13,7 @@ import { ExitCode } from './errors.js';
  * light (heavy stages such as tfjs are imported inside the action), so `--help` stays fast.
  */
 const commandFactories: (() => Promise<Command>)[] = [
+  () => import('./commands/aggregate.js').then((m) => m.aggregateCommand()),
 ];
 
 export function packageVersion(): string {

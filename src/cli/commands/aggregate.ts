@@ -1,0 +1,97 @@
+/**
+ * `co2sat aggregate`: per-patch predictions (one or many files, e.g. shards) → one GeoJSON
+ * feature per site and time window, for QGIS or any GIS.
+ */
+import { Command, Option } from 'commander';
+import path from 'node:path';
+import { action, numberIn, requireOption, withGlobals } from '../command.js';
+import { UsageError } from '../errors.js';
+
+interface AggregateFlags {
+  predictions?: string[];
+  sites?: string;
+  window?: string;
+  out: string;
+  map?: string;
+  minValidFraction?: number;
+  cloudyFraction?: number;
+  config?: string;
+}
+
+export async function aggregateCommand(): Promise<Command> {
+  const cmd = new Command('aggregate')
+    .summary('combine per-patch predictions into per-site GeoJSON over time windows')
+    .description(
+      'Combine per-patch predictions into one GeoJSON feature per site and time window.\n\n' +
+        'Per window: P(on) (mean weighted by clear fraction), counts of total, valid and cloudy\n' +
+        'observations, generation and CO2 by inverse-variance weighting (a patch with cloud\n' +
+        'fraction c has its variance inflated by 1/(1-c)), 90% intervals (mean +/- 1.645 sd,\n' +
+        'clipped at 0), energy (MWh) and emissions (t) as mean x window hours. Several\n' +
+        '--predictions files (shards) merge order-independently into the same output as one run.\n\n' +
+        'Windows: Nd = N-day bins aligned on 1970-01-01T00:00Z; month/year = UTC calendar;\n' +
+        'all = one window from the first to the day after the last observation.',
+    )
+    .option('-p, --predictions <files...>', 'predictions.jsonl files (from predict or run; shards)')
+    .option('-s, --sites <file>', 'sites GeoJSON (Point features with site_id, fuel, capacity_mw)')
+    .option('-w, --window <spec>', 'time window: Nd (e.g. 30d), month, year or all (default: config aggregate.window)')
+    .option('-o, --out <file>', 'output GeoJSON', 'sites.geojson')
+    .option('--map <png>', 'also draw a map PNG of the latest window, discs sized by CO2')
+    .addOption(new Option('--min-valid-fraction <f>', 'patches with less data are not used').argParser(numberIn('--min-valid-fraction', 0, 1)).default(0.5))
+    .addOption(new Option('--cloudy-fraction <f>', 'cloud fraction from which a patch counts as cloudy').argParser(numberIn('--cloudy-fraction', 0, 1)).default(0.5))
+    .option('--config <file>', 'run config JSON (see configs/default.json)');
+  withGlobals(cmd, [
+    'co2sat aggregate --predictions predictions.jsonl --sites sites.geojson --window 30d --out sites.geojson',
+    'co2sat aggregate -p runs/eu/predictions.shard-*.jsonl -s sites.geojson -w month -o runs/eu/sites.geojson --map runs/eu/map.png',
+    'ogr2ogr -f GPKG sites.gpkg sites.geojson   # into a GeoPackage',
+  ]);
+  cmd.action(
+    action(async (out, flags: AggregateFlags) => {
+      const t0 = Date.now();
+      const files = requireOption(flags.predictions, '--predictions');
+      const sitesFile = requireOption(flags.sites, '--sites');
+      const { loadConfig } = await import('../config.js');
+      const { parseWindowSpec, WindowSpecError } = await import('../../postprocess/windowSpec.js');
+      const { readPredictionFiles } = await import('../../postprocess/readPredictionFiles.js');
+      const { readSitesGeoJson } = await import('../../model/data/sites.js');
+      const { siteInfoFromMeta } = await import('../../postprocess/siteInfoFromMeta.js');
+      const { writeAggregates } = await import('../../../pipeline/writeAggregates.js');
+      const config = loadConfig(flags.config);
+      let window;
+      try {
+        window = parseWindowSpec(flags.window ?? config.aggregate.window);
+      } catch (err) {
+        if (err instanceof WindowSpecError) throw new UsageError(`--window: ${err.message}`);
+        throw err;
+      }
+      const sites = siteInfoFromMeta(readSitesGeoJson(sitesFile), sitesFile);
+      const predictions = await readPredictionFiles(files);
+      const r = await writeAggregates({
+        predictions,
+        sites,
+        window,
+        geojsonFile: flags.out,
+        mapFile: flags.map,
+        minValidFraction: flags.minValidFraction,
+        cloudyFraction: flags.cloudyFraction,
+      });
+      if (r.unknownSites.length > 0) out.warn(`${r.unknownSites.length} site(s) in predictions but not in ${sitesFile}, left out: ${r.unknownSites.slice(0, 5).join(', ')}`);
+      const summary = {
+        out: flags.out,
+        map: flags.map ?? null,
+        prediction_files: files.length,
+        patches: predictions.length,
+        sites: sites.length,
+        windows: r.windows,
+        features: r.features,
+        unknown_sites: r.unknownSites,
+        seconds: (Date.now() - t0) / 1000,
+      };
+      out.result(
+        summary,
+        `${path.basename(flags.out)}: ${r.features} features (${sites.length} sites × ${r.windows} windows of ${flags.window ?? config.aggregate.window}) from ${predictions.length} patches in ${files.length} file(s)` +
+          (flags.map ? `; map ${flags.map}` : ''),
+      );
+    }),
+  );
+  return cmd;
+}

@@ -1,0 +1,98 @@
+/**
+ * `co2sat aggregate` in process: shard files merge into the same GeoJSON whatever their
+ * order, bad input gives one line naming the file and exit code 2, nothing half-written.
+ */
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { aggregateCommand } from '../../src/cli/commands/aggregate.js';
+import { formatPredictions, makePredictionRecord } from '../../src/postprocess/prediction.js';
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const cmd = await aggregateCommand();
+  cmd.exitOverride();
+  let stdout = '';
+  let stderr = '';
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await cmd.parseAsync(args, { from: 'user' });
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { code, stdout, stderr };
+}
+
+afterEach(() => {
+  process.exitCode = 0;
+});
+
+function fixture() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'co2sat-aggcli-'));
+  const sites = {
+    type: 'FeatureCollection',
+    features: [
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [6.6612345, 51.0412345] }, properties: { site_id: 'niederaussem', name: 'Niederaußem', fuel: 'lignite', capacity_mw: 3396 } },
+      { type: 'Feature', geometry: { type: 'Point', coordinates: [-1.0, 53.7] }, properties: { site_id: 'drax', name: 'Drax', fuel: 'coal', capacity_mw: 2595 } },
+    ],
+  };
+  writeFileSync(path.join(dir, 'sites.geojson'), JSON.stringify(sites));
+  const rec = (scene: string, site: string, day: number, gen: number) =>
+    makePredictionRecord(
+      { scene_id: scene, site_id: site, datetime: new Date(Date.UTC(2024, 2, 1 + day, 10)).toISOString(), valid_fraction: 1, cloud_fraction: 0.1, fingerprint: scene },
+      { p_on: 0.9, generation_mw: gen, generation_mw_sd: 150, co2_t_per_h: gen * 1.1, co2_t_per_h_sd: 160 },
+      { id: 'm-cli', backend: 'wasm' },
+    );
+  const shardA = [rec('A1', 'niederaussem', 1, 2000), rec('A1', 'drax', 1, 1500), rec('A2', 'niederaussem', 40, 2500)];
+  const shardB = [rec('B1', 'niederaussem', 12, 2200), rec('B1', 'drax', 12, 1400)];
+  writeFileSync(path.join(dir, 'a.jsonl'), formatPredictions(shardA));
+  writeFileSync(path.join(dir, 'b.jsonl'), formatPredictions(shardB));
+  writeFileSync(path.join(dir, 'all.jsonl'), formatPredictions([...shardB, ...shardA]));
+  return dir;
+}
+
+describe('co2sat aggregate', () => {
+  it('merges shard files into the GeoJSON of a single file, in any order, with a map', async () => {
+    const d = fixture();
+    const j = (f: string) => path.join(d, f);
+    const one = await cli(['--predictions', j('all.jsonl'), '--sites', j('sites.geojson'), '--window', 'month', '--out', j('one.geojson'), '--json']);
+    expect(one.code).toBe(0);
+    const summary = JSON.parse(one.stdout) as { features: number; windows: number; patches: number };
+    expect(summary).toMatchObject({ features: 4, windows: 2, patches: 5 });
+    const ab = await cli(['-p', j('b.jsonl'), j('a.jsonl'), '-s', j('sites.geojson'), '-w', 'month', '-o', j('ab.geojson'), '--map', j('map.png'), '-q']);
+    expect(ab.code).toBe(0);
+    expect(ab.stdout).toBe('');
+    expect(readFileSync(j('ab.geojson'), 'utf8')).toBe(readFileSync(j('one.geojson'), 'utf8'));
+    expect(readFileSync(j('map.png')).subarray(1, 4).toString()).toBe('PNG');
+    const fc = JSON.parse(readFileSync(j('one.geojson'), 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+    expect(fc.features[0]!.properties).toMatchObject({ site_id: 'niederaussem', name: 'Niederaußem', n_obs: 2, window_start: '2024-03-01T00:00:00Z', model_id: 'm-cli' });
+    expect(fc.features[3]!.properties).toMatchObject({ site_id: 'drax', n_obs: 0, reason: 'no observations in window' });
+  });
+
+  it('names the file and line of a bad record, exits 2, and writes nothing', async () => {
+    const d = fixture();
+    writeFileSync(path.join(d, 'bad.jsonl'), `${readFileSync(path.join(d, 'a.jsonl'), 'utf8')}{"scene_id": "x"}\n`);
+    const r = await cli(['-p', path.join(d, 'bad.jsonl'), '-s', path.join(d, 'sites.geojson'), '-o', path.join(d, 'out.geojson')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^co2sat: .*bad\.jsonl: line 4: \w+ must be/);
+    expect(existsSync(path.join(d, 'out.geojson'))).toBe(false);
+  });
+
+  it('rejects an unknown window with the accepted forms, and mixed models', async () => {
+    const d = fixture();
+    const w = await cli(['-p', path.join(d, 'a.jsonl'), '-s', path.join(d, 'sites.geojson'), '-w', 'fortnight']);
+    expect(w.code).toBe(2);
+    expect(w.stderr).toMatch(/--window: window 'fortnight' is not one of: Nd .*month, year, all/);
+    writeFileSync(path.join(d, 'other.jsonl'), readFileSync(path.join(d, 'b.jsonl'), 'utf8').replaceAll('m-cli', 'm-other'));
+    const m = await cli(['-p', path.join(d, 'a.jsonl'), path.join(d, 'other.jsonl'), '-s', path.join(d, 'sites.geojson'), '-o', path.join(d, 'x.geojson')]);
+    expect(m.code).toBe(2);
+    expect(m.stderr).toMatch(/other\.jsonl: predictions from model 'm-other' cannot be merged with model 'm-cli'/);
+  });
+});
