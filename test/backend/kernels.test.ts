@@ -64,6 +64,33 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('Sum, Mean and Tile equal cpu on the GEMM route and on the fallback', async () => {
+    const rand = seededRandom(21);
+    const data = randomArray(4 * 5 * 6 * 3, rand);
+    const axesCases: (number | number[])[] = [[0, 1, 2], [1, 2], 3, -1, [0], [0, 2], [0, 1, 2, 3]];
+    for (const axis of axesCases) {
+      for (const keepDims of [false, true]) {
+        const r = await onBoth(() =>
+          tf.tidy(() => {
+            const x = tf.tensor4d(data, [4, 5, 6, 3]);
+            return [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)].map((t) => ({ shape: t.shape, v: Array.from(t.dataSync()) }));
+          }),
+        );
+        for (let i = 0; i < 2; i++) {
+          expect(r.wasm[i]!.shape, `axis ${String(axis)} keepDims ${keepDims}`).toEqual(r.cpu[i]!.shape);
+          expect(relativeError(r.wasm[i]!.v, r.cpu[i]!.v)).toBeLessThan(1e-5);
+        }
+      }
+    }
+    const ints = await onBoth(() => Array.from(tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0).dataSync()));
+    expect(ints.wasm).toEqual(ints.cpu);
+    for (const [shape, reps] of [[[1, 1, 1, 3], [4, 5, 6, 1]], [[1, 3], [7, 1]], [[2, 3], [2, 2]], [[1, 2, 1], [3, 1, 2]]] as const) {
+      const values = randomArray(shape.reduce((a, b) => a * b, 1), rand);
+      const t = await onBoth(() => tf.tidy(() => tf.tile(tf.tensor(values, [...shape]), [...reps]).dataSync()));
+      expect(Array.from(t.wasm)).toEqual(Array.from(t.cpu));
+    }
+  });
+
   it('unregistering restores stock wasm, which cannot train a conv; registering again can', async () => {
     await tf.setBackend('wasm');
     const step = () => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1])).dataSync());

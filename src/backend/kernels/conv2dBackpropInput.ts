@@ -1,15 +1,82 @@
 /**
- * Conv2DBackpropInput for wasm as one forward convolution (XNNPACK), replacing wasm's own
- * scalar loop, which is ~10× slower on our layers. Strides > 1 insert s − 1 zeros between
- * dy's rows and columns first (a reshape, a pad and a reshape: cheap copies).
+ * Conv2DBackpropInput for wasm as forward convolutions (XNNPACK), replacing wasm's own
+ * scalar loop, which is 3–10× slower on our layers.
+ *
+ * Stride phases: with stride s, the rows h = s·i' + a of dx (one phase a ∈ [0, s)) only meet
+ * the filter taps p ≡ a + padTop (mod s). Writing p = r + s·m (r = (a + padTop) mod s) and
+ * c = (a + padTop − r)/s gives dx_a[i'] = Σ_m dy[i' + c − m]·W[r + s·m]: a stride-1
+ * correlation of dy with the reversed sub-filter W[r::s], padded M − 1 − c before. Each of
+ * the s² phases is one convolution over dy at its own resolution, so the work equals the
+ * forward convolution's (zero insertion would spend s² times that on zeros); the phases are
+ * then interleaved by transposes. Stride 1 is the single phase a = 0.
  */
 import type { KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../types.js';
-import { convGeometry, inputGradPads, type ConvGradAttrs } from './convGeometry.js';
+import { convGeometry, type ConvGeometry, type ConvGradAttrs } from './convGeometry.js';
 import { KernelScope } from './kernelScope.js';
 
 export interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
+}
+
+/** One stride phase along one axis: which taps it uses and how dy must be cut and padded. */
+export interface AxisPhase {
+  /** First filter tap of the phase (taps r, r + s, …). */
+  tap: number;
+  /** Number of taps (0: this phase of dx is all zeros). */
+  taps: number;
+  /** Rows of dx in the phase: ceil((size − a)/s). */
+  length: number;
+  /** dy rows [begin, end) the correlation reads, and the zero pads around them. */
+  begin: number;
+  end: number;
+  padBefore: number;
+  padAfter: number;
+}
+
+/** Phase `a` along an axis of input size `size`, output size `outSize`, kernel `k`, stride `s`. */
+export function axisPhase(size: number, outSize: number, k: number, s: number, padBefore: number, a: number): AxisPhase {
+  const tap = (a + padBefore) % s;
+  const taps = tap < k ? Math.ceil((k - tap) / s) : 0;
+  const c = (a + padBefore - tap) / s;
+  const length = Math.max(0, Math.ceil((size - a) / s));
+  const before = taps - 1 - c;
+  const after = length + c - outSize;
+  const begin = Math.max(0, -before);
+  const end = outSize + Math.min(0, after);
+  return { tap, taps, length, begin, end, padBefore: Math.max(0, before), padAfter: Math.max(0, after) };
+}
+
+/** dx of one phase pair (a along H, b along W): [N, length_a, length_b, C_in]. */
+function phaseConv(s: KernelScope, g: ConvGeometry, dy: TensorInfo, filter: TensorInfo, ph: AxisPhase, pw: AxisPhase): TensorInfo {
+  const shape = [g.batch, ph.length, pw.length, g.inChannels];
+  if (ph.taps === 0 || pw.taps === 0 || ph.end <= ph.begin || pw.end <= pw.begin || ph.length === 0 || pw.length === 0) {
+    return s.run('Fill', {}, { shape, value: 0, dtype: 'float32' });
+  }
+  let d = dy;
+  if (ph.begin > 0 || pw.begin > 0 || ph.end < g.outHeight || pw.end < g.outWidth) {
+    d = s.run('Slice', { x: dy }, { begin: [0, ph.begin, pw.begin, 0], size: [g.batch, ph.end - ph.begin, pw.end - pw.begin, g.outChannels] });
+  }
+  let w = filter;
+  if (g.strideHeight > 1 || g.strideWidth > 1) {
+    w = s.run('StridedSlice', { x: filter }, {
+      begin: [ph.tap, pw.tap, 0, 0],
+      end: [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels],
+      strides: [g.strideHeight, g.strideWidth, 1, 1],
+      beginMask: 0,
+      endMask: 0,
+      ellipsisMask: 0,
+      newAxisMask: 0,
+      shrinkAxisMask: 0,
+    });
+  }
+  const flipped = s.transpose(s.run('Reverse', { x: w }, { dims: [0, 1] }), [0, 1, 3, 2]);
+  return s.run('Conv2D', { x: d, filter: flipped }, {
+    strides: [1, 1],
+    pad: [[0, 0], [ph.padBefore, ph.padAfter], [pw.padBefore, pw.padAfter], [0, 0]],
+    dataFormat: 'NHWC',
+    dilations: [1, 1],
+  } as unknown as NamedAttrMap);
 }
 
 /**
@@ -25,37 +92,35 @@ export function conv2dBackpropInputFast(
 ): TensorInfo | null {
   const g = convGeometry(tf, attrs.inputShape, filter.shape, attrs);
   if (g === null) return null;
-  // Pads beyond k − 1 would need rows of dy that no output reads; leave them to the fallback.
-  if (g.padTop > g.filterHeight - 1 || g.padBottom > g.filterHeight - 1) return null;
-  if (g.padLeft > g.filterWidth - 1 || g.padRight > g.filterWidth - 1) return null;
-
+  const { strideHeight: sh, strideWidth: sw } = g;
   const s = new KernelScope(tf, backend, 'wasm');
   try {
-    let dyz = dy;
-    const { strideHeight: sh, strideWidth: sw } = g;
-    if (sh > 1 || sw > 1) {
-      const r = s.reshape(dy, [g.batch, g.outHeight, 1, g.outWidth, 1, g.outChannels]);
-      const p = s.run('PadV2', { x: r }, { paddings: [[0, 0], [0, 0], [0, sh - 1], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-      dyz = s.reshape(p, [g.batch, g.outHeight * sh, g.outWidth * sw, g.outChannels]);
+    const phasesH = Array.from({ length: sh }, (_, a) => axisPhase(g.inHeight, g.outHeight, g.filterHeight, sh, g.padTop, a));
+    const phasesW = Array.from({ length: sw }, (_, b) => axisPhase(g.inWidth, g.outWidth, g.filterWidth, sw, g.padLeft, b));
+    if (sh === 1 && sw === 1) return s.keep(phaseConv(s, g, dy, filter, phasesH[0]!, phasesW[0]!));
+
+    // Every phase padded to the longest (phase 0), stacked on a leading axis, interleaved
+    // [a, b, N, Lh, Lw, C] → [N, Lh, a, Lw, b, C], then cut to H × W.
+    const lh = phasesH[0]!.length;
+    const lw = phasesW[0]!.length;
+    const parts: TensorInfo[] = [];
+    for (const ph of phasesH) {
+      for (const pw of phasesW) {
+        let part = phaseConv(s, g, dy, filter, ph, pw);
+        if (ph.length < lh || pw.length < lw) {
+          part = s.run('PadV2', { x: part }, { paddings: [[0, 0], [0, lh - ph.length], [0, lw - pw.length], [0, 0]], constantValue: 0 });
+        }
+        parts.push(part);
+      }
     }
-    const [top, bottom] = inputGradPads(g.inHeight, g.outHeight, g.filterHeight, sh, g.padTop);
-    const [left, right] = inputGradPads(g.inWidth, g.outWidth, g.filterWidth, sw, g.padLeft);
-    if (bottom < 0 || right < 0) {
-      // Only trailing inserted zeros fall past the end (padBottom ≤ k − 1): cut them.
-      dyz = s.run('Slice', { x: dyz }, {
-        begin: [0, 0, 0, 0],
-        size: [g.batch, g.outHeight * sh + Math.min(bottom, 0), g.outWidth * sw + Math.min(right, 0), g.outChannels],
-      });
-    }
-    const flipped = s.run('Reverse', { x: filter }, { dims: [0, 1] });
-    const swapped = s.transpose(flipped, [0, 1, 3, 2]);
-    const dx = s.run('Conv2D', { x: dyz, filter: swapped }, {
-      strides: [1, 1],
-      pad: [[0, 0], [top, Math.max(bottom, 0)], [left, Math.max(right, 0)], [0, 0]],
-      dataFormat: 'NHWC',
-      dilations: [1, 1],
-    } as unknown as NamedAttrMap);
-    return s.keep(dx);
+    // wasm transposes ranks ≤ 4 fast and 6 slowly (~30×), so the interleave is two 4-D/3-D
+    // transposes: [a, b, N·Lh·Lw, C] → [a, N·Lh·Lw, b, C], then [a, N·Lh, Lw·b·C] → [N·Lh, a, Lw·b·C].
+    const m = g.batch * lh;
+    const stacked = s.reshape(s.run('Concat', parts as unknown as NamedTensorInfoMap, { axis: 0 }), [sh, sw, m * lw, g.inChannels]);
+    const bInner = s.reshape(s.transpose(stacked, [0, 2, 1, 3]), [sh, m, lw * sw * g.inChannels]);
+    const woven = s.reshape(s.transpose(bInner, [1, 0, 2]), [g.batch, lh * sh, lw * sw, g.inChannels]);
+    if (lh * sh === g.inHeight && lw * sw === g.inWidth) return s.keep(woven);
+    return s.keep(s.run('Slice', { x: woven }, { begin: [0, 0, 0, 0], size: [g.batch, g.inHeight, g.inWidth, g.inChannels] }));
   } finally {
     s.dispose();
   }

@@ -1,6 +1,7 @@
 /**
  * Registers co2sat's gradient kernels on the wasm backend, so a CNN can train there:
- * wasm ships no Conv2DBackpropFilter and a slow scalar Conv2DBackpropInput. Each kernel
+ * wasm ships no Conv2DBackpropFilter, a slow scalar Conv2DBackpropInput, and slow Sum,
+ * Mean and Tile on the shapes bias, batch-norm and pooling gradients produce. Each kernel
  * takes its fast route (forward convolutions on XNNPACK) where the geometry is covered and
  * otherwise a correct fallback (wasm's own kernel, or a direct loop), never a wrong answer.
  */
@@ -8,10 +9,11 @@ import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tenso
 import type { Tf } from '../types.js';
 import { backpropFilterArgs, conv2dBackpropFilterFast, conv2dBackpropFilterReference } from './conv2dBackpropFilter.js';
 import { backpropInputArgs, conv2dBackpropInputFast } from './conv2dBackpropInput.js';
+import { reductionConfigs } from './reductions.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** Kernel names this module replaces or adds on wasm. */
-export const WASM_GRADIENT_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'UnsortedSegmentSum'] as const;
+export const WASM_GRADIENT_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'UnsortedSegmentSum', 'Sum', 'Mean', 'Tile'] as const;
 
 /** What was registered before us, per kernel name, so `unregisterWasmGradients` can restore it. */
 const stock = new Map<string, KernelConfig | undefined>();
@@ -49,6 +51,7 @@ export function registerWasmGradients(tf: Tf): void {
   tf.registerKernel({ kernelName: 'Conv2DBackpropInput', backendName: 'wasm', kernelFunc: backpropInput });
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilter });
   tf.registerKernel(unsortedSegmentSumConfig);
+  for (const config of reductionConfigs(tf, stock)) tf.registerKernel(config);
 }
 
 /** Restores wasm's stock kernels (for benchmarks that compare against them, and tests). */
