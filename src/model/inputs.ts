@@ -1,0 +1,52 @@
+/**
+ * Stacks prepared samples into the network's input tensors. Shared by training, evaluation
+ * and inference so all three feed the network identically.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AUX_FEATURES, writeAuxFeatures, type AuxInput, type AuxStats } from './features.js';
+import { makePhysicsBatch, type NetworkInputs } from './network.js';
+import type { EmissionFactors } from './physics.js';
+import type { TargetScales } from './physicsModes/index.js';
+
+/** A patch already normalised to [size, size, channels] plus its aux inputs. */
+export interface PreparedSample {
+  image: Float32Array;
+  aux: AuxInput;
+}
+
+export interface InputContext {
+  patchSize: number;
+  channels: number;
+  auxStats: AuxStats;
+  efs: EmissionFactors;
+  scales: TargetScales;
+}
+
+export function makeInputs(samples: readonly PreparedSample[], ctx: InputContext): NetworkInputs {
+  const b = samples.length;
+  const px = ctx.patchSize * ctx.patchSize * ctx.channels;
+  const images = new Float32Array(b * px);
+  const aux = new Float32Array(b * AUX_FEATURES);
+  samples.forEach((s, i) => {
+    if (s.image.length !== px) throw new Error(`sample ${i}: image has ${s.image.length} values, expected ${px}`);
+    images.set(s.image, i * px);
+    writeAuxFeatures(s.aux, ctx.auxStats, aux, i * AUX_FEATURES);
+  });
+  return {
+    images: tf.tensor4d(images, [b, ctx.patchSize, ctx.patchSize, ctx.channels]),
+    aux: tf.tensor2d(aux, [b, AUX_FEATURES]),
+    physics: makePhysicsBatch(
+      samples.map((s) => s.aux),
+      ctx.efs,
+      ctx.scales,
+    ),
+  };
+}
+
+export function disposeInputs(x: NetworkInputs): void {
+  x.images.dispose();
+  x.aux.dispose();
+  x.physics.capacityMW.dispose();
+  x.physics.efTPerMWh.dispose();
+  x.physics.fuelOneHot.dispose();
+}

@@ -1,0 +1,46 @@
+/**
+ * The architecture as data: everything needed to rebuild the network from model.json.
+ * Tasks, physics and likelihood are part of it because they change what the heads mean.
+ */
+export type Task = 'activity' | 'generation' | 'co2';
+export const TASKS: readonly Task[] = ['activity', 'generation', 'co2'];
+export type PhysicsName = 'none' | 'soft' | 'hard';
+export type Likelihood = 'gaussian' | 'laplace';
+
+export interface ModelSpec {
+  /** Input bands (count = image channels). */
+  bandCount: number;
+  /** Patch height and width in pixels. */
+  patchSize: number;
+  /** Length of the aux (metadata + weather) vector. */
+  auxFeatures: number;
+  /** Channels of the stem convolution. */
+  stemWidth: number;
+  /** Channels per stage; each stage halves the resolution (stride-2 conv) then adds residual blocks. */
+  stageWidths: number[];
+  /** Residual blocks per stage. */
+  blocksPerStage: number;
+  /** Width of the fused (trunk + aux) hidden layer. */
+  hidden: number;
+  likelihood: Likelihood;
+  physics: PhysicsName;
+}
+
+export const DEFAULT_SPEC: Omit<ModelSpec, 'bandCount' | 'patchSize' | 'auxFeatures'> = {
+  stemWidth: 16,
+  stageWidths: [16, 32],
+  blocksPerStage: 1,
+  hidden: 32,
+  likelihood: 'gaussian',
+  physics: 'hard',
+};
+
+/** Parses a task list such as `activity,generation`; errors list the valid names. */
+export function parseTasks(value: string): Task[] {
+  const parts = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const bad = parts.filter((p) => !(TASKS as readonly string[]).includes(p));
+  if (bad.length > 0 || parts.length === 0) {
+    throw new Error(`unknown task '${bad[0] ?? value}' (valid: ${TASKS.join(', ')})`);
+  }
+  return TASKS.filter((t) => parts.includes(t));
+}

@@ -1,0 +1,68 @@
+/**
+ * Flips and 90° rotations of a patch, with the wind vector transformed the same way.
+ * Plumes bend downwind; if the image turns and the wind does not, the model learns that
+ * plumes ignore the wind. Conventions: row 0 is north, column 0 is west; u points east
+ * (+column), v points north (−row).
+ *
+ * - horizontal flip (mirror columns): u → −u
+ * - vertical flip (mirror rows): v → −v
+ * - rotation by 90° counter-clockwise: (u, v) → (−v, u)
+ */
+import type { Rng } from './rng.js';
+
+export interface AugmentOp {
+  flipH: boolean;
+  flipV: boolean;
+  /** Quarter turns counter-clockwise, 0–3, applied after the flips. */
+  rot90: 0 | 1 | 2 | 3;
+}
+export interface Wind {
+  u: number | null;
+  v: number | null;
+}
+
+export function randomAugment(rng: Rng): AugmentOp {
+  return { flipH: rng() < 0.5, flipV: rng() < 0.5, rot90: Math.floor(rng() * 4) as AugmentOp['rot90'] };
+}
+
+/**
+ * Applies `op` to a square [size, size, channels] row-major image.
+ * @returns a new image and the wind vector in the new image's frame (inputs untouched).
+ */
+export function augmentPatch(image: Float32Array, size: number, channels: number, wind: Wind, op: AugmentOp): { image: Float32Array; wind: Wind } {
+  let u = wind.u;
+  let v = wind.v;
+  const n = size - 1;
+  const src = (r: number, c: number): [number, number] => {
+    // Map output (r, c) back through the rotation, then the flips.
+    let rr = r;
+    let cc = c;
+    for (let k = 0; k < op.rot90; k++) {
+      // CCW rotation: out[r][c] = in[c][n − r]
+      const t = rr;
+      rr = cc;
+      cc = n - t;
+    }
+    if (op.flipV) rr = n - rr;
+    if (op.flipH) cc = n - cc;
+    return [rr, cc];
+  };
+  const out = new Float32Array(image.length);
+  for (let r = 0; r < size; r++) {
+    for (let c = 0; c < size; c++) {
+      const [sr, sc] = src(r, c);
+      const o = (r * size + c) * channels;
+      const i = (sr * size + sc) * channels;
+      for (let b = 0; b < channels; b++) out[o + b] = image[i + b]!;
+    }
+  }
+  if (op.flipH && u !== null) u = -u;
+  if (op.flipV && v !== null) v = -v;
+  for (let k = 0; k < op.rot90; k++) {
+    const nu = v === null ? null : -v;
+    const nv = u;
+    u = nu;
+    v = nv;
+  }
+  return { image: out, wind: { u, v } };
+}

@@ -1,0 +1,56 @@
+/**
+ * The training configuration: everything that decides what `co2sat train` builds, saved
+ * verbatim in model.json. Defaults are small enough to train on a laptop CPU (wasm).
+ */
+import type { Likelihood, PhysicsName, Task } from '../model/spec.js';
+import { TASKS } from '../model/spec.js';
+import type { SplitBy } from './split.js';
+import type { WeightingName, WeightingOptions } from './weighting/index.js';
+
+export interface TrainConfig {
+  tasks: Task[];
+  weighting: WeightingName;
+  weighting_options: WeightingOptions;
+  physics: PhysicsName;
+  likelihood: Likelihood;
+  epochs: number;
+  batch_size: number;
+  learning_rate: number;
+  /** Epochs without validation improvement before stopping. */
+  patience: number;
+  seed: number;
+  split_by: SplitBy;
+  val_fraction: number;
+  test_fraction: number;
+  min_valid_fraction: number;
+  augment: boolean;
+  architecture: { stem_width: number; stage_widths: number[]; blocks_per_stage: number; hidden: number };
+}
+
+export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
+  tasks: [...TASKS],
+  weighting: 'uncertainty',
+  weighting_options: {},
+  physics: 'hard',
+  likelihood: 'gaussian',
+  epochs: 30,
+  batch_size: 32,
+  learning_rate: 2e-3,
+  patience: 8,
+  seed: 0,
+  split_by: 'site',
+  val_fraction: 0.15,
+  test_fraction: 0.2,
+  min_valid_fraction: 0.5,
+  augment: true,
+  architecture: { stem_width: 16, stage_widths: [16, 32], blocks_per_stage: 1, hidden: 32 },
+};
+
+export function withDefaults(partial: Partial<TrainConfig>): TrainConfig {
+  return {
+    ...DEFAULT_TRAIN_CONFIG,
+    ...partial,
+    architecture: { ...DEFAULT_TRAIN_CONFIG.architecture, ...(partial.architecture ?? {}) },
+    weighting_options: { ...(partial.weighting_options ?? {}) },
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Joins the tiling manifest with labels, weather and plant metadata on (site_id, time).
+ * Patches with too little valid data are dropped; labels that match no site or no patch
+ * are counted (and reported by the commands), never silently lost. Each sample keeps every
+ * label it has; missing ones stay null and are masked in the losses.
+ */
+import type { ManifestRecord } from '../tiling/manifest.js';
+import type { LabelRow } from '../model/data/labels.js';
+import type { SiteMeta } from '../model/data/sites.js';
+import type { WeatherRow } from '../model/data/weather.js';
+
+export interface Sample {
+  record: ManifestRecord;
+  site: SiteMeta;
+  weather: WeatherRow | null;
+  label: LabelRow | null;
+  time_ms: number;
+}
+
+export interface JoinReport {
+  patches: number;
+  droppedLowValid: number;
+  patchesUnknownSite: number;
+  patchesWithoutLabel: number;
+  labelsUnknownSite: number;
+  labelsWithoutPatch: number;
+  samplesWithoutWeather: number;
+}
+
+export interface JoinOptions {
+  /** Patches with a smaller valid_fraction are dropped (default 0.5). */
+  minValidFraction?: number;
+}
+
+const key = (site: string, t: number): string => `${site}|${t}`;
+
+export function joinDataset(
+  manifest: readonly ManifestRecord[],
+  labels: readonly LabelRow[],
+  weather: readonly WeatherRow[],
+  sites: readonly SiteMeta[],
+  options: JoinOptions = {},
+): { samples: Sample[]; report: JoinReport } {
+  const minValid = options.minValidFraction ?? 0.5;
+  const siteById = new Map(sites.map((s) => [s.site_id, s]));
+  const labelByKey = new Map(labels.map((l) => [key(l.site_id, l.time_ms), l]));
+  const weatherByKey = new Map(weather.map((w) => [key(w.site_id, w.time_ms), w]));
+  const report: JoinReport = {
+    patches: manifest.length,
+    droppedLowValid: 0,
+    patchesUnknownSite: 0,
+    patchesWithoutLabel: 0,
+    labelsUnknownSite: labels.filter((l) => !siteById.has(l.site_id)).length,
+    labelsWithoutPatch: 0,
+    samplesWithoutWeather: 0,
+  };
+  const patchKeys = new Set<string>();
+  const samples: Sample[] = [];
+  for (const record of manifest) {
+    const t = Date.parse(record.datetime);
+    const k = key(record.site_id, t);
+    patchKeys.add(k);
+    const site = siteById.get(record.site_id);
+    if (!site) {
+      report.patchesUnknownSite++;
+      continue;
+    }
+    if (record.valid_fraction < minValid) {
+      report.droppedLowValid++;
+      continue;
+    }
+    const label = labelByKey.get(k) ?? null;
+    if (!label) report.patchesWithoutLabel++;
+    const w = weatherByKey.get(k) ?? null;
+    if (!w) report.samplesWithoutWeather++;
+    samples.push({ record, site, weather: w, label, time_ms: t });
+  }
+  report.labelsWithoutPatch = labels.filter((l) => siteById.has(l.site_id) && !patchKeys.has(key(l.site_id, l.time_ms))).length;
+  return { samples, report };
+}
+
+/** True when the sample has a label for at least one of the tasks. */
+export function hasAnyLabel(s: Sample, tasks: readonly string[]): boolean {
+  const l = s.label;
+  if (!l) return false;
+  return (
+    (tasks.includes('activity') && l.active !== null) ||
+    (tasks.includes('generation') && l.generation_mw !== null) ||
+    (tasks.includes('co2') && l.co2_t_per_h !== null)
+  );
+}
+
+/** One-line summary of a join for the CLI. */
+export function describeJoin(r: JoinReport): string {
+  const parts = [`${r.patches} patches`];
+  if (r.droppedLowValid) parts.push(`${r.droppedLowValid} dropped (low valid_fraction)`);
+  if (r.patchesUnknownSite) parts.push(`${r.patchesUnknownSite} for unknown sites`);
+  if (r.patchesWithoutLabel) parts.push(`${r.patchesWithoutLabel} without labels`);
+  if (r.labelsUnknownSite) parts.push(`${r.labelsUnknownSite} labels for unknown sites`);
+  if (r.labelsWithoutPatch) parts.push(`${r.labelsWithoutPatch} labels without a patch`);
+  if (r.samplesWithoutWeather) parts.push(`${r.samplesWithoutWeather} without weather (imputed)`);
+  return parts.join(', ');
+}

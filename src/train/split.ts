@@ -1,0 +1,88 @@
+/**
+ * Train/validation/test splits by site (default) or by time, never by patch: a plant seen
+ * in training must not appear in the test set, or the scores measure memorised plants.
+ * Seeded, and saved with the model so `evaluate --split test` reuses the held-out sites.
+ */
+import { createRng, shuffled } from './rng.js';
+import type { Sample } from './dataset.js';
+
+export type SplitBy = 'site' | 'time';
+export interface SplitOptions {
+  by: SplitBy;
+  seed: number;
+  /** Fractions of sites (or of the time-ordered overpasses) for validation and test. */
+  valFraction: number;
+  testFraction: number;
+}
+export interface SplitAssignment {
+  by: SplitBy;
+  seed: number;
+  train_sites: string[];
+  val_sites: string[];
+  test_sites: string[];
+  /** Time split: samples at or after these instants are val / test (ISO). */
+  val_from?: string;
+  test_from?: string;
+}
+
+export const DEFAULT_SPLIT: SplitOptions = { by: 'site', seed: 0, valFraction: 0.15, testFraction: 0.2 };
+
+function counts(n: number, valF: number, testF: number): [number, number] {
+  let nTest = Math.round(n * testF);
+  let nVal = Math.round(n * valF);
+  if (n >= 3) {
+    nTest = Math.max(1, nTest);
+    nVal = Math.max(1, nVal);
+  }
+  while (n - nTest - nVal < 1 && (nTest > 0 || nVal > 0)) {
+    if (nVal >= nTest && nVal > 0) nVal--;
+    else nTest--;
+  }
+  return [nVal, nTest];
+}
+
+export function makeSplit(samples: readonly Sample[], o: SplitOptions): SplitAssignment {
+  const siteIds = [...new Set(samples.map((s) => s.site.site_id))].sort();
+  if (o.by === 'site') {
+    const order = shuffled(siteIds, createRng(o.seed + 7919));
+    const [nVal, nTest] = counts(order.length, o.valFraction, o.testFraction);
+    return {
+      by: 'site',
+      seed: o.seed,
+      test_sites: order.slice(0, nTest).sort(),
+      val_sites: order.slice(nTest, nTest + nVal).sort(),
+      train_sites: order.slice(nTest + nVal).sort(),
+    };
+  }
+  const times = [...new Set(samples.map((s) => s.time_ms))].sort((a, b) => a - b);
+  const [nVal, nTest] = counts(times.length, o.valFraction, o.testFraction);
+  const testFrom = times[times.length - nTest] ?? Number.POSITIVE_INFINITY;
+  const valFrom = times[times.length - nTest - nVal] ?? testFrom;
+  const iso = (t: number): string | undefined => (Number.isFinite(t) ? new Date(t).toISOString() : undefined);
+  const out: SplitAssignment = { by: 'time', seed: o.seed, train_sites: siteIds, val_sites: siteIds, test_sites: siteIds };
+  const v = iso(valFrom);
+  const t = iso(testFrom);
+  if (v) out.val_from = v;
+  if (t) out.test_from = t;
+  return out;
+}
+
+export type Part = 'train' | 'val' | 'test';
+
+/** Which part a sample belongs to under a split. */
+export function partOf(s: Sample, a: SplitAssignment): Part {
+  if (a.by === 'site') {
+    if (a.test_sites.includes(s.site.site_id)) return 'test';
+    if (a.val_sites.includes(s.site.site_id)) return 'val';
+    return 'train';
+  }
+  if (a.test_from && s.time_ms >= Date.parse(a.test_from)) return 'test';
+  if (a.val_from && s.time_ms >= Date.parse(a.val_from)) return 'val';
+  return 'train';
+}
+
+export function applySplit(samples: readonly Sample[], a: SplitAssignment): Record<Part, Sample[]> {
+  const out: Record<Part, Sample[]> = { train: [], val: [], test: [] };
+  for (const s of samples) out[partOf(s, a)].push(s);
+  return out;
+}

@@ -1,0 +1,242 @@
+/**
+ * `train()`: composes the parts (TorchGeo-style) and runs the loop. Builds the network from
+ * the config, the weighting and physics strategies by name, splits by site or time,
+ * normalises on the training split, then trains with validation every epoch, early stopping
+ * and the best checkpoint kept (written to the model folder each time it improves, so a
+ * killed run still leaves its best model).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { AUX_FEATURES, computeAuxStats } from '../model/features.js';
+import type { InputContext } from '../model/inputs.js';
+import { disposeInputs, makeInputs } from '../model/inputs.js';
+import { codeVersion, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFolder, type ModelManifest } from '../model/modelFolder.js';
+import { Network } from '../model/network.js';
+import { computeBandStats } from '../model/patchInput.js';
+import { FUELS, loadEmissionFactors, type EmissionFactors, type Fuel } from '../model/physics.js';
+import type { TargetScale } from '../model/physicsModes/index.js';
+import { predictPrepared } from '../model/predictor.js';
+import type { ModelSpec } from '../model/spec.js';
+import { augmentPatch, randomAugment } from './augment.js';
+import type { TrainConfig } from './config.js';
+import { hasAnyLabel, type Sample } from './dataset.js';
+import { lossFloor } from './losses.js';
+import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
+import { commonGeometry, loadPixels, prepareSamples, type TrainSample } from './prepare.js';
+import { createRng, shuffled } from './rng.js';
+import { applySplit, makeSplit, type SplitAssignment } from './split.js';
+import { trainStep, type StepResult } from './step.js';
+import { disposeTargets, makeTargets } from './targets.js';
+import { createWeighting, type TaskNumbers } from './weighting/index.js';
+
+export interface EpochRecord {
+  epoch: number;
+  train_losses: TaskNumbers;
+  weights: TaskNumbers;
+  sigmas: TaskNumbers | null;
+  penalty: number;
+  val_score: number;
+  val: EvaluationMetrics | null;
+  seconds: number;
+}
+
+export interface TrainHooks {
+  backend: string;
+  /** Called with the total number of steps before the first one. */
+  onStart?(totalSteps: number, info: { train: number; val: number; test: number }): void;
+  onStep?(r: StepResult, epoch: number): void;
+  onEpoch?(e: EpochRecord, improved: boolean): void;
+}
+
+export interface TrainResult {
+  manifest: ModelManifest;
+  history: EpochRecord[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  split: SplitAssignment;
+  /** Held-out test samples, normalised like training (for ablation without re-reading patches). */
+  test: TrainSample[];
+  net: Network;
+  ctx: InputContext;
+}
+
+function scaleOf(values: number[]): TargetScale {
+  if (values.length === 0) return { mean: 0, std: 1 };
+  const m = values.reduce((a, b) => a + b, 0) / values.length;
+  const v = values.reduce((a, b) => a + (b - m) * (b - m), 0) / values.length;
+  return { mean: m, std: v > 1e-12 ? Math.sqrt(v) : Math.max(Math.abs(m), 1) };
+}
+
+/** Lower is better: BCE for activity, MAE / target std for regressions, summed over tasks. */
+export function validationScore(m: EvaluationMetrics, bce: number | null, ctx: InputContext): number {
+  let s = 0;
+  if (bce !== null) s += bce;
+  if (m.generation) s += m.generation.mae / ctx.scales.generation.std;
+  if (m.co2) s += m.co2.mae / ctx.scales.co2.std;
+  return s;
+}
+
+function meanBce(p: number[], y: boolean[]): number | null {
+  if (y.length === 0) return null;
+  const eps = 1e-6;
+  return -y.reduce((a, yi, i) => a + (yi ? Math.log(Math.max(p[i]!, eps)) : Math.log(Math.max(1 - p[i]!, eps))), 0) / y.length;
+}
+
+export async function train(
+  data: { samples: readonly Sample[]; tilesDir: string; manifestFile: string },
+  config: TrainConfig,
+  outDir: string,
+  hooks: TrainHooks,
+  efs: EmissionFactors = loadEmissionFactors(),
+): Promise<TrainResult> {
+  const usable = data.samples.filter((s) => hasAnyLabel(s, config.tasks));
+  const { bands, patchSize } = commonGeometry(usable, data.manifestFile);
+  const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction });
+  const parts = applySplit(usable, split);
+  if (parts.train.length === 0) throw new Error('the training split is empty; add sites or lower --val-fraction/--test-fraction');
+  const trainPixels = await loadPixels(parts.train, data.tilesDir);
+  const bandStats = computeBandStats(trainPixels, bands);
+  const train = prepareSamples(parts.train, trainPixels, bandStats);
+  const val = prepareSamples(parts.val, await loadPixels(parts.val, data.tilesDir), bandStats);
+  const test = prepareSamples(parts.test, await loadPixels(parts.test, data.tilesDir), bandStats);
+  const ctx: InputContext = {
+    patchSize,
+    channels: bands.length,
+    auxStats: computeAuxStats(train.map((s) => s.aux)),
+    efs,
+    scales: {
+      generation: scaleOf(train.flatMap((s) => (s.truth.generation_mw === null ? [] : [s.truth.generation_mw]))),
+      co2: scaleOf(train.flatMap((s) => (s.truth.co2_t_per_h === null ? [] : [s.truth.co2_t_per_h]))),
+    },
+  };
+  const a = config.architecture;
+  const depth = 2 ** a.stage_widths.length;
+  if (patchSize % depth !== 0) throw new Error(`patch size ${patchSize} must be divisible by ${depth} for ${a.stage_widths.length} stride-2 stages`);
+  const spec: ModelSpec = {
+    bandCount: bands.length,
+    patchSize,
+    auxFeatures: AUX_FEATURES,
+    stemWidth: a.stem_width,
+    stageWidths: [...a.stage_widths],
+    blocksPerStage: a.blocks_per_stage,
+    hidden: a.hidden,
+    likelihood: config.likelihood,
+    physics: config.physics,
+  };
+  const net = new Network(spec, config.seed);
+  const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
+  weighting.declare(net.store);
+  const optimizer = tf.train.adam(config.learning_rate);
+  const rng = createRng(config.seed * 31 + 1);
+  const stepsPerEpoch = Math.ceil(train.length / config.batch_size);
+  hooks.onStart?.(stepsPerEpoch * config.epochs, { train: train.length, val: val.length, test: test.length });
+
+  const history: EpochRecord[] = [];
+  const lossHistory: TaskNumbers[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = -1;
+  let bestSnap: Map<string, Float32Array> | null = null;
+  let stale = 0;
+  let stoppedEarly = false;
+  let manifest: ModelManifest | null = null;
+  const floor = lossFloor(config.likelihood);
+  const baseManifest = (): Omit<ModelManifest, 'weights'> => ({
+    format: MODEL_FORMAT,
+    format_version: MODEL_FORMAT_VERSION,
+    id: `${outDir.split(/[\\/]/).filter(Boolean).pop() ?? 'model'}-${config.seed}`,
+    created: new Date().toISOString(),
+    code_version: codeVersion(),
+    backend: hooks.backend,
+    spec,
+    tasks: [...config.tasks],
+    physics: config.physics,
+    weighting: {
+      name: config.weighting,
+      options: { ...config.weighting_options },
+      final_weights: Object.fromEntries(Object.entries(history[bestEpoch]?.weights ?? {})) as Record<string, number>,
+      sigmas: (history[bestEpoch]?.sigmas ?? null) as Record<string, number> | null,
+    },
+    band_stats: bandStats,
+    aux_stats: ctx.auxStats,
+    target_scales: ctx.scales,
+    emission_factors: Object.fromEntries(FUELS.map((f) => [f, efs[f].median])) as Record<Fuel, number>,
+    config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
+    splits: JSON.parse(JSON.stringify(split)) as Record<string, unknown>,
+    val_metrics: (history[bestEpoch]?.val ?? {}) as unknown as Record<string, unknown>,
+    history: history.map((h) => ({ ...h, val: h.val ? { activity: h.val.activity, generation: h.val.generation, co2: h.val.co2 } : null })),
+  });
+
+  try {
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const t0 = Date.now();
+      const order = shuffled(train, rng);
+      const sums: TaskNumbers = {};
+      let steps = 0;
+      let last: StepResult | null = null;
+      for (let b = 0; b < order.length; b += config.batch_size) {
+        const batch = order.slice(b, b + config.batch_size).map((s) => {
+          if (!config.augment) return s;
+          const aug = augmentPatch(s.image, patchSize, bands.length, { u: s.aux.wind_u, v: s.aux.wind_v }, randomAugment(rng));
+          return { ...s, image: aug.image, aux: { ...s.aux, wind_u: aug.wind.u, wind_v: aug.wind.v } };
+        });
+        const inputs = makeInputs(batch, ctx);
+        const y = makeTargets(batch.map((s) => s.truth));
+        try {
+          last = trainStep({ net, weighting, optimizer, tasks: config.tasks, likelihood: config.likelihood }, inputs, y, {
+            epoch,
+            step: steps,
+            history: lossHistory,
+            lossFloor: floor,
+          });
+        } finally {
+          disposeInputs(inputs);
+          disposeTargets(y);
+        }
+        for (const t of config.tasks) sums[t] = (sums[t] ?? 0) + last.losses[t]!;
+        steps++;
+        hooks.onStep?.(last, epoch);
+      }
+      const means: TaskNumbers = Object.fromEntries(config.tasks.map((t) => [t, sums[t]! / Math.max(steps, 1)]));
+      lossHistory.push(means);
+      let valMetrics: EvaluationMetrics | null = null;
+      let score: number;
+      if (val.length > 0) {
+        const preds = predictPrepared(net, val, ctx);
+        valMetrics = evaluationMetrics(preds, val.map((s) => s.truth), config.tasks);
+        const act = val.map((s, i) => [s.truth.active, preds[i]!.p_on] as const).filter(([y]) => y !== null);
+        const bce = config.tasks.includes('activity') ? meanBce(act.map(([, p]) => p), act.map(([y]) => y!)) : null;
+        score = validationScore(valMetrics, bce, ctx);
+      } else {
+        score = config.tasks.reduce((a, t) => a + means[t]!, 0);
+      }
+      const rec: EpochRecord = {
+        epoch: epoch + 1,
+        train_losses: means,
+        weights: last?.weights ?? {},
+        sigmas: last?.sigmas ?? null,
+        penalty: last?.penalty ?? 0,
+        val_score: score,
+        val: valMetrics,
+        seconds: (Date.now() - t0) / 1000,
+      };
+      history.push(rec);
+      const improved = score < best;
+      if (improved) {
+        best = score;
+        bestEpoch = epoch;
+        bestSnap = net.store.snapshot();
+        stale = 0;
+        manifest = await saveModelFolder(outDir, baseManifest(), net.store);
+      } else stale++;
+      hooks.onEpoch?.(rec, improved);
+      if (stale >= config.patience) {
+        stoppedEarly = epoch + 1 < config.epochs;
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  if (bestSnap) net.store.restore(bestSnap);
+  manifest = await saveModelFolder(outDir, baseManifest(), net.store);
+  return { manifest, history, bestEpoch: bestEpoch + 1, stoppedEarly, split, test, net, ctx };
+}

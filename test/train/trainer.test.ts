@@ -1,0 +1,69 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/backend/index.js';
+import { predictPrepared } from '../../src/model/predictor.js';
+import { withDefaults } from '../../src/train/config.js';
+import { loadData } from '../../src/train/loadData.js';
+import { evaluationMetrics, rocAuc } from '../../src/train/metrics.js';
+import { train, type TrainResult } from '../../src/train/trainer.js';
+import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
+
+let dir: string;
+let world: TinyWorld;
+let result: TrainResult;
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  dir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-train-'));
+  world = await makeTinyWorld(dir, { sites: 16, dates: 10, size: 16, seed: 3 });
+  const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+  const config = withDefaults({
+    epochs: 25,
+    batch_size: 16,
+    learning_rate: 5e-3,
+    patience: 25,
+    seed: 1,
+    val_fraction: 0.15,
+    test_fraction: 0.25,
+    architecture: { stem_width: 8, stage_widths: [8, 16], blocks_per_stage: 1, hidden: 16 },
+  });
+  result = await train({ samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile }, config, path.join(dir, 'model'), { backend: 'wasm' });
+});
+
+afterAll(() => {
+  result?.net.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('train on a small synthetic world', () => {
+  it('beats predicting the training mean on every task, on held-out plants', () => {
+    const { test, ctx, net } = result;
+    expect(test.length).toBeGreaterThan(10);
+    const preds = predictPrepared(net, test, ctx);
+    const m = evaluationMetrics(preds, test.map((s) => s.truth), ['activity', 'generation', 'co2']);
+    // Constant predictor: the training mean of each target.
+    const gen = test.filter((s) => s.truth.generation_mw !== null);
+    const co2 = test.filter((s) => s.truth.co2_t_per_h !== null);
+    const maeConst = (xs: number[], c: number): number => xs.reduce((a, x) => a + Math.abs(x - c), 0) / xs.length;
+    const genBase = maeConst(gen.map((s) => s.truth.generation_mw!), ctx.scales.generation.mean);
+    const co2Base = maeConst(co2.map((s) => s.truth.co2_t_per_h!), ctx.scales.co2.mean);
+    expect(m.generation!.mae).toBeLessThan(genBase);
+    expect(m.co2!.mae).toBeLessThan(co2Base);
+    // A constant probability has AUC 0.5 and the base rate's accuracy at best.
+    const act = test.map((s, i) => [s.truth.active, preds[i]!.p_on] as const).filter(([y]) => y !== null);
+    expect(rocAuc(act.map(([, p]) => p), act.map(([y]) => y!))).toBeGreaterThan(0.5);
+    const onRate = act.filter(([y]) => y).length / act.length;
+    expect(m.activity!.accuracy).toBeGreaterThanOrEqual(Math.max(onRate, 1 - onRate));
+  });
+
+  it('keeps a history with per-task losses, the learned σ_t and validation metrics', () => {
+    expect(result.history.length).toBeGreaterThan(0);
+    const h = result.history[0]!;
+    expect(Object.keys(h.train_losses).sort()).toEqual(['activity', 'co2', 'generation']);
+    expect(h.sigmas).not.toBeNull();
+    expect(result.manifest.tasks).toEqual(['activity', 'generation', 'co2']);
+    expect(result.manifest.band_stats.bands).toEqual(['B02', 'B03', 'B04']);
+  });
+});
