@@ -1,8 +1,8 @@
 /**
- * Sum, Mean and Tile for wasm as matrix products (XNNPACK GEMM), where wasm's own kernels
- * are slow on the shapes training hits: batch-norm and bias gradients sum a [N, H, W, C]
- * tensor over N, H, W (wasm: transpose, then a scalar loop, ~25× slower than
- * ones[1, NHW]·X), global average pooling means over H, W, and tfjs's batch-norm gradient
+ * Sum, Mean and Tile for wasm on XNNPACK operators, where wasm's own kernels are slow on
+ * the shapes training hits: batch-norm and bias gradients sum a [N, H, W, C] tensor over
+ * N, H, W (wasm: transpose, then a scalar loop; ~10× slower than one average pooling),
+ * global average pooling means over H, W, and tfjs's batch-norm gradient
  * tiles a [1, 1, 1, C] vector to the full [N, H, W, C] (wasm: a per-element index loop,
  * ~200× slower than ones[NHW, 1]·v). Shapes outside these patterns, and non-float32 data,
  * run wasm's own kernel.
@@ -25,8 +25,12 @@ export function contiguousAxes(axis: number | number[] | null | undefined, rank:
 
 const prod = (xs: readonly number[]) => xs.reduce((a, b) => a * b, 1);
 
-/** Σ (or mean, with scale 1/R) over a contiguous block of axes as ones[1, 1, R]·X[B, R, C]. */
-function reduceByMatMul(tf: Tf, backend: KernelBackend, x: TensorInfo, attrs: NamedAttrMap, mean: boolean): TensorInfo | null {
+/**
+ * Mean (or Σ, scaled by R) over a contiguous block of axes as one average pooling of
+ * X[B, R, 1, C] with an R × 1 window. Pooling streams X once; a GEMM against ones would
+ * first pack X as its weight matrix, which costs more than the sum on fresh tensors.
+ */
+function reduceByPooling(tf: Tf, backend: KernelBackend, x: TensorInfo, attrs: NamedAttrMap, mean: boolean): TensorInfo | null {
   if (x.dtype !== 'float32') return null;
   const axes = contiguousAxes(attrs['axis'] as number | number[] | null | undefined, x.shape.length);
   if (axes === null) return null;
@@ -35,13 +39,14 @@ function reduceByMatMul(tf: Tf, backend: KernelBackend, x: TensorInfo, attrs: Na
   const b = prod(x.shape.slice(0, first));
   const r = prod(x.shape.slice(first, last + 1));
   const c = prod(x.shape.slice(last + 1));
-  if (r === 0 || b * c === 0) return null;
+  if (r <= 1 || b * c === 0) return null;
   const outShape = attrs['keepDims'] === true ? x.shape.map((d, i) => (i >= first && i <= last ? 1 : d)) : x.shape.filter((_, i) => i < first || i > last);
   const s = new KernelScope(tf, backend, 'wasm');
   try {
-    const weights = s.run('Fill', {}, { shape: [1, 1, r], value: mean ? 1 / r : 1, dtype: 'float32' });
-    const y = s.run('BatchMatMul', { a: weights, b: s.reshape(x, [b, r, c]) }, { transposeA: false, transposeB: false });
-    return s.keep(s.reshape(y, outShape));
+    const pooled = s.run('AvgPool', { x: s.reshape(x, [b, r, 1, c]) }, { filterSize: [r, 1], strides: [1, 1], pad: 'valid' });
+    if (mean) return s.keep(s.reshape(pooled, outShape));
+    const count = s.run('Fill', {}, { shape: [], value: r, dtype: 'float32' });
+    return s.keep(s.reshape(s.run('Multiply', { a: pooled, b: count }), outShape));
   } finally {
     s.dispose();
   }
@@ -68,7 +73,7 @@ function tileByMatMul(tf: Tf, backend: KernelBackend, x: TensorInfo, reps: numbe
   }
 }
 
-/** Kernel configs that try the GEMM route and fall back to `stock[name]`. */
+/** Kernel configs that try the XNNPACK route and fall back to `stock[name]`. */
 export function reductionConfigs(tf: Tf, stock: ReadonlyMap<string, KernelConfig | undefined>): KernelConfig[] {
   const withFallback =
     (name: string, fast: (backend: KernelBackend, inputs: NamedTensorInfoMap, attrs: NamedAttrMap) => TensorInfo | null): KernelConfig['kernelFunc'] =>
@@ -85,8 +90,8 @@ export function reductionConfigs(tf: Tf, stock: ReadonlyMap<string, KernelConfig
     return x;
   };
   return [
-    { kernelName: 'Sum', backendName: 'wasm', kernelFunc: withFallback('Sum', (be, i, a) => reduceByMatMul(tf, be, input(i), a, false)) },
-    { kernelName: 'Mean', backendName: 'wasm', kernelFunc: withFallback('Mean', (be, i, a) => reduceByMatMul(tf, be, input(i), a, true)) },
+    { kernelName: 'Sum', backendName: 'wasm', kernelFunc: withFallback('Sum', (be, i, a) => reduceByPooling(tf, be, input(i), a, false)) },
+    { kernelName: 'Mean', backendName: 'wasm', kernelFunc: withFallback('Mean', (be, i, a) => reduceByPooling(tf, be, input(i), a, true)) },
     { kernelName: 'Tile', backendName: 'wasm', kernelFunc: withFallback('Tile', (be, i, a) => tileByMatMul(tf, be, input(i), a['reps'] as number[])) },
   ];
 }
