@@ -13,6 +13,10 @@ import { ExitCode } from './errors.js';
  * light (heavy stages such as tfjs are imported inside the action), so `--help` stays fast.
  */
 const commandFactories: (() => Promise<Command>)[] = [
+  () => import('./commands/synth.js').then((m) => m.synthCommand()),
+  () => import('./commands/tile.js').then((m) => m.tileCommand()),
+  () => import('./commands/train.js').then((m) => m.trainCommand()),
+  () => import('./commands/evaluate.js').then((m) => m.evaluateCommand()),
   () => import('./commands/aggregate.js').then((m) => m.aggregateCommand()),
 ];
 

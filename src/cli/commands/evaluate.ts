@@ -1,0 +1,102 @@
+/**
+ * `co2sat evaluate`: scores a saved model on tiled patches and labels (the same data flags
+ * as train; the data may come from a different world). Prints a table, or with --json one
+ * object `{activity: {accuracy, f1, auc}, generation: {mae, rmse, r2, mae_pct_capacity,
+ * coverage90}, co2: {…}, per_fuel: {…}, n}`; tasks the model was not trained on are null.
+ */
+import { Command, Option } from 'commander';
+import { action, requireOption, withGlobals } from '../command.js';
+import type { Output } from '../output.js';
+import { DATA_OPTIONS_HELP } from './train.js';
+
+interface EvaluateOptions {
+  model?: string;
+  tiles?: string;
+  labels?: string;
+  weather?: string;
+  sites?: string;
+  split?: 'all' | 'test';
+  minValid?: number;
+  backend?: string;
+  config?: string;
+}
+
+const f = (n: number | null | undefined, d = 3): string => (n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(d));
+
+/** Strips the internal per-task `n` so --json has exactly the documented keys. */
+export function toEvaluateJson(m: import('../../train/metrics.js').EvaluationMetrics): Record<string, unknown> {
+  const task = (t: import('../../train/metrics.js').TaskMetrics) => ({
+    activity: t.activity ? { accuracy: t.activity.accuracy, f1: t.activity.f1, auc: t.activity.auc } : null,
+    generation: t.generation ? { mae: t.generation.mae, rmse: t.generation.rmse, r2: t.generation.r2, mae_pct_capacity: t.generation.mae_pct_capacity, coverage90: t.generation.coverage90 } : null,
+    co2: t.co2 ? { mae: t.co2.mae, rmse: t.co2.rmse, r2: t.co2.r2, mae_pct_capacity: t.co2.mae_pct_capacity, coverage90: t.co2.coverage90 } : null,
+  });
+  return {
+    ...task(m),
+    per_fuel: Object.fromEntries(Object.entries(m.per_fuel).map(([fuel, t]) => [fuel, { ...task(t), n: t.n }])),
+    n: m.n,
+  };
+}
+
+export function evaluateTable(m: import('../../train/metrics.js').EvaluationMetrics): string {
+  const rows: string[][] = [['scope', 'n', 'acc', 'F1', 'AUC', 'gen MAE', 'gen RMSE', 'gen R²', 'gen %cap', 'gen cov90', 'CO2 MAE', 'CO2 RMSE', 'CO2 R²', 'CO2 cov90']];
+  const row = (scope: string, n: number, t: import('../../train/metrics.js').TaskMetrics): string[] => [
+    scope,
+    String(n),
+    f(t.activity?.accuracy),
+    f(t.activity?.f1),
+    f(t.activity?.auc),
+    f(t.generation?.mae, 1),
+    f(t.generation?.rmse, 1),
+    f(t.generation?.r2),
+    f(t.generation?.mae_pct_capacity, 1),
+    f(t.generation?.coverage90),
+    f(t.co2?.mae, 1),
+    f(t.co2?.rmse, 1),
+    f(t.co2?.r2),
+    f(t.co2?.coverage90),
+  ];
+  rows.push(row('all', m.n, m));
+  for (const [fuel, t] of Object.entries(m.per_fuel)) rows.push(row(fuel, t.n, t));
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
+}
+
+async function run(out: Output, o: EvaluateOptions): Promise<void> {
+  const { loadConfig } = await import('../config.js');
+  const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
+  const { evaluateModel } = await import('../../train/evaluate.js');
+  const { describeJoin } = await import('../../train/dataset.js');
+  const modelDir = requireOption(o.model, '--model');
+  const paths = { tiles: requireOption(o.tiles, '--tiles'), labels: requireOption(o.labels, '--labels'), weather: o.weather, sites: requireOption(o.sites, '--sites') };
+  const backend = await selectBackend(parseBackendChoice(o.backend ?? loadConfig(o.config).backend));
+  out.info(`backend: ${describeBackend(backend)}`);
+  const r = await evaluateModel(modelDir, paths, { split: o.split ?? 'all', ...(o.minValid !== undefined ? { minValidFraction: o.minValid } : {}) });
+  out.info(`data: ${describeJoin(r.report)}`);
+  if (r.report.labelsUnknownSite > 0) out.warn(`${paths.labels}: ${r.report.labelsUnknownSite} labels for sites not in ${paths.sites} (ignored)`);
+  if (r.report.labelsWithoutPatch > 0) out.warn(`${paths.labels}: ${r.report.labelsWithoutPatch} labels have no patch in ${paths.tiles} (ignored)`);
+  if (r.seenSites > 0) out.warn(`${r.seenSites} evaluated patches are from sites the model trained on; use --split test for held-out plants only`);
+  const json = { ...toEvaluateJson(r.metrics), model: modelDir, backend: backend.name, tasks: r.manifest.tasks };
+  out.result(json, `${evaluateTable(r.metrics)}\n(model ${modelDir}, tasks ${r.manifest.tasks.join(',')}, backend ${backend.name}; coverage of 90 % intervals)`);
+}
+
+export async function evaluateCommand(): Promise<Command> {
+  const cmd = new Command('evaluate')
+    .description(
+      'Score a trained model: activity accuracy/F1/AUC, generation and CO2 MAE/RMSE/R² (also as\n' +
+        '% of capacity) and 90 % interval coverage, overall and per fuel.',
+    )
+    .option('--model <dir>', 'model folder written by co2sat train')
+    .option('--tiles <dir>', DATA_OPTIONS_HELP.tiles)
+    .option('--labels <file>', DATA_OPTIONS_HELP.labels)
+    .option('--weather <file>', `${DATA_OPTIONS_HELP.weather} (optional)`)
+    .option('--sites <file>', DATA_OPTIONS_HELP.sites)
+    .addOption(new Option('--split <part>', "'test': only the model's held-out sites/overpasses; 'all': every labelled patch").choices(['all', 'test']).default('all'))
+    .option('--min-valid <fraction>', "drop patches with a smaller valid_fraction (default: the model's)", Number)
+    .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu')
+    .option('--config <file>', 'run config (for the default backend)')
+    .action(action((out, o: EvaluateOptions) => run(out, o)));
+  return withGlobals(cmd, [
+    'co2sat evaluate --model models/mtl --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --split test',
+    'co2sat evaluate --model models/mtl --tiles other/tiles --labels other/labels.csv --sites other/sites.geojson --json',
+  ]);
+}

@@ -1,0 +1,204 @@
+/**
+ * `co2sat train`: fits the physics-guided multi-task model on tiled patches and labels and
+ * writes a self-describing model folder. Parses options, calls train(), prints.
+ */
+import { Command, Option } from 'commander';
+import { action, positiveInt, requireOption, withGlobals } from '../command.js';
+import { UsageError } from '../errors.js';
+import type { Output } from '../output.js';
+
+interface TrainOptions {
+  tiles?: string;
+  labels?: string;
+  weather?: string;
+  sites?: string;
+  out?: string;
+  weighting?: string;
+  physics?: string;
+  tasks?: string;
+  likelihood?: string;
+  epochs?: number;
+  batch?: number;
+  seed?: number;
+  lr?: number;
+  patience?: number;
+  split?: string;
+  minValid?: number;
+  augment?: boolean;
+  config?: string;
+  trainConfig?: string;
+  backend?: string;
+}
+
+export const DATA_OPTIONS_HELP = {
+  tiles: 'folder with manifest.jsonl and patches (co2sat tile output)',
+  labels: 'labels.csv: site_id,datetime,active,generation_mw,co2_t_per_h (blank = unknown)',
+  weather: 'weather.csv: site_id,datetime,temperature_c,relative_humidity,wind_u,wind_v',
+  sites: 'sites GeoJSON (Point features with site_id, fuel, capacity_mw)',
+};
+
+function fmt(n: number | undefined | null, d = 3): string {
+  return n === undefined || n === null || !Number.isFinite(n) ? '–' : n.toFixed(d);
+}
+
+async function run(out: Output, o: TrainOptions): Promise<void> {
+  const { loadConfig } = await import('../config.js');
+  const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
+  const { withDefaults } = await import('../../train/config.js');
+  const { readTrainConfigFile } = await import('../../train/trainConfigFile.js');
+  const { parseTasks } = await import('../../model/spec.js');
+  const { isPhysicsName } = await import('../../model/physicsModes/index.js');
+  const { isWeightingName, WEIGHTING_NAMES } = await import('../../train/weighting/index.js');
+  const { loadData } = await import('../../train/loadData.js');
+  const { describeJoin } = await import('../../train/dataset.js');
+  const { train } = await import('../../train/trainer.js');
+  const { TrainingDivergedError } = await import('../../train/step.js');
+
+  const paths = {
+    tiles: requireOption(o.tiles, '--tiles'),
+    labels: requireOption(o.labels, '--labels'),
+    weather: o.weather,
+    sites: requireOption(o.sites, '--sites'),
+  };
+  const outDir = requireOption(o.out, '--out');
+  const run = loadConfig(o.config);
+  const fileCfg = o.trainConfig ? readTrainConfigFile(o.trainConfig) : {};
+  const weighting = o.weighting ?? fileCfg.weighting ?? run.train.weighting;
+  if (!isWeightingName(weighting)) throw new UsageError(`unknown weighting '${weighting}' (valid: ${WEIGHTING_NAMES.join(', ')})`);
+  const physics = o.physics ?? fileCfg.physics ?? run.train.physics;
+  if (!isPhysicsName(physics)) throw new UsageError(`unknown physics mode '${physics}' (valid: none, soft, hard)`);
+  let tasks;
+  try {
+    tasks = o.tasks ? parseTasks(o.tasks) : (fileCfg.tasks ?? run.train.tasks);
+  } catch (e) {
+    throw new UsageError(`--tasks: ${(e as Error).message}`);
+  }
+  const likelihood = o.likelihood ?? fileCfg.likelihood ?? 'gaussian';
+  if (likelihood !== 'gaussian' && likelihood !== 'laplace') throw new UsageError(`--likelihood must be gaussian or laplace, got '${likelihood}'`);
+  const split = o.split ?? fileCfg.split_by ?? run.train.split;
+  if (split !== 'site' && split !== 'time') throw new UsageError(`--split must be site or time, got '${split}'`);
+  const config = withDefaults({
+    ...fileCfg,
+    tasks,
+    weighting,
+    physics,
+    likelihood,
+    split_by: split,
+    epochs: o.epochs ?? fileCfg.epochs ?? run.train.epochs,
+    batch_size: o.batch ?? fileCfg.batch_size ?? run.train.batch,
+    seed: o.seed ?? fileCfg.seed ?? run.train.seed,
+    ...(o.lr !== undefined ? { learning_rate: o.lr } : {}),
+    ...(o.patience !== undefined ? { patience: o.patience } : {}),
+    ...(o.minValid !== undefined ? { min_valid_fraction: o.minValid } : {}),
+    ...(o.augment === false ? { augment: false } : {}),
+  });
+
+  const backend = await selectBackend(parseBackendChoice(o.backend ?? run.backend));
+  out.info(`backend: ${describeBackend(backend)}`);
+  const data = loadData(paths, config.min_valid_fraction);
+  out.info(`data: ${describeJoin(data.report)}`);
+  if (data.report.labelsUnknownSite > 0) out.warn(`${paths.labels}: ${data.report.labelsUnknownSite} labels for sites not in ${paths.sites} (ignored)`);
+  if (data.report.labelsWithoutPatch > 0) out.warn(`${paths.labels}: ${data.report.labelsWithoutPatch} labels have no patch in ${paths.tiles} (ignored)`);
+
+  let bar: ReturnType<Output['progress']> | null = null;
+  let result;
+  try {
+    result = await train({ samples: data.samples, tilesDir: paths.tiles, manifestFile: data.manifestFile }, config, outDir, {
+      backend: backend.name,
+      onStart: (total, n) => {
+        out.info(`training on ${n.train} patches, validating on ${n.val}, holding out ${n.test} (split by ${config.split_by})`);
+        bar = out.progress('train', total);
+      },
+      onStep: (r, epoch) => {
+        const parts = config.tasks.map((t) => `${t.slice(0, 3)} ${fmt(r.losses[t], 3)}${r.sigmas ? ` σ ${fmt(r.sigmas[t], 2)}` : ` w ${fmt(r.weights[t], 2)}`}`);
+        bar?.tick(1, `ep ${epoch + 1} ${parts.join(' | ')}`);
+      },
+      onEpoch: (e, improved) => {
+        const v = e.val;
+        const msg = [
+          `epoch ${e.epoch}`,
+          ...config.tasks.map((t) => `${t} ${fmt(e.train_losses[t])}`),
+          v?.activity ? `val acc ${fmt(v.activity.accuracy)}` : '',
+          v?.generation ? `val gen MAE ${fmt(v.generation.mae, 1)} MW` : '',
+          v?.co2 ? `val CO2 MAE ${fmt(v.co2.mae, 1)} t/h` : '',
+          improved ? '(best, saved)' : '',
+        ].filter((s) => s.length > 0);
+        if (out.verbose || !bar) out.info(msg.join('  '));
+        else out.debug(msg.join('  '));
+      },
+    });
+  } catch (e) {
+    if (e instanceof TrainingDivergedError) throw new UsageError(`${e.message}; the last best checkpoint (if any) is in ${outDir}`);
+    throw e;
+  } finally {
+    (bar as ReturnType<Output['progress']> | null)?.finish();
+  }
+  result.net.dispose();
+  const best = result.history[result.bestEpoch - 1];
+  const summary = {
+    model: outDir,
+    backend: backend.name,
+    tasks: config.tasks,
+    weighting: config.weighting,
+    physics: config.physics,
+    epochs_run: result.history.length,
+    best_epoch: result.bestEpoch,
+    stopped_early: result.stoppedEarly,
+    sigmas: best?.sigmas ?? null,
+    weights: best?.weights ?? null,
+    val: best?.val ? { activity: best.val.activity, generation: best.val.generation, co2: best.val.co2, n: best.val.n } : null,
+    data: data.report,
+    split: { by: result.split.by, train_sites: result.split.train_sites.length, val_sites: result.split.val_sites.length, test_sites: result.split.test_sites.length },
+  };
+  const lines = [
+    `model written to ${outDir} (backend ${backend.name}, ${summary.epochs_run} epochs, best ${summary.best_epoch}${summary.stopped_early ? ', stopped early' : ''})`,
+    best?.val?.activity ? `  activity    val accuracy ${fmt(best.val.activity.accuracy)}  F1 ${fmt(best.val.activity.f1)}  AUC ${fmt(best.val.activity.auc)}` : '',
+    best?.val?.generation ? `  generation  val MAE ${fmt(best.val.generation.mae, 1)} MW (${fmt(best.val.generation.mae_pct_capacity, 1)} % of capacity)` : '',
+    best?.val?.co2 ? `  co2         val MAE ${fmt(best.val.co2.mae, 1)} t/h` : '',
+    best?.sigmas ? `  learned σ_t ${Object.entries(best.sigmas).map(([t, s]) => `${t} ${fmt(s, 3)}`).join(', ')}` : '',
+  ].filter((l) => l.length > 0);
+  out.result(summary, lines.join('\n'));
+}
+
+export async function trainCommand(): Promise<Command> {
+  const cmd = new Command('train')
+    .description(
+      'Train the physics-guided multi-task model (activity, generation, CO2) on tiled patches.\n' +
+        'Splits by site (or time) so held-out plants stay unseen, validates every epoch, stops\n' +
+        'early and keeps the best checkpoint in a self-describing model folder.',
+    )
+    .option('--tiles <dir>', DATA_OPTIONS_HELP.tiles)
+    .option('--labels <file>', DATA_OPTIONS_HELP.labels)
+    .option('--weather <file>', `${DATA_OPTIONS_HELP.weather} (optional: training means are imputed)`)
+    .option('--sites <file>', DATA_OPTIONS_HELP.sites)
+    .option('--out <dir>', 'model folder to write (model.json + weights.bin)')
+    .option('--weighting <name>', 'task weighting: equal|fixed|uncertainty|dwa|gradnorm (default from config: uncertainty)')
+    .option('--physics <mode>', 'physics: none|soft|hard (default from config: hard)')
+    .option('--tasks <list>', 'comma-separated subset of activity,generation,co2 (single-task baselines)')
+    .addOption(new Option('--likelihood <name>', 'per-sample regression likelihood').choices(['gaussian', 'laplace']))
+    .option('--epochs <n>', 'maximum epochs', positiveInt('--epochs'))
+    .option('--batch <n>', 'batch size', positiveInt('--batch'))
+    .option('--seed <n>', 'seed for split, initialisation, shuffling and augmentation', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n)) throw new UsageError(`--seed must be an integer, got '${v}'`);
+      return n;
+    })
+    .option('--lr <rate>', 'Adam learning rate (default 0.002)', (v) => {
+      const n = Number(v);
+      if (!(n > 0 && n < 1)) throw new UsageError(`--lr must be in (0, 1), got '${v}'`);
+      return n;
+    })
+    .option('--patience <n>', 'epochs without validation improvement before stopping (default 8)', positiveInt('--patience'))
+    .addOption(new Option('--split <by>', 'hold out whole sites or the latest overpasses').choices(['site', 'time']))
+    .option('--min-valid <fraction>', 'drop patches with a smaller valid_fraction (default 0.5)', Number)
+    .option('--no-augment', 'disable flips/rotations (wind rotated with the image)')
+    .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
+    .option('--config <file>', 'run config (configs/default.json format); its train section gives defaults')
+    .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu (default from config: auto)')
+    .action(action((out, o: TrainOptions) => run(out, o)));
+  return withGlobals(cmd, [
+    'co2sat train --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --out models/mtl',
+    'co2sat train --tiles tiles/ --labels labels.csv --sites sites.geojson --out models/gen-only --tasks generation --physics none',
+    'co2sat train ... --out models/equal --weighting equal --epochs 20 --seed 2 --json',
+  ]);
+}

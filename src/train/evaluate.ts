@@ -1,0 +1,53 @@
+/**
+ * Evaluates a saved model on a (possibly different) world: joins the data like training,
+ * normalises with the model's own statistics, predicts and scores every task the model was
+ * trained on. `split: 'test'` keeps only the model's held-out sites (or overpasses).
+ */
+import path from 'node:path';
+import { InputError } from '../cli/errors.js';
+import { restoreNetwork } from '../model/inference.js';
+import { MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
+import { predictPrepared } from '../model/predictor.js';
+import { hasAnyLabel, type JoinReport } from './dataset.js';
+import { loadData, type DataPaths } from './loadData.js';
+import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
+import { commonGeometry, loadPixels, prepareSamples } from './prepare.js';
+import { partOf, type SplitAssignment } from './split.js';
+
+export interface EvaluationResult {
+  metrics: EvaluationMetrics;
+  report: JoinReport;
+  manifest: ModelManifest;
+  /** Samples evaluated whose site the model trained or validated on (0 for `split: 'test'`). */
+  seenSites: number;
+}
+
+export async function evaluateModel(modelDir: string, paths: DataPaths, options: { split?: 'all' | 'test'; minValidFraction?: number } = {}): Promise<EvaluationResult> {
+  const { net, manifest, ctx } = restoreNetwork(modelDir);
+  try {
+    const data = loadData(paths, options.minValidFraction ?? (manifest.config.min_valid_fraction as number | undefined) ?? 0.5);
+    let samples = data.samples.filter((s) => hasAnyLabel(s, manifest.tasks));
+    const split = manifest.splits as unknown as SplitAssignment;
+    if (options.split === 'test') samples = samples.filter((s) => partOf(s, split) === 'test');
+    if (samples.length === 0) throw new InputError(paths.labels, 'no labelled patches to evaluate (check that labels, manifest and sites share site_id and datetime)');
+    const { bands, patchSize } = commonGeometry(samples, data.manifestFile);
+    const want = manifest.band_stats.bands;
+    if (bands.join(',') !== want.join(',')) {
+      throw new InputError(path.join(modelDir, MODEL_FILE), `model was trained on bands [${want.join(',')}], ${data.manifestFile} has [${bands.join(',')}]`);
+    }
+    if (patchSize !== manifest.spec.patchSize) {
+      throw new InputError(path.join(modelDir, MODEL_FILE), `model takes ${manifest.spec.patchSize}-pixel patches, ${data.manifestFile} has ${patchSize}`);
+    }
+    const prepared = prepareSamples(samples, await loadPixels(samples, paths.tiles), manifest.band_stats);
+    const preds = predictPrepared(net, prepared, ctx);
+    const trained = new Set(split.by === 'site' ? [...split.train_sites, ...split.val_sites] : []);
+    return {
+      metrics: evaluationMetrics(preds, prepared.map((s) => s.truth), manifest.tasks),
+      report: data.report,
+      manifest,
+      seenSites: samples.filter((s) => trained.has(s.site.site_id)).length,
+    };
+  } finally {
+    net.dispose();
+  }
+}

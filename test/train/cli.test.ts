@@ -1,0 +1,110 @@
+/**
+ * End-to-end: `co2sat train` then `co2sat evaluate` on a tiny world through the real CLI
+ * program (in-process), plus the model folder's failure modes.
+ */
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/index.js';
+import { REPO_ROOT } from '../helpers/oracle.js';
+import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
+
+let dir: string;
+let world: TinyWorld;
+const TINY = path.join(REPO_ROOT, 'test/configs/tiny.json');
+
+async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  const program = await buildProgram();
+  program.exitOverride();
+  let stdout = '';
+  let stderr = '';
+  const ow = process.stdout.write.bind(process.stdout);
+  const ew = process.stderr.write.bind(process.stderr);
+  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
+  process.exitCode = 0;
+  try {
+    await program.parseAsync(['node', 'co2sat', ...args]);
+  } finally {
+    process.stdout.write = ow;
+    process.stderr.write = ew;
+  }
+  const code = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { stdout, stderr, code };
+}
+
+const data = (): string[] => ['--tiles', world.tiles, '--labels', world.labels, '--weather', world.weather, '--sites', world.sites];
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-cli-'));
+  world = await makeTinyWorld(path.join(dir, 'w'), { sites: 8, dates: 6, size: 16, seed: 5 });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('co2sat train / evaluate', () => {
+  it('trains a model folder, reports the backend, and evaluate --json has the documented shape', async () => {
+    const model = path.join(dir, 'm1');
+    const t = await cli(['train', ...data(), '--out', model, '--train-config', TINY, '--backend', 'wasm', '--json']);
+    expect(t.code, t.stderr + t.stdout).toBe(0);
+    const summary = JSON.parse(t.stdout.trim().split('\n').pop()!);
+    expect(summary.backend).toBe('wasm');
+    expect(summary.epochs_run).toBeGreaterThan(0);
+    const m = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8'));
+    for (const key of ['spec', 'band_stats', 'aux_stats', 'tasks', 'physics', 'weighting', 'config', 'code_version', 'val_metrics', 'weights']) expect(m).toHaveProperty(key);
+    expect(m.band_stats.bands).toEqual(['B02', 'B03', 'B04']);
+
+    const e = await cli(['evaluate', '--model', model, ...data(), '--backend', 'wasm', '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const j = JSON.parse(e.stdout.trim().split('\n').pop()!);
+    expect(Object.keys(j.activity).sort()).toEqual(['accuracy', 'auc', 'f1']);
+    expect(Object.keys(j.generation).sort()).toEqual(['coverage90', 'mae', 'mae_pct_capacity', 'r2', 'rmse']);
+    expect(Object.keys(j.co2).sort()).toEqual(['coverage90', 'mae', 'mae_pct_capacity', 'r2', 'rmse']);
+    expect(Object.keys(j.per_fuel).sort()).toEqual(['coal', 'gas', 'lignite', 'oil']);
+    expect(j.n).toBeGreaterThan(0);
+    expect(j.backend).toBe('wasm');
+  });
+
+  it('gives null for tasks the model was not trained on (--tasks generation)', async () => {
+    const model = path.join(dir, 'gen');
+    const t = await cli(['train', ...data(), '--out', model, '--train-config', TINY, '--tasks', 'generation', '--physics', 'none', '--epochs', '1', '--backend', 'wasm', '--quiet']);
+    expect(t.code, t.stderr).toBe(0);
+    const e = await cli(['evaluate', '--model', model, ...data(), '--backend', 'wasm', '--json']);
+    const j = JSON.parse(e.stdout.trim().split('\n').pop()!);
+    expect(j.activity).toBeNull();
+    expect(j.co2).toBeNull();
+    expect(j.generation.mae).toBeGreaterThan(0);
+  });
+
+  it('names weights.bin when it is corrupt, and model.json when the band set differs', async () => {
+    const model = path.join(dir, 'm1');
+    const bad = path.join(dir, 'bad');
+    rmSync(bad, { recursive: true, force: true });
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(bad);
+    copyFileSync(path.join(model, 'model.json'), path.join(bad, 'model.json'));
+    const w = readFileSync(path.join(model, 'weights.bin'));
+    w[100] = w[100]! ^ 0xff;
+    writeFileSync(path.join(bad, 'weights.bin'), w);
+    const e = await cli(['evaluate', '--model', bad, ...data(), '--backend', 'wasm']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/weights\.bin: corrupt weights/);
+
+    const other = await makeTinyWorld(path.join(dir, 'w4'), { sites: 4, dates: 2, size: 16, seed: 6, bands: ['B02', 'B03', 'B04', 'B08'] });
+    const e2 = await cli(['evaluate', '--model', model, '--tiles', other.tiles, '--labels', other.labels, '--sites', other.sites, '--backend', 'wasm']);
+    expect(e2.code).toBe(2);
+    expect(e2.stderr).toMatch(/model\.json: model was trained on bands \[B02,B03,B04\]/);
+  });
+
+  it('rejects an unknown weighting with the valid names, and negative generation naming the line', async () => {
+    const u = await cli(['train', ...data(), '--out', path.join(dir, 'x'), '--weighting', 'magic', '--backend', 'wasm']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).toContain('valid: equal, fixed, uncertainty, dwa, gradnorm');
+    const labels = path.join(dir, 'neg.csv');
+    writeFileSync(labels, 'site_id,datetime,active,generation_mw,co2_t_per_h\nP001,2024-01-01T10:30:00Z,1,-5,1\n');
+    const n = await cli(['train', '--tiles', world.tiles, '--labels', labels, '--sites', world.sites, '--out', path.join(dir, 'x'), '--backend', 'wasm']);
+    expect(n.code).toBe(2);
+    expect(n.stderr).toContain(`${labels}: line 2: generation_mw -5 is negative`);
+  });
+});
