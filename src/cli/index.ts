@@ -17,6 +17,7 @@ const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/tile.js').then((m) => m.tileCommand()),
   () => import('./commands/train.js').then((m) => m.trainCommand()),
   () => import('./commands/evaluate.js').then((m) => m.evaluateCommand()),
+  () => import('./commands/predict.js').then((m) => m.predictCommand()),
   () => import('./commands/aggregate.js').then((m) => m.aggregateCommand()),
 ];
 
