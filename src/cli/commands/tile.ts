@@ -1,0 +1,101 @@
+/**
+ * `co2sat tile`: cut georeferenced patches around plant sites from a folder of scenes.
+ * Parses options, calls tileScenes (src/tiling), prints a summary or --json.
+ */
+import { Command } from 'commander';
+import os from 'node:os';
+import { action, ExitCode, positiveInt, requireOption, withGlobals } from '../command.js';
+import { PartialFailure } from '../errors.js';
+import type { Output } from '../output.js';
+
+interface TileFlags {
+  sites?: string;
+  out: string;
+  size: number;
+  concurrency?: number;
+  force?: boolean;
+  bandSet?: string;
+  crsProj4?: string;
+  compression: 'deflate' | 'none';
+}
+
+export async function tileCommand(): Promise<Command> {
+  const cmd = new Command('tile')
+    .summary('cut georeferenced patches around plant sites from a folder of scenes')
+    .description(
+      'Cut a size x size patch around every site in every scene of <scenes-dir>.\n\n' +
+        'Scenes: each GeoTIFF directly in the folder is a multiband scene; each subfolder of\n' +
+        'single-band GeoTIFFs whose names carry band ids (B01..B12, B8A, SCL; Landsat _B1.._B11)\n' +
+        'is stacked in band-set order on the finest band grid (nearest neighbour). Scene time\n' +
+        'comes from the name (_20240517T102559_ or _20240517_) or the TIFF DateTime tag.\n\n' +
+        'Window rule: the site falls in pixel (col,row) = (floor((x-x0)/dx), floor((y-y0)/dy));\n' +
+        'the patch is xoff = col - floor(size/2), yoff = row - floor(size/2). Parts outside the\n' +
+        'raster are nodata (0 where the scene has none) and counted in valid_fraction.\n\n' +
+        'Output: <out>/<scene_id>/<site_id>.tif (DEFLATE, scene CRS, window geotransform,\n' +
+        'GDAL_NODATA) and <out>/manifest.jsonl. Reruns skip up-to-date patches; --force redoes.\n' +
+        'A scene that cannot be read is reported and skipped (exit 3); nothing is written for it.',
+    )
+    .argument('<scenes-dir>', 'folder of scenes (GeoTIFFs and/or per-band subfolders)')
+    .option('--sites <file>', 'GeoJSON Point features in WGS 84 with a site_id property')
+    .option('--out <dir>', 'output folder for patches and manifest.jsonl', 'tiles')
+    .option('--size <pixels>', 'patch edge in pixels', positiveInt('--size'), 64)
+    .option('--concurrency <n>', `patches read and written at once (default: cores, here ${os.availableParallelism()})`, positiveInt('--concurrency'))
+    .option('--band-set <name|file>', 'band set for per-band folders: sentinel2-l2a, sentinel2-l1c, landsat8 or a JSON file (default: first complete one)')
+    .option('--crs-proj4 <definition>', 'proj4 definition for scenes whose CRS has no EPSG code co2sat knows (e.g. MODIS sinusoidal)')
+    .option('--compression <kind>', 'patch compression: deflate or none', 'deflate')
+    .option('--force', 'redo patches even when they are up to date');
+  withGlobals(cmd, [
+    'co2sat tile scenes/ --sites sites.geojson',
+    'co2sat tile scenes/ --sites sites.geojson --out tiles/ --size 32 --json',
+    'co2sat tile ../shared/data/real --sites ../shared/data/real/sites.geojson --band-set landsat8',
+    "co2sat tile modis/ --sites sites.geojson --crs-proj4 '+proj=sinu +R=6371007.181 +units=m'",
+  ]);
+  cmd.action(
+    action(async (out: Output, scenesDir: string, flags: TileFlags) => {
+      const sites = requireOption(flags.sites, '--sites <file>');
+      if (flags.compression !== 'deflate' && flags.compression !== 'none') {
+        const { UsageError } = await import('../errors.js');
+        throw new UsageError(`--compression must be deflate or none, got '${String(flags.compression)}'`);
+      }
+      const { tileScenes } = await import('../../tiling/tileScenes.js');
+      let bar: ReturnType<Output['progress']> | null = null;
+      const summary = await tileScenes({
+        scenesDir,
+        sitesFile: sites,
+        outDir: flags.out,
+        size: flags.size,
+        ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
+        ...(flags.bandSet !== undefined ? { bandSet: flags.bandSet } : {}),
+        ...(flags.crsProj4 !== undefined ? { crsProj4: flags.crsProj4 } : {}),
+        compression: flags.compression,
+        force: flags.force === true,
+        onProgress: (p) => {
+          bar ??= out.progress('tiling', p.scenesTotal);
+          bar.setStatus(`scene ${p.scenesDone}/${p.scenesTotal} ${p.scene} · ${p.patchesDone} patches`);
+          if (p.scenesDone === p.scenesTotal) bar.setTotal(p.scenesTotal);
+        },
+      });
+      if (bar) (bar as ReturnType<Output['progress']>).finish();
+      for (const s of summary.sites_skipped) out.debug(`skipped ${s.scene_id}/${s.site_id}: ${s.reason}`);
+      const text = [
+        `${summary.patches.written} patches written, ${summary.patches.up_to_date} up to date, ${summary.sites_skipped.length} site/scene pairs skipped`,
+        `${summary.scenes.tiled}/${summary.scenes.total} scenes tiled into ${summary.out} (manifest ${summary.manifest})`,
+        ...summary.failures.map((f) => `failed: ${f.item}: ${f.reason}`),
+      ].join('\n');
+      if (summary.failures.length > 0) {
+        const message = `${summary.failures.length} of ${summary.scenes.total} scenes failed; the others were tiled`;
+        if (out.json) {
+          // One JSON object for scripts: the summary with the error and exit code in it.
+          out.result({ ...summary, error: message, exit_code: ExitCode.partial }, '');
+          process.stderr.write(`co2sat: ${message}\n`);
+          process.exitCode = ExitCode.partial;
+          return;
+        }
+        out.result(summary, text);
+        throw new PartialFailure(message, summary.failures);
+      }
+      out.result(summary, text);
+    }),
+  );
+  return cmd;
+}

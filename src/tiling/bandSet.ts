@@ -1,0 +1,108 @@
+/**
+ * Band sets: which bands a per-band scene folder holds, in stacking order, how file names
+ * carry band ids and which band is the cloud mask. They are data in configs/bands/*.json
+ * (checked against band-set.schema.json's rules here), like TorchGeo's sensor classes.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../cli/errors.js';
+
+export interface BandSpec {
+  id: string;
+  resolution_m?: number;
+  wavelength_nm?: number;
+}
+
+export interface BandSet {
+  name: string;
+  description?: string;
+  /** Source of the file-name regex; group 1 is the band id (case-insensitive). */
+  file_pattern: string;
+  bands: BandSpec[];
+  cloud_mask?: { band: string; classes: number[]; meaning?: string };
+}
+
+/** The band sets shipped in configs/bands, in the order `auto` tries them. */
+export const BUILTIN_BAND_SETS = ['sentinel2-l2a', 'sentinel2-l1c', 'landsat8'] as const;
+
+/** configs/bands from src/tiling (tsx) or dist/src/tiling (compiled). */
+export function bandSetDir(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const up of ['../../configs/bands', '../../../configs/bands']) {
+    const dir = path.resolve(here, up);
+    if (existsSync(path.join(dir, 'sentinel2-l2a.json'))) return dir;
+  }
+  return path.resolve(here, '../../configs/bands');
+}
+
+function fail(file: string, problem: string): never {
+  throw new InputError(file, problem);
+}
+
+/** Checks a parsed band-set object; every problem names the file and the key. */
+export function validateBandSet(raw: unknown, file: string): BandSet {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(file, 'band set must be a JSON object');
+  const r = raw as Record<string, unknown>;
+  const known = new Set(['$schema', 'name', 'description', 'file_pattern', 'bands', 'cloud_mask']);
+  for (const k of Object.keys(r)) if (!known.has(k)) fail(file, `unknown key '${k}'`);
+  if (typeof r.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(r.name)) fail(file, `'name' must be a lower-case id, got ${JSON.stringify(r.name)}`);
+  if (typeof r.file_pattern !== 'string') fail(file, "'file_pattern' must be a string");
+  let re: RegExp;
+  try {
+    re = new RegExp(r.file_pattern, 'i');
+  } catch (err) {
+    fail(file, `'file_pattern' is not a valid regular expression: ${(err as Error).message}`);
+  }
+  if (!/\((?!\?)/.test(re.source)) fail(file, "'file_pattern' needs a capture group for the band id");
+  if (!Array.isArray(r.bands) || r.bands.length === 0) fail(file, "'bands' must be a non-empty array");
+  const ids = new Set<string>();
+  const bands: BandSpec[] = r.bands.map((b: unknown, i: number) => {
+    const o = b as Record<string, unknown>;
+    if (typeof o !== 'object' || o === null || typeof o.id !== 'string' || o.id.length === 0) fail(file, `bands[${i}].id must be a non-empty string`);
+    const id = o.id.toUpperCase();
+    if (ids.has(id)) fail(file, `band '${id}' listed twice`);
+    ids.add(id);
+    for (const k of ['resolution_m', 'wavelength_nm'] as const) {
+      if (o[k] !== undefined && !(typeof o[k] === 'number' && (o[k] as number) > 0)) fail(file, `bands[${i}].${k} must be a positive number`);
+    }
+    return { id, ...(o.resolution_m !== undefined ? { resolution_m: o.resolution_m as number } : {}), ...(o.wavelength_nm !== undefined ? { wavelength_nm: o.wavelength_nm as number } : {}) };
+  });
+  let cloud: BandSet['cloud_mask'];
+  if (r.cloud_mask !== undefined) {
+    const c = r.cloud_mask as Record<string, unknown>;
+    if (typeof c !== 'object' || c === null || typeof c.band !== 'string') fail(file, "'cloud_mask.band' must be a string");
+    if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
+      fail(file, "'cloud_mask.classes' must be a non-empty array of integers 0-255");
+    }
+    if (ids.has(c.band.toUpperCase())) fail(file, `cloud mask band '${c.band}' must not also be a model band`);
+    cloud = { band: c.band.toUpperCase(), classes: c.classes as number[], ...(typeof c.meaning === 'string' ? { meaning: c.meaning } : {}) };
+  }
+  return { name: r.name, ...(typeof r.description === 'string' ? { description: r.description } : {}), file_pattern: r.file_pattern, bands, ...(cloud ? { cloud_mask: cloud } : {}) };
+}
+
+/**
+ * Loads a band set by built-in name (`sentinel2-l2a`) or by path to a JSON file.
+ * @throws InputError for an unknown name, an unreadable file or an invalid set
+ */
+export function loadBandSet(nameOrPath: string): BandSet {
+  const looksLikePath = nameOrPath.includes('/') || nameOrPath.endsWith('.json');
+  const file = looksLikePath ? nameOrPath : path.join(bandSetDir(), `${nameOrPath}.json`);
+  if (!existsSync(file)) {
+    if (looksLikePath) fail(nameOrPath, 'band set file not found');
+    fail(nameOrPath, `unknown band set (built in: ${BUILTIN_BAND_SETS.join(', ')}; or give a path to a JSON file)`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    fail(file, `not valid JSON: ${(err as Error).message}`);
+  }
+  return validateBandSet(raw, file);
+}
+
+/** The band id a file name carries under `set` (upper-case), or null. */
+export function bandIdOf(fileName: string, set: BandSet): string | null {
+  const m = new RegExp(set.file_pattern, 'i').exec(fileName);
+  return m?.[1] ? m[1].toUpperCase() : null;
+}

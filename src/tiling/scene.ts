@@ -1,0 +1,187 @@
+/**
+ * An open scene: one multiband GeoTIFF, or a per-band folder stacked in band-set order on
+ * the finest band's grid (nearest neighbour, pixel centres mapped through the
+ * geotransforms: for grids that share their origin and differ by integer factors, as
+ * Sentinel-2's 10/20/60 m bands do, this is exactly what `gdalbuildvrt -separate
+ * -resolution highest -r nearest` gives). Opening validates everything a patch needs
+ * (georeferencing, CRS, acquisition time, matching CRSs and types), so a scene either
+ * opens completely or fails with one InputError naming the file and the problem.
+ */
+import path from 'node:path';
+import { InputError } from '../cli/errors.js';
+import { crsForEpsg, proj4Problem, type Crs } from '../geo/crs.js';
+import type { RawGeoKeys } from '../geo/geoKeys.js';
+import { allocRaster, type RasterArray, type RasterDataType } from '../geo/rasterTypes.js';
+import { readWindow } from '../geo/readWindow.js';
+import { Raster } from '../geo/tiff/openRaster.js';
+import type { Window } from '../geo/window.js';
+import type { GeoTransform } from '../geo/writeGeoTiff.js';
+import type { SceneRef } from './discoverScenes.js';
+import { datetimeFromName, datetimeFromTiffTag } from './sceneName.js';
+
+export interface OpenSceneOptions {
+  /** proj4 definition for scenes whose CRS has no built-in EPSG definition. */
+  crsProj4?: string;
+}
+
+export interface SceneWindow {
+  bands: RasterArray[];
+  /** Cloud-mask classes (SCL) on the same window, or null without a mask. */
+  mask: Uint8Array | null;
+}
+
+export interface Scene {
+  readonly ref: SceneRef;
+  /** ISO 8601 UTC acquisition time. */
+  readonly datetime: string;
+  readonly crs: Crs;
+  /** GeoKeys copied into every patch, so patches carry the scene's CRS exactly. */
+  readonly geoKeys: RawGeoKeys;
+  readonly geoTransform: GeoTransform;
+  readonly width: number;
+  readonly height: number;
+  readonly dataType: RasterDataType;
+  readonly nodata: number | null;
+  readonly bandIds: string[];
+  read(window: Window): Promise<SceneWindow>;
+  close(): Promise<void>;
+}
+
+function crsOf(r: Raster, opts: OpenSceneOptions): Crs {
+  if (!r.geoKeys) throw new InputError(r.file, 'no CRS: the GeoTIFF has no GeoKeys (assign one with gdal_edit.py -a_srs)');
+  const epsg = r.epsg;
+  const builtin = epsg !== null ? crsForEpsg(epsg) : null;
+  if (builtin) return builtin;
+  if (opts.crsProj4) {
+    const problem = proj4Problem(opts.crsProj4);
+    if (problem) throw new InputError(r.file, `--crs-proj4 '${opts.crsProj4}' is not a proj4 definition: ${problem}`);
+    return { epsg, proj4: opts.crsProj4, label: opts.crsProj4 };
+  }
+  const what = epsg !== null ? `EPSG:${epsg} has no built-in definition` : 'the CRS is user-defined (no EPSG code)';
+  throw new InputError(r.file, `${what}: pass its proj4 definition with --crs-proj4 (e.g. '+proj=sinu +R=6371007.181 +units=m' for MODIS)`);
+}
+
+function checkGeoreferenced(r: Raster): GeoTransform {
+  if (!r.geoTransform) throw new InputError(r.file, 'no georeferencing: no ModelTiepoint/ModelPixelScale or ModelTransformation tags');
+  return r.geoTransform;
+}
+
+function datetimeOf(ref: SceneRef, r: Raster): string {
+  const t = datetimeFromName(path.basename(ref.source)) ?? datetimeFromTiffTag(r.tiffDateTime);
+  if (!t) throw new InputError(ref.source, "no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag");
+  return t;
+}
+
+/** Opens and validates a scene. @throws InputError naming the file and the problem */
+export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Promise<Scene> {
+  if (ref.kind === 'multiband') {
+    const r = await Raster.open(ref.source);
+    try {
+      const gt = checkGeoreferenced(r);
+      const crs = crsOf(r, opts);
+      const datetime = datetimeOf(ref, r);
+      const bandIds = r.bandDescriptions.map((d, i) => d ?? String(i + 1));
+      return {
+        ref,
+        datetime,
+        crs,
+        geoKeys: r.geoKeys!,
+        geoTransform: gt,
+        width: r.width,
+        height: r.height,
+        dataType: r.dataType,
+        nodata: r.nodata,
+        bandIds,
+        read: async (w) => ({ bands: await readWindow(r, w), mask: null }),
+        close: () => r.close(),
+      };
+    } catch (err) {
+      await r.close();
+      throw err;
+    }
+  }
+  if (ref.problem) throw new InputError(ref.source, ref.problem);
+  const opened: Raster[] = [];
+  try {
+    for (const [, file] of ref.bandFiles) opened.push(await Raster.open(file));
+    const mask = ref.maskFile ? await Raster.open(ref.maskFile) : null;
+    if (mask) opened.push(mask);
+    return await stackBands(ref, opened.slice(0, ref.bandFiles.length), mask, opts, () => Promise.all(opened.map((r) => r.close())).then(() => undefined));
+  } catch (err) {
+    await Promise.all(opened.map((r) => r.close()));
+    throw err;
+  }
+}
+
+function sameCrs(a: Raster, b: Raster): boolean {
+  if (a.epsg !== null || b.epsg !== null) return a.epsg === b.epsg;
+  return JSON.stringify(a.geoKeys) === JSON.stringify(b.geoKeys);
+}
+
+function crsLabel(r: Raster): string {
+  return r.epsg !== null ? `EPSG:${r.epsg}` : r.geoKeys ? 'a user-defined CRS' : 'no CRS';
+}
+
+async function stackBands(
+  ref: Extract<SceneRef, { kind: 'per-band' }>,
+  bands: Raster[],
+  mask: Raster | null,
+  opts: OpenSceneOptions,
+  close: () => Promise<void>,
+): Promise<Scene> {
+  const ids = ref.bandFiles.map(([id]) => id);
+  for (const r of [...bands, ...(mask ? [mask] : [])]) {
+    const gt = checkGeoreferenced(r);
+    if (gt[2] !== 0 || gt[4] !== 0) throw new InputError(r.file, 'rotated grids are not supported in per-band scenes');
+    if (r.bandCount !== 1) throw new InputError(r.file, `per-band scene files must hold one band, this one has ${r.bandCount}`);
+  }
+  const first = bands[0]!;
+  const crs = crsOf(first, opts);
+  bands.forEach((r, i) => {
+    if (!sameCrs(first, r)) throw new InputError(ref.source, `bands in different CRSs: ${ids[0]} is in ${crsLabel(first)}, ${ids[i]} in ${crsLabel(r)}`);
+    if (r.dataType !== first.dataType) throw new InputError(ref.source, `bands of different data types: ${ids[0]} is ${first.dataType}, ${ids[i]} ${r.dataType}`);
+  });
+  if (mask && !sameCrs(first, mask)) throw new InputError(ref.source, `cloud mask ${path.basename(mask.file)} is in ${crsLabel(mask)}, bands in ${crsLabel(first)}`);
+  // The finest grid: smallest pixel; ties keep band-set order.
+  const finest = bands.reduce((a, b) => (Math.abs(b.geoTransform![1]) < Math.abs(a.geoTransform![1]) ? b : a));
+  const target = finest.geoTransform!;
+  const datetime = datetimeOf(ref, first);
+
+  /** Nearest-neighbour read of `r` onto window `w` of the target grid. */
+  const readOnTarget = async (r: Raster, w: Window): Promise<RasterArray> => {
+    const gt = r.geoTransform!;
+    if (r === finest || (gt.every((v, i) => v === target[i]) && r.width === finest.width && r.height === finest.height)) {
+      return (await readWindow(r, w))[0]!;
+    }
+    const cols = Int32Array.from({ length: w.width }, (_, c) => Math.floor((target[0] + (w.xoff + c + 0.5) * target[1] - gt[0]) / gt[1]));
+    const rows = Int32Array.from({ length: w.height }, (_, k) => Math.floor((target[3] + (w.yoff + k + 0.5) * target[5] - gt[3]) / gt[5]));
+    const sx = Math.min(...cols);
+    const sy = Math.min(...rows);
+    const src: Window = { xoff: sx, yoff: sy, width: Math.max(...cols) - sx + 1, height: Math.max(...rows) - sy + 1 };
+    const data = (await readWindow(r, src))[0]!;
+    const out = allocRaster(r.dataType, w.width * w.height);
+    for (let k = 0; k < w.height; k++) {
+      const srow = (rows[k]! - sy) * src.width - sx;
+      for (let c = 0; c < w.width; c++) out[k * w.width + c] = data[srow + cols[c]!]!;
+    }
+    return out;
+  };
+
+  return {
+    ref,
+    datetime,
+    crs,
+    geoKeys: finest.geoKeys!,
+    geoTransform: target,
+    width: finest.width,
+    height: finest.height,
+    dataType: first.dataType,
+    nodata: first.nodata,
+    bandIds: ids,
+    read: async (w) => {
+      const [data, m] = await Promise.all([Promise.all(bands.map((r) => readOnTarget(r, w))), mask ? readOnTarget(mask, w) : Promise.resolve(null)]);
+      return { bands: data, mask: m ? Uint8Array.from(m) : null };
+    },
+    close,
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * Scene id and acquisition time from names, as archives encode them: Sentinel-2
+ * `…_20240517T102559_…`, Landsat `…_20170813_…` (date only, taken as 00:00:00 UTC), and
+ * the TIFF DateTime tag ('YYYY:MM:DD HH:MM:SS') as the fallback.
+ */
+
+function iso(y: string, mo: string, d: string, h = '00', mi = '00', s = '00'): string | null {
+  const text = `${y}-${mo}-${d}T${h}:${mi}:${s}Z`;
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) return null;
+  // Reject dates JavaScript rolls over (20240231 → March 2).
+  return new Date(t).toISOString().replace('.000Z', 'Z') === text ? text : null;
+}
+
+/** ISO 8601 UTC time from a file or folder name, or null when it carries none. */
+export function datetimeFromName(name: string): string | null {
+  const full = /(?:^|[^0-9])(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(?![0-9])/.exec(name);
+  if (full) {
+    const t = iso(full[1]!, full[2]!, full[3]!, full[4]!, full[5]!, full[6]!);
+    if (t) return t;
+  }
+  const day = /(?:^|[^0-9])((?:19|20)\d{2})(\d{2})(\d{2})(?![0-9])/.exec(name);
+  if (day) return iso(day[1]!, day[2]!, day[3]!);
+  return null;
+}
+
+/** ISO 8601 UTC time from a TIFF DateTime value, or null when it is not one. */
+export function datetimeFromTiffTag(tag: string | null): string | null {
+  if (!tag) return null;
+  const m = /^(\d{4}):(\d{2}):(\d{2}) (\d{2}):(\d{2}):(\d{2})/.exec(tag.trim());
+  return m ? iso(m[1]!, m[2]!, m[3]!, m[4]!, m[5]!, m[6]!) : null;
+}
+
+/** Scene id of a multiband file: its name without the .tif/.tiff extension. */
+export function sceneIdOfFile(fileName: string): string {
+  return fileName.replace(/\.tiff?$/i, '');
+}

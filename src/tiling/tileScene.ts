@@ -1,0 +1,123 @@
+/**
+ * Cuts one scene's patches: for each site inside the scene footprint, the window rule
+ * gives the window, the scene reads it (windowed, nodata outside), and the patch is
+ * written as `<out>/<scene_id>/<site_id>.tif` with the window's geotransform, the scene's
+ * GeoKeys and a GDAL_NODATA tag. All-or-nothing per scene: patches are staged under
+ * temporary names and renamed only when every patch of the scene succeeded, so a scene
+ * that fails half-way leaves nothing behind (and the previous patches stay intact).
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { temporaryPathFor } from '../../pipeline/atomicWrite.js';
+import { toCrs } from '../geo/crs.js';
+import { footprintWgs84, inFootprint } from '../geo/footprint.js';
+import type { Site } from '../geo/sites.js';
+import { writeGeoTiff } from '../geo/writeGeoTiff.js';
+import type { ManifestRecord } from './manifest.js';
+import { patchStats } from './patchStats.js';
+import type { Scene } from './scene.js';
+import { windowForSite, windowGeoTransform } from './windowForSite.js';
+
+export interface SiteSkip {
+  scene_id: string;
+  site_id: string;
+  reason: string;
+}
+
+export interface TileSceneOptions {
+  /** Patch edge in pixels. */
+  size: number;
+  compression?: 'deflate' | 'none';
+  /** Runs one patch job (read + write) under the run's concurrency limit. */
+  limit: <T>(job: () => Promise<T>) => Promise<T>;
+  /** True when the patch for this site is already up to date (it is then not redone). */
+  upToDate?: (site: Site, record: Omit<ManifestRecord, 'valid_fraction' | 'cloud_fraction'>) => boolean;
+  /** Called after each patch is staged (for progress bars). */
+  onPatch?: () => void;
+}
+
+export interface TileSceneResult {
+  /** Records of the patches written in this call. */
+  written: ManifestRecord[];
+  /** Sites whose patch was already up to date. */
+  upToDate: string[];
+  skipped: SiteSkip[];
+}
+
+/** TIFF DateTime form of an ISO time. */
+function tiffDateTime(iso: string): string {
+  return iso.slice(0, 19).replace('T', ' ').replace(/-/g, ':');
+}
+
+/**
+ * @param outDir the tiles folder; patches go to `<outDir>/<scene_id>/`
+ * @throws the first patch error (after removing every staged patch of the scene)
+ */
+export async function tileScene(scene: Scene, sites: readonly Site[], outDir: string, opts: TileSceneOptions): Promise<TileSceneResult> {
+  const sceneId = scene.ref.scene_id;
+  const footprint = footprintWgs84(scene.width, scene.height, scene.geoTransform, scene.crs);
+  const forward = toCrs(scene.crs);
+  const cloudClasses = scene.ref.kind === 'per-band' && scene.ref.maskFile ? (scene.ref.bandSet.cloud_mask?.classes ?? []) : [];
+  const result: TileSceneResult = { written: [], upToDate: [], skipped: [] };
+  const staged: { tmp: string; final: string }[] = [];
+  const sceneDir = path.join(outDir, sceneId);
+
+  const jobs: Promise<void>[] = [];
+  for (const site of sites) {
+    if (!inFootprint(site.lon, site.lat, footprint)) {
+      result.skipped.push({ scene_id: sceneId, site_id: site.site_id, reason: 'outside scene footprint' });
+      continue;
+    }
+    const [x, y] = forward([site.lon, site.lat]);
+    const { window } = windowForSite(x, y, scene.geoTransform, opts.size);
+    const base = {
+      scene_id: sceneId,
+      source: scene.ref.source,
+      site_id: site.site_id,
+      datetime: scene.datetime,
+      path: `${sceneId}/${site.site_id}.tif`,
+      epsg: scene.crs.epsg,
+      window,
+      bands: scene.bandIds,
+      fingerprint: scene.ref.fingerprint,
+    };
+    if (opts.upToDate?.(site, base)) {
+      result.upToDate.push(site.site_id);
+      continue;
+    }
+    jobs.push(
+      opts.limit(async () => {
+        const data = await scene.read(window);
+        const stats = patchStats(data.bands, window, scene.width, scene.height, scene.nodata, data.mask, cloudClasses);
+        const final = path.join(sceneDir, `${site.site_id}.tif`);
+        const tmp = temporaryPathFor(final);
+        staged.push({ tmp, final });
+        await writeGeoTiff(tmp, {
+          width: opts.size,
+          height: opts.size,
+          dataType: scene.dataType,
+          bands: data.bands,
+          geoTransform: windowGeoTransform(scene.geoTransform, window),
+          epsg: scene.crs.epsg ?? 0,
+          geoKeys: scene.geoKeys,
+          nodata: scene.nodata ?? 0,
+          compression: opts.compression ?? 'deflate',
+          datetime: tiffDateTime(scene.datetime),
+          bandDescriptions: scene.bandIds,
+        });
+        result.written.push({ ...base, valid_fraction: stats.valid_fraction, cloud_fraction: stats.cloud_fraction });
+        opts.onPatch?.();
+      }),
+    );
+  }
+  const settled = await Promise.allSettled(jobs);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) {
+    await Promise.all(staged.map((s) => fs.rm(s.tmp, { force: true })));
+    await fs.rmdir(sceneDir).catch(() => undefined); // only if we left it empty
+    throw failed.reason;
+  }
+  for (const s of staged) await fs.rename(s.tmp, s.final);
+  result.written.sort((a, b) => a.site_id.localeCompare(b.site_id));
+  return result;
+}
