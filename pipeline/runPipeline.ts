@@ -38,6 +38,8 @@ export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOpti
   /** Everything else predictions depend on (tile size, bands, sites file hash…): a change reprocesses all scenes. */
   predictConfig: Json;
   shard?: Shard | null;
+  /** Reprocess every scene even if the state says it is done (e.g. after weather.csv was corrected). */
+  force?: boolean;
   /** Keep the patch GeoTIFFs under OUT/tiles (default false: removed once predicted). */
   keepTiles?: boolean;
   /** Called after each scene (for a progress bar). */
@@ -81,8 +83,8 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     for (const dir of [out, partsDir, tilesDir]) await removeStaleTemporaries(dir);
     const state = await loadState(stateFile);
     const predictHash = configHash({ predict: o.predictConfig, model: predictor.id });
-    if (state.predict_hash !== predictHash) {
-      if (Object.keys(state.scenes).length > 0) log(`model or prediction config changed: reprocessing all scenes`);
+    if (state.predict_hash !== predictHash || o.force) {
+      if (Object.keys(state.scenes).length > 0) log(o.force ? 'forced: reprocessing all scenes' : 'model or prediction config changed: reprocessing all scenes');
       for (const id of Object.keys(state.scenes)) await fs.rm(path.join(partsDir, `${id}.jsonl`), { force: true });
       state.scenes = {};
     }

@@ -19,6 +19,7 @@ const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/evaluate.js').then((m) => m.evaluateCommand()),
   () => import('./commands/predict.js').then((m) => m.predictCommand()),
   () => import('./commands/aggregate.js').then((m) => m.aggregateCommand()),
+  () => import('./commands/run.js').then((m) => m.runCommand()),
 ];
 
 export function packageVersion(): string {

@@ -1,0 +1,97 @@
+/**
+ * `co2sat run` as one library call from file names and flags: reads the config, sites,
+ * weather and band sets, builds the real stages and runs the pipeline. The CLI command and
+ * `co2sat demo` call this; tests call runPipeline with other stages.
+ */
+import { readFile } from 'node:fs/promises';
+import { UsageError } from '../src/cli/errors.js';
+import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
+import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.js';
+import { contentHash } from './configHash.js';
+import { defaultStages } from './defaultStages.js';
+import { runPipeline, type RunSummary } from './runPipeline.js';
+import { parseShard, ShardSpecError } from './shard.js';
+
+export interface RunScenesOptions {
+  scenesDir: string;
+  sitesFile: string;
+  modelDir: string;
+  outDir: string;
+  weatherFile?: string;
+  /** `30d`, `month`, `year`, `all` (default: config aggregate.window). */
+  window?: string;
+  /** `i/n` (default: no sharding). */
+  shard?: string;
+  backend?: string;
+  /** Patch size (default: config tile.size). */
+  tileSize?: number;
+  /** Band set name or path (default: config tile.bands, then the other built-in sets). */
+  bands?: string;
+  keepTiles?: boolean;
+  force?: boolean;
+  minValidFraction?: number;
+  cloudyFraction?: number;
+  configFile?: string;
+  log?: (message: string) => void;
+  onScene?: (done: number, total: number, sceneId: string) => void;
+}
+
+/**
+ * @throws UsageError for a bad window, shard or size; InputError for unreadable inputs;
+ *   LockHeldError when another run holds the output folder
+ */
+export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
+  const { loadConfig } = await import('../src/cli/config.js');
+  const { loadSites } = await import('../src/geo/sites.js');
+  const { readSitesGeoJson } = await import('../src/model/data/sites.js');
+  const { readWeatherCsv } = await import('../src/model/data/weather.js');
+  const { BUILTIN_BAND_SETS, loadBandSet } = await import('../src/tiling/bandSet.js');
+  const config = loadConfig(o.configFile);
+  let window;
+  let shard = null;
+  try {
+    window = parseWindowSpec(o.window ?? config.aggregate.window);
+    if (o.shard !== undefined) shard = parseShard(o.shard);
+  } catch (err) {
+    if (err instanceof WindowSpecError) throw new UsageError(`--window: ${err.message}`);
+    if (err instanceof ShardSpecError) throw new UsageError(err.message);
+    throw err;
+  }
+  const size = o.tileSize ?? config.tile.size;
+  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new UsageError(`--size must be an integer in [1, 4096], got ${size}`);
+  const bandsName = o.bands ?? config.tile.bands;
+  const bandSets = [loadBandSet(bandsName), ...BUILTIN_BAND_SETS.filter((n) => n !== bandsName).map((n) => loadBandSet(n))];
+  const tilingSites = await loadSites(o.sitesFile);
+  const modelSites = readSitesGeoJson(o.sitesFile);
+  const sites = siteInfoFromMeta(modelSites, o.sitesFile);
+  const weather = o.weatherFile ? readWeatherCsv(o.weatherFile) : null;
+  const compression = config.tile.compression;
+  return runPipeline({
+    scenesDir: o.scenesDir,
+    outDir: o.outDir,
+    sites,
+    window,
+    shard,
+    force: o.force,
+    keepTiles: o.keepTiles,
+    minValidFraction: o.minValidFraction,
+    cloudyFraction: o.cloudyFraction,
+    // What per-patch predictions depend on besides the scene and the model id. The weather
+    // file is not in it (it grows with new scenes); use force after correcting old rows.
+    predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(await readFile(o.sitesFile)) },
+    stages: defaultStages({
+      tilingSites,
+      modelSites,
+      sitesFile: o.sitesFile,
+      weather,
+      modelDir: o.modelDir,
+      backend: o.backend ?? config.backend,
+      size,
+      bandSets,
+      compression,
+      concurrency: config.tile.concurrency ?? undefined,
+    }),
+    log: o.log,
+    onScene: o.onScene,
+  });
+}

@@ -1,0 +1,124 @@
+/**
+ * `co2sat run`: tile → predict → aggregate over a scenes folder in one go, incrementally
+ * (only new or changed scenes), safely (lock, atomic writes, resumable after a kill) and
+ * optionally as one shard of many.
+ */
+import { Command, Option } from 'commander';
+import { action, numberIn, requireOption, withGlobals } from '../command.js';
+import { ExitCode, UsageError } from '../errors.js';
+
+interface RunFlags {
+  sites?: string;
+  model?: string;
+  out?: string;
+  weather?: string;
+  window?: string;
+  shard?: string;
+  backend?: string;
+  size?: number;
+  bands?: string;
+  keepTiles?: boolean;
+  force?: boolean;
+  minValidFraction?: number;
+  cloudyFraction?: number;
+  config?: string;
+}
+
+export async function runCommand(): Promise<Command> {
+  const cmd = new Command('run')
+    .summary('tile, predict and aggregate a scenes folder into runs/NAME/sites.geojson, incrementally')
+    .description(
+      'Tile every scene around every site, predict each patch and aggregate per site and time\n' +
+        'window, writing OUT/sites.geojson, OUT/predictions.jsonl and OUT/map.png (sites sized\n' +
+        'by CO2).\n\n' +
+        'Incremental: OUT/state.json records each scene\'s fingerprint, the model id and config\n' +
+        'hashes; a rerun processes only new or changed scenes, drops removed ones, and\n' +
+        'recomputes only the windows they touch. A new model or tiling config reprocesses all\n' +
+        'scenes; a new --window only re-aggregates. The result always equals a fresh run.\n\n' +
+        'Safe: a lock (OUT/run.lock, stale if its PID is gone) makes a second run on the same\n' +
+        'folder exit 2 at once; every file is written under a temporary name and renamed; after a\n' +
+        'crash or kill -9 a rerun finishes the job.\n\n' +
+        'Scale out: --shard i/n processes the scenes whose SHA-256(id) mod n is i and writes\n' +
+        'OUT/predictions.shard-i-of-n.jsonl (no GeoJSON); merge with\n' +
+        '`co2sat aggregate --predictions OUT/predictions.shard-*.jsonl`.\n\n' +
+        'Exit status: 0 all done, 2 bad usage/input or folder locked, 3 some scenes failed (named\n' +
+        'in the summary; the rest were written; the next run retries them).',
+    )
+    .argument('<scenes-dir>', 'folder of scenes (multiband GeoTIFFs or one folder of band files per scene)')
+    .option('-s, --sites <file>', 'sites GeoJSON (Point features with site_id, fuel, capacity_mw)')
+    .option('-m, --model <dir>', 'trained model folder (from co2sat train)')
+    .option('-o, --out <dir>', 'output folder, e.g. runs/NAME')
+    .option('--weather <file>', 'weather.csv covariates (missing weather is imputed by the model)')
+    .option('-w, --window <spec>', 'time window: Nd (e.g. 30d), month, year or all (default: config aggregate.window)')
+    .option('--shard <i/n>', 'process only shard i of n (0-based), e.g. $JOB_COMPLETION_INDEX/8')
+    .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (default: config backend)')
+    .option('--size <px>', 'patch size in pixels (default: config tile.size; must match the model)', (v) => Number(v))
+    .option('--bands <set>', 'band set name or JSON file (default: config tile.bands)')
+    .option('--keep-tiles', 'keep the patch GeoTIFFs in OUT/tiles (default: removed once predicted)')
+    .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
+    .addOption(new Option('--min-valid-fraction <f>', 'patches with less data are not used').argParser(numberIn('--min-valid-fraction', 0, 1)).default(0.5))
+    .addOption(new Option('--cloudy-fraction <f>', 'cloud fraction from which a patch counts as cloudy').argParser(numberIn('--cloudy-fraction', 0, 1)).default(0.5))
+    .option('--config <file>', 'run config JSON (see configs/default.json)');
+  withGlobals(cmd, [
+    'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
+    'co2sat run /data/scenes -s sites.geojson -m models/mtl -o runs/eu --window month --json   # scheduled: only new scenes',
+    'co2sat run /data/scenes -s sites.geojson -m models/mtl -o runs/eu --shard 2/8   # one of 8 workers',
+  ]);
+  cmd.action(
+    action(async (out, scenesDir: string, flags: RunFlags) => {
+      const sitesFile = requireOption(flags.sites, '--sites');
+      const modelDir = requireOption(flags.model, '--model');
+      const outDir = requireOption(flags.out, '--out');
+      const { runScenes } = await import('../../../pipeline/runScenes.js');
+      const { LockHeldError } = await import('../../../pipeline/lock.js');
+      const bar = out.progress('run', 0);
+      let summary;
+      try {
+        summary = await runScenes({
+          scenesDir,
+          sitesFile,
+          modelDir,
+          outDir,
+          weatherFile: flags.weather,
+          window: flags.window,
+          shard: flags.shard,
+          backend: flags.backend,
+          tileSize: flags.size,
+          bands: flags.bands,
+          keepTiles: flags.keepTiles === true,
+          force: flags.force === true,
+          minValidFraction: flags.minValidFraction,
+          cloudyFraction: flags.cloudyFraction,
+          configFile: flags.config,
+          log: (m) => out.debug(m),
+          onScene: (done, total, id) => {
+            bar.setTotal(total);
+            bar.tick(1, id);
+          },
+        });
+      } catch (err) {
+        if (err instanceof LockHeldError) throw new UsageError(err.message);
+        throw err;
+      } finally {
+        bar.finish();
+      }
+      const s = summary;
+      const exit = s.failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+      const lines = [
+        `${s.out}: scenes ${s.scenes.total} (new ${s.scenes.new}, changed ${s.scenes.changed}, skipped ${s.scenes.skipped}, failed ${s.scenes.failed}, removed ${s.scenes.removed})`,
+        `patches predicted ${s.patches.predicted}, in predictions ${s.patches.total}; sites ${s.sites}` +
+          (s.windows ? `; windows ${s.windows.total} (recomputed ${s.windows.recomputed}, reused ${s.windows.reused})` : ''),
+        `model ${s.model_id} on ${s.backend}; ${s.seconds.toFixed(1)} s`,
+        s.outputs.geojson
+          ? `wrote ${s.outputs.geojson}, ${s.outputs.predictions}, ${s.outputs.map}`
+          : `wrote ${s.outputs.predictions}; merge shards with: co2sat aggregate --predictions ${s.out}/predictions.shard-*.jsonl --sites ${sitesFile} --out ${s.out}/sites.geojson`,
+        ...s.failed.map((f) => `failed ${f.item}: ${f.reason}`),
+      ];
+      if (s.unknown_sites.length > 0) out.warn(`${s.unknown_sites.length} site(s) in predictions but not in ${sitesFile}`);
+      out.result({ ...s, exit_code: exit }, lines.join('\n'));
+      // Partial success: the summary above is the report; the exit status tells schedulers.
+      if (exit !== ExitCode.ok) process.exitCode = exit;
+    }),
+  );
+  return cmd;
+}
