@@ -32,7 +32,15 @@ function sunZenithDeg(doy: number): number {
   return 51.4 - declination + 8;
 }
 
-export function skyState(seed: number, grid: SceneGrid, acq: Acquisition): SkyState {
+/** The random draws of a date's sky, cheap to make for every date (no fields yet). */
+export interface SkyPlan {
+  readonly cover: number;
+  readonly thickness: number;
+  readonly cirrus: { fraction: number; strength: number } | null;
+  readonly edge: SkyState['edge'];
+}
+
+export function skyPlan(seed: number, grid: SceneGrid, acq: Acquisition): SkyPlan {
   const rng = stream(seed, 'sky', acq.index);
   const extent = grid.size * 10;
   // Central Europe: many overcast or broken-sky dates, more clouds in winter.
@@ -43,26 +51,8 @@ export function skyState(seed: number, grid: SceneGrid, acq: Acquisition): SkySt
     ['cloudy', 0.2 + 0.1 * winter],
   ] as const);
   const cover = kind === 'clear' ? rng.uniform(0, 0.03) : kind === 'broken' ? rng.uniform(0.05, 0.4) : rng.uniform(0.4, 0.9);
-  let field: CoarseField | null = null;
-  let threshold = 1;
-  if (cover > 0.005) {
-    const k = hashInts(seed, hashString('clouds'), acq.index);
-    const scale = Math.min(2500, extent / 2);
-    field = new CoarseField(grid.originX, grid.originY, 60, extent, extent, (x, y) => fbm(k, x, y, scale, 5, 0.55));
-    threshold = field.quantile(1 - cover);
-  }
-  let cirrus: CoarseField | null = null;
-  let cirrusThreshold = 1;
-  const cirrusStrength = rng.uniform(0.4, 1);
-  if (rng.chance(0.18)) {
-    const k = hashInts(seed, hashString('cirrus'), acq.index);
-    cirrus = new CoarseField(grid.originX, grid.originY, 60, extent, extent, (x, y) => fbm(k, x * 0.4, y, Math.min(4000, extent / 1.5), 3));
-    cirrusThreshold = cirrus.quantile(1 - rng.uniform(0.1, 0.5));
-  }
-  const zenith = (sunZenithDeg(acq.doy) * Math.PI) / 180;
-  const distance = Math.min(3000, 1200 * Math.tan(zenith));
-  // Sun in the south-south-east at overpass: shadows fall north-north-west of their clouds.
-  const az = (340 * Math.PI) / 180;
+  const thickness = rng.uniform(0.75, 1);
+  const cirrus = rng.chance(0.18) ? { fraction: rng.uniform(0.1, 0.5), strength: rng.uniform(0.4, 1) } : null;
   let edge: SkyState['edge'] = null;
   if (rng.chance(0.25)) {
     const tilt = (rng.uniform(8, 14) * Math.PI) / 180;
@@ -73,17 +63,42 @@ export function skyState(seed: number, grid: SceneGrid, acq: Acquisition): SkySt
     const py = grid.originY - extent / 2;
     edge = { nx, ny, c: nx * px + ny * py };
   }
+  return { cover, thickness, cirrus, edge };
+}
+
+/** Builds the date's cloud and cirrus fields from its plan. */
+export function skyState(seed: number, grid: SceneGrid, acq: Acquisition, plan: SkyPlan = skyPlan(seed, grid, acq)): SkyState {
+  const extent = grid.size * 10;
+  let field: CoarseField | null = null;
+  let threshold = 1;
+  if (plan.cover > 0.005) {
+    const k = hashInts(seed, hashString('clouds'), acq.index);
+    const scale = Math.min(2500, extent / 2);
+    field = new CoarseField(grid.originX, grid.originY, 60, extent, extent, (x, y) => fbm(k, x, y, scale, 5, 0.55));
+    threshold = field.quantile(1 - plan.cover);
+  }
+  let cirrus: CoarseField | null = null;
+  let cirrusThreshold = 1;
+  if (plan.cirrus) {
+    const k = hashInts(seed, hashString('cirrus'), acq.index);
+    cirrus = new CoarseField(grid.originX, grid.originY, 60, extent, extent, (x, y) => fbm(k, x * 0.4, y, Math.min(4000, extent / 1.5), 3));
+    cirrusThreshold = cirrus.quantile(1 - plan.cirrus.fraction);
+  }
+  const zenith = (sunZenithDeg(acq.doy) * Math.PI) / 180;
+  const distance = Math.min(3000, 1200 * Math.tan(zenith));
+  // Sun in the south-south-east at overpass: shadows fall north-north-west of their clouds.
+  const az = (340 * Math.PI) / 180;
   return {
-    cover,
+    cover: plan.cover,
     field,
     threshold,
-    thickness: rng.uniform(0.75, 1),
+    thickness: plan.thickness,
     cirrus,
     cirrusThreshold,
-    cirrusStrength,
+    cirrusStrength: plan.cirrus?.strength ?? 0,
     shadowDx: distance * Math.sin(az),
     shadowDy: distance * Math.cos(az),
-    edge,
+    edge: plan.edge,
   };
 }
 

@@ -8,16 +8,6 @@ import { dnToReflectance } from './bands.js';
 import type { Sample } from './world.js';
 import type { SceneGrid } from './grid.js';
 
-export interface PreviewInput {
-  grid: SceneGrid;
-  /** B04, B03, B02 at 10 m as DNs. */
-  red: Uint16Array;
-  green: Uint16Array;
-  blue: Uint16Array;
-  samples: readonly Sample[];
-  maxSide?: number;
-}
-
 /** Reflectance → 8-bit with a gentle gamma, as EO browsers show L2A true colour. */
 function toByte(reflectance: number): number {
   if (!Number.isFinite(reflectance)) return 0;
@@ -39,47 +29,66 @@ function drawDisc(png: PNG, cx: number, cy: number, r0: number, r1: number, rgb:
   }
 }
 
-/** Encodes the preview PNG. */
-export function renderPreview(input: PreviewInput): Buffer {
-  const n = input.grid.size;
-  const factor = Math.max(1, Math.ceil(n / (input.maxSide ?? 512)));
-  const side = Math.ceil(n / factor);
-  const png = new PNG({ width: side, height: side });
-  const channels = [input.red, input.green, input.blue];
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const sums = [0, 0, 0];
-      let count = 0;
-      for (let dy = 0; dy < factor; dy++) {
-        for (let dx = 0; dx < factor; dx++) {
-          const r = y * factor + dy;
-          const c = x * factor + dx;
-          if (r >= n || c >= n) continue;
-          const i = r * n + c;
-          if (input.red[i] === 0) continue;
-          for (let k = 0; k < 3; k++) sums[k] += dnToReflectance(channels[k]![i]!);
-          count++;
+/**
+ * Collects the true-colour bands of one scene as they are rendered, box-averaged down to at
+ * most `maxSide` pixels, so a 10980² preview never holds full-resolution bands.
+ */
+export class PreviewCanvas {
+  readonly factor: number;
+  readonly side: number;
+  private readonly sums: Float32Array[];
+  private readonly counts: Uint32Array;
+
+  constructor(
+    readonly grid: SceneGrid,
+    maxSide = 512,
+  ) {
+    this.factor = Math.max(1, Math.ceil(grid.size / maxSide));
+    this.side = Math.ceil(grid.size / this.factor);
+    this.sums = [0, 1, 2].map(() => new Float32Array(this.side * this.side));
+    this.counts = new Uint32Array(this.side * this.side);
+  }
+
+  /** Adds a 10 m band's DNs as channel 0 (red, B04), 1 (green, B03) or 2 (blue, B02). */
+  add(channel: 0 | 1 | 2, dn: Uint16Array): void {
+    const n = this.grid.size;
+    const sum = this.sums[channel]!;
+    for (let r = 0; r < n; r++) {
+      const o = Math.floor(r / this.factor) * this.side;
+      for (let c = 0; c < n; c++) {
+        const v = dn[r * n + c]!;
+        if (v === 0) continue;
+        const i = o + Math.floor(c / this.factor);
+        sum[i] += dnToReflectance(v);
+        if (channel === 0) this.counts[i]++;
+      }
+    }
+  }
+
+  /** The PNG, with a ring per site (red on, cyan off) and a tick pointing downwind. */
+  encode(samples: readonly Sample[]): Buffer {
+    const side = this.side;
+    const png = new PNG({ width: side, height: side });
+    for (let i = 0; i < side * side; i++) {
+      const k = this.counts[i]!;
+      for (let ch = 0; ch < 3; ch++) png.data[i * 4 + ch] = k > 0 ? toByte(this.sums[ch]![i]! / k) : 0;
+      png.data[i * 4 + 3] = 255;
+    }
+    const scale = 1 / (10 * this.factor);
+    for (const s of samples) {
+      const cx = (s.plant.x - this.grid.originX) * scale;
+      const cy = (this.grid.originY - s.plant.y) * scale;
+      const rgb: [number, number, number] = s.op.active ? [255, 40, 40] : [40, 230, 255];
+      const r = Math.max(5, 300 * scale);
+      drawDisc(png, cx, cy, r, r + 1.5, rgb);
+      const speed = Math.hypot(s.weather.windU, s.weather.windV);
+      if (speed > 0.3) {
+        // Image rows grow southward, so north (+v) is −y on the canvas.
+        for (let t = r + 2; t < r + 2 + Math.max(6, 400 * scale); t += 0.5) {
+          drawDisc(png, cx + (s.weather.windU / speed) * t, cy - (s.weather.windV / speed) * t, 0, 0.8, rgb);
         }
       }
-      const o = (y * side + x) * 4;
-      for (let k = 0; k < 3; k++) png.data[o + k] = count > 0 ? toByte(sums[k]! / count) : 0;
-      png.data[o + 3] = 255;
     }
+    return PNG.sync.write(png, { colorType: 2, deflateLevel: 9 });
   }
-  const scale = 1 / (10 * factor);
-  for (const s of input.samples) {
-    const cx = (s.plant.x - input.grid.originX) * scale;
-    const cy = (input.grid.originY - s.plant.y) * scale;
-    const rgb: [number, number, number] = s.op.active ? [255, 40, 40] : [40, 230, 255];
-    const r = Math.max(5, 300 * scale);
-    drawDisc(png, cx, cy, r, r + 1.5, rgb);
-    const speed = Math.hypot(s.weather.windU, s.weather.windV);
-    if (speed > 0.3) {
-      // Downwind tick from the ring outwards: image rows grow southward, so north is −y.
-      for (let t = r + 2; t < r + 2 + Math.max(6, 400 * scale); t += 0.5) {
-        drawDisc(png, cx + (s.weather.windU / speed) * t, cy - (s.weather.windV / speed) * t, 0, 0.8, rgb);
-      }
-    }
-  }
-  return PNG.sync.write(png, { colorType: 2, deflateLevel: 9 });
 }

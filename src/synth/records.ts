@@ -1,0 +1,111 @@
+/**
+ * The on-disk tables of a synthetic world, as typed records with their writers and
+ * parsers: `labels.csv` (one row per site and acquisition; an empty cell is a missing
+ * label), `weather.csv` and `sites.geojson`. Datetimes are the scene acquisition times in
+ * ISO 8601 UTC, the same strings the tiling manifest carries, so consumers join on
+ * (site_id, datetime).
+ */
+import type { Feature, FeatureCollection, Point } from 'geojson';
+import type { Fuel } from '../model/physics.js';
+import type { Technology } from './plants.js';
+
+export const LABEL_COLUMNS = ['site_id', 'datetime', 'active', 'generation_mw', 'co2_t_per_h'] as const;
+export const WEATHER_COLUMNS = ['site_id', 'datetime', 'temperature_c', 'relative_humidity', 'wind_u', 'wind_v'] as const;
+
+export interface LabelRecord {
+  site_id: string;
+  datetime: string;
+  /** null = missing label for this task. */
+  active: boolean | null;
+  generation_mw: number | null;
+  co2_t_per_h: number | null;
+}
+
+export interface WeatherRecord {
+  site_id: string;
+  datetime: string;
+  temperature_c: number;
+  relative_humidity: number;
+  /** m/s towards east. */
+  wind_u: number;
+  /** m/s towards north. */
+  wind_v: number;
+}
+
+export interface SiteProperties {
+  site_id: string;
+  name: string;
+  fuel: Fuel;
+  technology: Technology;
+  capacity_mw: number;
+}
+
+/** Shortest decimal for a value rounded to `digits` places (no trailing zeros, no "-0"). */
+export function fmt(value: number, digits: number): string {
+  const f = 10 ** digits;
+  const r = Math.round(value * f) / f;
+  return String(Object.is(r, -0) ? 0 : r);
+}
+
+export function formatLabelsCsv(rows: readonly LabelRecord[]): string {
+  const cell = (v: number | boolean | null, digits = 3) => (v === null ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : fmt(v, digits));
+  const lines = rows.map((r) => [r.site_id, r.datetime, cell(r.active), cell(r.generation_mw), cell(r.co2_t_per_h)].join(','));
+  return `${LABEL_COLUMNS.join(',')}\n${lines.join('\n')}\n`;
+}
+
+export function formatWeatherCsv(rows: readonly WeatherRecord[]): string {
+  const lines = rows.map((r) => [r.site_id, r.datetime, fmt(r.temperature_c, 1), fmt(r.relative_humidity, 1), fmt(r.wind_u, 1), fmt(r.wind_v, 1)].join(','));
+  return `${WEATHER_COLUMNS.join(',')}\n${lines.join('\n')}\n`;
+}
+
+function splitCsv(text: string, columns: readonly string[], file: string): string[][] {
+  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
+  if (lines[0] !== columns.join(',')) throw new Error(`${file}: header must be '${columns.join(',')}'`);
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(',');
+    if (cells.length !== columns.length) throw new Error(`${file}: line ${i + 2}: expected ${columns.length} cells, got ${cells.length}`);
+    return cells;
+  });
+}
+
+function num(cell: string, file: string, line: number, column: string): number {
+  const v = Number(cell);
+  if (cell.trim() === '' || !Number.isFinite(v)) throw new Error(`${file}: line ${line}: ${column} '${cell}' is not a number`);
+  return v;
+}
+
+/** Parses labels.csv; errors name the file, line and column. */
+export function parseLabelsCsv(text: string, file = 'labels.csv'): LabelRecord[] {
+  return splitCsv(text, LABEL_COLUMNS, file).map(([site, dt, active, gen, co2], i) => {
+    if (!(active === '' || active === '0' || active === '1')) throw new Error(`${file}: line ${i + 2}: active must be 0, 1 or empty`);
+    return {
+      site_id: site!,
+      datetime: dt!,
+      active: active === '' ? null : active === '1',
+      generation_mw: gen === '' ? null : num(gen!, file, i + 2, 'generation_mw'),
+      co2_t_per_h: co2 === '' ? null : num(co2!, file, i + 2, 'co2_t_per_h'),
+    };
+  });
+}
+
+/** Parses weather.csv; errors name the file, line and column. */
+export function parseWeatherCsv(text: string, file = 'weather.csv'): WeatherRecord[] {
+  return splitCsv(text, WEATHER_COLUMNS, file).map(([site, dt, t, rh, u, v], i) => ({
+    site_id: site!,
+    datetime: dt!,
+    temperature_c: num(t!, file, i + 2, 'temperature_c'),
+    relative_humidity: num(rh!, file, i + 2, 'relative_humidity'),
+    wind_u: num(u!, file, i + 2, 'wind_u'),
+    wind_v: num(v!, file, i + 2, 'wind_v'),
+  }));
+}
+
+/** RFC 7946 sites: WGS84 lon/lat with 7 decimals (~1 cm), flat properties. */
+export function sitesGeoJson(sites: readonly { lon: number; lat: number; properties: SiteProperties }[]): FeatureCollection<Point, SiteProperties> {
+  const features: Feature<Point, SiteProperties>[] = sites.map((s) => ({
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: [Number(s.lon.toFixed(7)), Number(s.lat.toFixed(7))] },
+    properties: s.properties,
+  }));
+  return { type: 'FeatureCollection', features };
+}

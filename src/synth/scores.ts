@@ -1,0 +1,130 @@
+/**
+ * What results on a synthetic world should be judged against. `noiseFloor`: the error of
+ * an oracle that reads every observable sample perfectly and falls back to the plant's
+ * prior on the rest — no per-sample model can beat it. `naiveBrightness`: a baseline that
+ * regresses generation on the visible brightness near the stack, the thing a model must
+ * clearly beat to have learnt plumes rather than "bright means on".
+ */
+
+export interface ScoredSample {
+  siteId: string;
+  active: boolean;
+  generationMW: number;
+  co2TPerH: number;
+  /** Emission factor of the plant's fuel (median), what a registry-based model would use. */
+  fuelEfTPerMWh: number;
+  observable: boolean;
+  /** Mean visible (B02–B04) reflectance within 300 m of the stack; null when not imaged. */
+  brightness: number | null;
+}
+
+export interface TaskScores {
+  activity_accuracy: number;
+  generation_mae_mw: number;
+  co2_mae_t_per_h: number;
+}
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function bySite(samples: readonly ScoredSample[]): Map<string, ScoredSample[]> {
+  const m = new Map<string, ScoredSample[]>();
+  for (const s of samples) {
+    const list = m.get(s.siteId) ?? [];
+    list.push(s);
+    m.set(s.siteId, list);
+  }
+  return m;
+}
+
+/** The plant's prior: majority state, median generation (MAE-optimal), median CO2. */
+function priors(samples: readonly ScoredSample[]): Map<string, { active: boolean; gen: number; co2: number }> {
+  const out = new Map<string, { active: boolean; gen: number; co2: number }>();
+  for (const [site, list] of bySite(samples)) {
+    const onShare = list.filter((s) => s.active).length / list.length;
+    const gen = median(list.map((s) => s.generationMW));
+    out.set(site, { active: onShare >= 0.5, gen, co2: gen * list[0]!.fuelEfTPerMWh });
+  }
+  return out;
+}
+
+/**
+ * Best achievable scores for a model that sees one sample at a time: observable samples are
+ * read exactly (generation from the plume, CO2 from the fuel's median emission factor, as
+ * the plant's own efficiency is not visible), the others get the plant's prior.
+ */
+export function noiseFloor(samples: readonly ScoredSample[]): TaskScores & { observable_fraction: number } {
+  const prior = priors(samples);
+  const acc: number[] = [];
+  const gen: number[] = [];
+  const co2: number[] = [];
+  for (const s of samples) {
+    const p = prior.get(s.siteId)!;
+    if (s.observable) {
+      acc.push(1);
+      gen.push(0);
+      co2.push(Math.abs(s.co2TPerH - s.generationMW * s.fuelEfTPerMWh));
+    } else {
+      acc.push(p.active === s.active ? 1 : 0);
+      gen.push(Math.abs(s.generationMW - p.gen));
+      co2.push(Math.abs(s.co2TPerH - p.co2));
+    }
+  }
+  return {
+    activity_accuracy: mean(acc),
+    generation_mae_mw: mean(gen),
+    co2_mae_t_per_h: mean(co2),
+    observable_fraction: mean(samples.map((s) => (s.observable ? 1 : 0))),
+  };
+}
+
+/** Scores of predicting every sample from its plant's prior alone (no image at all). */
+export function sitePriorScores(samples: readonly ScoredSample[]): TaskScores {
+  const prior = priors(samples);
+  return {
+    activity_accuracy: mean(samples.map((s) => (prior.get(s.siteId)!.active === s.active ? 1 : 0))),
+    generation_mae_mw: mean(samples.map((s) => Math.abs(s.generationMW - prior.get(s.siteId)!.gen))),
+    co2_mae_t_per_h: mean(samples.map((s) => Math.abs(s.co2TPerH - prior.get(s.siteId)!.co2))),
+  };
+}
+
+/**
+ * Naive baseline: brightness near the stack. Activity by the best single threshold,
+ * generation by least squares on brightness (both fitted in-sample, which flatters the
+ * baseline); samples without pixels get the pooled median.
+ */
+export function naiveBrightnessScores(samples: readonly ScoredSample[]): TaskScores {
+  const seen = samples.filter((s) => s.brightness !== null);
+  const xs = seen.map((s) => s.brightness!);
+  const mx = mean(xs);
+  const my = mean(seen.map((s) => s.generationMW));
+  let sxy = 0;
+  let sxx = 0;
+  seen.forEach((s) => {
+    sxy += (s.brightness! - mx) * (s.generationMW - my);
+    sxx += (s.brightness! - mx) ** 2;
+  });
+  const slope = sxx > 0 ? sxy / sxx : 0;
+  const fallback = median(samples.map((s) => s.generationMW));
+  const genOf = (s: ScoredSample) => (s.brightness === null ? fallback : Math.max(0, my + slope * (s.brightness - mx)));
+  let bestAcc = 0;
+  const candidates = [...new Set(xs)].sort((a, b) => a - b);
+  const majorityOn = samples.filter((s) => s.active).length * 2 >= samples.length;
+  for (const t of [-Infinity, ...candidates]) {
+    const acc = mean(samples.map((s) => ((s.brightness === null ? majorityOn : s.brightness > t) === s.active ? 1 : 0)));
+    if (acc > bestAcc) bestAcc = acc;
+  }
+  return {
+    activity_accuracy: bestAcc,
+    generation_mae_mw: mean(samples.map((s) => Math.abs(s.generationMW - genOf(s)))),
+    co2_mae_t_per_h: mean(samples.map((s) => Math.abs(s.co2TPerH - genOf(s) * s.fuelEfTPerMWh))),
+  };
+}
