@@ -1,0 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../src/backend/index.js';
+import { loadModel } from '../../src/model/inference.js';
+import { predictPrepared } from '../../src/model/predictor.js';
+import { withDefaults } from '../../src/train/config.js';
+import { loadData } from '../../src/train/loadData.js';
+import { prepareSamples, loadPixels } from '../../src/train/prepare.js';
+import { train, type TrainResult } from '../../src/train/trainer.js';
+import { makeTinyWorld, type TinyWorld } from '../train/helpers/tinyWorld.js';
+
+let dir: string;
+let world: TinyWorld;
+let result: TrainResult;
+const modelDir = (): string => path.join(dir, 'model');
+
+beforeAll(async () => {
+  await selectBackend('wasm');
+  dir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-infer-'));
+  world = await makeTinyWorld(path.join(dir, 'w'), { sites: 8, dates: 4, size: 16, seed: 9 });
+  const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+  result = await train(
+    { samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile },
+    withDefaults({ epochs: 2, batch_size: 8, architecture: { stem_width: 8, stage_widths: [8], blocks_per_stage: 1, hidden: 8 } }),
+    modelDir(),
+    { backend: 'wasm' },
+  );
+});
+afterAll(() => {
+  result?.net.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('loadModel / predict', () => {
+  it('save → load gives identical predictions', async () => {
+    const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+    const samples = data.samples.slice(0, 12);
+    const prepared = prepareSamples(samples, await loadPixels(samples, world.tiles), result.manifest.band_stats);
+    const inMemory = predictPrepared(result.net, prepared, result.ctx);
+    const model = await loadModel(modelDir(), { backend: 'wasm' });
+    try {
+      expect(model.backend).toBe('wasm');
+      expect(model.tasks).toEqual(['activity', 'generation', 'co2']);
+      expect(model.bands).toEqual(['B02', 'B03', 'B04']);
+      const loaded = await model.predict(samples.map((s) => ({ record: s.record, tilesDir: world.tiles, weather: s.weather, site: s.site })));
+      loaded.forEach((p, i) => {
+        expect(p.p_on).toBe(inMemory[i]!.p_on);
+        expect(p.generation_mw).toBe(inMemory[i]!.generation_mw);
+        expect(p.generation_mw_sd).toBe(inMemory[i]!.generation_mw_sd);
+        expect(p.co2_t_per_h).toBe(inMemory[i]!.co2_t_per_h);
+        expect(p.co2_t_per_h_sd).toBe(inMemory[i]!.co2_t_per_h_sd);
+        expect(p.generation_mw!).toBeGreaterThanOrEqual(0);
+        expect(p.generation_mw!).toBeLessThanOrEqual(samples[i]!.site.capacity_mw);
+      });
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('imputes missing weather with the training means saved in the model', async () => {
+    const data = loadData({ tiles: world.tiles, labels: world.labels, sites: world.sites }, 0.5);
+    const model = await loadModel(modelDir(), { backend: 'wasm' });
+    try {
+      const s = data.samples[0]!;
+      const [p] = await model.predict([{ record: s.record, tilesDir: world.tiles, weather: null, site: { fuel: s.site.fuel, capacity_mw: s.site.capacity_mw } }]);
+      expect(Number.isFinite(p!.generation_mw)).toBe(true);
+      expect(Number.isFinite(p!.co2_t_per_h_sd)).toBe(true);
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('names the patch and model.json when the band set differs', async () => {
+    const data = loadData({ tiles: world.tiles, labels: world.labels, sites: world.sites }, 0.5);
+    const s = data.samples[0]!;
+    const model = await loadModel(modelDir(), { backend: 'wasm' });
+    try {
+      const record = { ...s.record, bands: ['B02', 'B03', 'B08'] };
+      await expect(model.predict([{ record, tilesDir: world.tiles, weather: null, site: s.site }])).rejects.toThrow(
+        new RegExp(`${s.record.path.replace('/', '.')}: band set \\[B02,B03,B08\\] differs from the model's \\[B02,B03,B04\\] \\(.*model\\.json\\)`),
+      );
+    } finally {
+      model.dispose();
+    }
+  });
+
+  it('names model.json when the folder is not a model', async () => {
+    await expect(loadModel(path.join(dir, 'nope'), { backend: 'wasm' })).rejects.toThrow(/nope\/model\.json: not found/);
+  });
+});

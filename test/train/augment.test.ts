@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { augmentPatch, type AugmentOp } from '../../src/train/augment.js';
+
+/** A patch with one bright pixel `d` steps downwind of the centre (u east = +col, v north = −row). */
+function plumeImage(size: number, u: number, v: number, d: number): Float32Array {
+  const img = new Float32Array(size * size * 2);
+  const c = Math.floor(size / 2);
+  const r = c - Math.round(v * d);
+  const col = c + Math.round(u * d);
+  img[(r * size + col) * 2] = 1;
+  img[(r * size + col) * 2 + 1] = 2;
+  return img;
+}
+
+function brightest(img: Float32Array, size: number): [number, number] {
+  let best = -1;
+  let at = 0;
+  for (let i = 0; i < size * size; i++) if (img[i * 2]! > best) [best, at] = [img[i * 2]!, i];
+  return [Math.floor(at / size), at % size];
+}
+
+describe('augmentation keeps the wind pointing at the plume', () => {
+  const size = 9;
+  const ops: AugmentOp[] = [];
+  for (const flipH of [false, true]) for (const flipV of [false, true]) for (const rot90 of [0, 1, 2, 3] as const) ops.push({ flipH, flipV, rot90 });
+
+  for (const [u, v] of [
+    [1, 0],
+    [0, 1],
+    [-1, 0],
+    [1, 1],
+  ] as const) {
+    it(`wind (${u}, ${v}) under all 16 flips/rotations`, () => {
+      const img = plumeImage(size, u, v, 3);
+      for (const op of ops) {
+        const out = augmentPatch(img, size, 2, { u, v }, op);
+        const [r, c] = brightest(out.image, size);
+        const centre = Math.floor(size / 2);
+        // The plume must sit downwind of the centre in the augmented frame.
+        expect([c - centre + 0, centre - r + 0], JSON.stringify(op)).toEqual([Math.round(out.wind.u! * 3) + 0, Math.round(out.wind.v! * 3) + 0]);
+        // Channels move together; the wind speed is unchanged.
+        expect(out.image[(r * size + c) * 2 + 1]).toBe(2);
+        expect(Math.hypot(out.wind.u!, out.wind.v!)).toBeCloseTo(Math.hypot(u, v), 12);
+      }
+    });
+  }
+
+  it('does not touch its input and passes missing wind through', () => {
+    const img = plumeImage(size, 1, 0, 2);
+    const copy = img.slice();
+    const out = augmentPatch(img, size, 2, { u: null, v: null }, { flipH: true, flipV: false, rot90: 1 });
+    expect(img).toEqual(copy);
+    expect(out.wind).toEqual({ u: null, v: null });
+  });
+});

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { joinDataset, type Sample } from '../../src/train/dataset.js';
+import { applySplit, makeSplit } from '../../src/train/split.js';
+import { rocAuc, regressionMetrics } from '../../src/train/metrics.js';
+import type { ManifestRecord } from '../../src/tiling/manifest.js';
+
+function samples(nSites: number, nDates: number): Sample[] {
+  const out: Sample[] = [];
+  for (let s = 0; s < nSites; s++) {
+    for (let d = 0; d < nDates; d++) {
+      const t = Date.UTC(2024, 0, 1 + d);
+      out.push({
+        record: { site_id: `S${s}`, datetime: new Date(t).toISOString() } as ManifestRecord,
+        site: { site_id: `S${s}`, fuel: 'coal', capacity_mw: 500 },
+        weather: null,
+        label: null,
+        time_ms: t,
+      });
+    }
+  }
+  return out;
+}
+
+describe('splits', () => {
+  it('by site: no plant in two parts, all plants used, same seed same split, other seed other split', () => {
+    const xs = samples(40, 5);
+    const a = makeSplit(xs, { by: 'site', seed: 1, valFraction: 0.15, testFraction: 0.2 });
+    const parts = applySplit(xs, a);
+    const sites = (p: Sample[]): Set<string> => new Set(p.map((s) => s.site.site_id));
+    const [tr, va, te] = [sites(parts.train), sites(parts.val), sites(parts.test)];
+    for (const s of te) expect(tr.has(s) || va.has(s)).toBe(false);
+    for (const s of va) expect(tr.has(s)).toBe(false);
+    expect(tr.size + va.size + te.size).toBe(40);
+    expect(te.size).toBe(8);
+    expect(makeSplit(xs, { by: 'site', seed: 1, valFraction: 0.15, testFraction: 0.2 })).toEqual(a);
+    expect(makeSplit(xs, { by: 'site', seed: 2, valFraction: 0.15, testFraction: 0.2 }).test_sites).not.toEqual(a.test_sites);
+  });
+
+  it('by time: test holds the latest overpasses, every part is non-empty', () => {
+    const xs = samples(3, 10);
+    const parts = applySplit(xs, makeSplit(xs, { by: 'time', seed: 0, valFraction: 0.2, testFraction: 0.2 }));
+    const maxTrain = Math.max(...parts.train.map((s) => s.time_ms));
+    expect(Math.min(...parts.val.map((s) => s.time_ms))).toBeGreaterThan(maxTrain);
+    expect(Math.min(...parts.test.map((s) => s.time_ms))).toBeGreaterThan(Math.max(...parts.val.map((s) => s.time_ms)));
+  });
+});
+
+describe('join', () => {
+  it('counts labels for unknown sites and labels without patches', () => {
+    const rec = (site: string, dt: string, vf = 1): ManifestRecord => ({ scene_id: 'x', source: 'x', site_id: site, datetime: dt, path: `x/${site}.tif`, epsg: 32632, window: { xoff: 0, yoff: 0, width: 8, height: 8 }, bands: ['B02'], valid_fraction: vf, cloud_fraction: null, fingerprint: 'f' });
+    const t1 = '2024-01-01T10:00:00Z';
+    const t2 = '2024-01-02T10:00:00Z';
+    const lab = (site: string, dt: string) => ({ site_id: site, datetime: dt, time_ms: Date.parse(dt), active: true, generation_mw: 1, co2_t_per_h: 1, lineNo: 2 });
+    const { samples: s, report } = joinDataset(
+      [rec('A', t1), rec('A', t2, 0.1), rec('Z', t1)],
+      [lab('A', '2024-01-01T10:00:00.000Z'), lab('Q', t1), lab('A', '2024-03-01T00:00:00Z')],
+      [],
+      [{ site_id: 'A', fuel: 'gas', capacity_mw: 100 }],
+    );
+    expect(s).toHaveLength(1);
+    expect(s[0]!.label).not.toBeNull();
+    expect(report).toMatchObject({ patches: 3, droppedLowValid: 1, patchesUnknownSite: 1, labelsUnknownSite: 1, labelsWithoutPatch: 1, samplesWithoutWeather: 1 });
+  });
+});
+
+describe('metrics', () => {
+  it('AUC by ranks, with ties counted half', () => {
+    expect(rocAuc([0.1, 0.4, 0.35, 0.8], [false, false, true, true])).toBeCloseTo(0.75, 10);
+    expect(rocAuc([0.5, 0.5], [false, true])).toBe(0.5);
+    expect(rocAuc([0.5, 0.7], [true, true])).toBeNull();
+  });
+  it('MAE, RMSE, R², % of capacity and 90 % coverage', () => {
+    const m = regressionMetrics([1, 2, 3, 4], [1, 3, 3, 6], [0.5, 0.5, 0.5, 3], [10, 10, 10, 10])!;
+    expect(m.mae).toBeCloseTo(0.75, 10);
+    expect(m.rmse).toBeCloseTo(Math.sqrt(5 / 4), 10);
+    expect(m.r2).toBeCloseTo(1 - 5 / 12.75, 10);
+    expect(m.mae_pct_capacity).toBeCloseTo(7.5, 10);
+    expect(m.coverage90).toBe(0.75);
+  });
+});
