@@ -1,0 +1,150 @@
+/**
+ * `tileScenes` end to end on the committed fixture scenes (UTM multiband, EPSG:3857 with
+ * the time in the DateTime tag, EPSG:4326, and a Sentinel-2 style per-band folder at
+ * 10/20/60 m with SCL), with sites at the centre, near an edge and outside each scene.
+ * Every patch is compared pixel for pixel with GDAL (see gdalReference.ts), its
+ * geotransform with gdal_translate's, and GDAL's own reading of the written patch
+ * (type, nodata, EPSG, band names, checksums) with ours. Then reruns, --force and
+ * touched scenes.
+ */
+import { mkdtempSync, readFileSync, rmSync, utimesSync, cpSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readPatch } from '../../src/geo/readPatch.js';
+import { parseSites } from '../../src/geo/sites.js';
+import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
+import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
+import { gdal, gdalinfoJson, oracle, ORACLE_NOTE, REPO_ROOT } from '../helpers/oracle.js';
+import { bsqSha256, epsgOfWkt, gdalChecksum } from '../geo/gdalChecksum.js';
+import { gdalSceneAnswer, type GdalSceneAnswer } from './gdalReference.js';
+
+const FIX = path.join(REPO_ROOT, 'test/fixtures/tiling');
+const SITES_FILE = path.join(FIX, 'sites.geojson');
+const SIZE = 16;
+const S2 = 'S2B_MSIL2A_20170729T153641_T19UDP';
+const L2A_ORDER = ['B01', 'B02', 'B03', 'B04', 'B05', 'B06', 'B07', 'B08', 'B8A', 'B09', 'B11', 'B12'];
+const sites = parseSites(readFileSync(SITES_FILE, 'utf8'), SITES_FILE).map((s) => [s.site_id, s.lon, s.lat] as [string, number, number]);
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'co2sat-tile-'));
+const scenesDir = path.join(tmp, 'scenes');
+const out = path.join(tmp, 'tiles');
+let summary: TileSummary;
+let records: ManifestRecord[];
+
+beforeAll(async () => {
+  cpSync(path.join(FIX, 'scenes'), scenesDir, { recursive: true });
+  summary = await tileScenes({ scenesDir, sitesFile: SITES_FILE, outDir: out, size: SIZE, concurrency: 2 });
+  records = parseManifest(readFileSync(path.join(out, 'manifest.jsonl'), 'utf8'));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** GDAL's reference for one fixture scene (a VRT stack for the per-band folder). */
+function referenceFor(sceneId: string): GdalSceneAnswer {
+  if (sceneId !== S2) return gdalSceneAnswer(path.join(FIX, 'scenes', `${sceneId}.tif`), sites, SIZE, tmp);
+  const dir = path.join(FIX, 'scenes', S2);
+  const band = (id: string): string => path.join(dir, `T19UDP_20170729T153641_${id}_${['B02', 'B03', 'B04', 'B08'].includes(id) ? '10m' : ['B01', 'B09'].includes(id) ? '60m' : '20m'}.tif`);
+  const vrt = path.join(tmp, 'stack.vrt');
+  gdal('gdalbuildvrt', ['-q', '-separate', '-resolution', 'highest', '-r', 'nearest', vrt, ...L2A_ORDER.map(band)]);
+  const maskVrt = path.join(tmp, 'scl.vrt');
+  gdal('gdalbuildvrt', ['-q', '-separate', '-resolution', 'highest', '-r', 'nearest', maskVrt, band('B02'), path.join(dir, 'T19UDP_20170729T153641_SCL_20m.tif')]);
+  const sclOnGrid = path.join(tmp, 'scl_on_grid.vrt');
+  gdal('gdal_translate', ['-q', '-of', 'VRT', '-b', '2', maskVrt, sclOnGrid]);
+  return gdalSceneAnswer(vrt, sites, SIZE, tmp, { file: sclOnGrid, classes: [3, 8, 9, 10] });
+}
+
+/** gdalinfo -json prints 15 significant digits; equal to that precision (1e-9 of a pixel here). */
+function expectSameGeoTransform(mine: readonly number[], gdalGt: readonly number[]): void {
+  expect(mine.length).toBe(6);
+  mine.forEach((v, i) => expect(Math.abs(v - gdalGt[i]!), `geotransform[${i}] ${v} vs ${gdalGt[i]}`).toBeLessThanOrEqual(1e-14 * Math.max(1, Math.abs(gdalGt[i]!)) * 10));
+}
+
+const sceneIds = ['MERIS_20080101T101010_subset', 'S2A_T19UDP_20170729T153641_rgb', S2, 'naip_like_3857'];
+
+describe(`tileScenes on fixture scenes (${ORACLE_NOTE})`, () => {
+  it('tiles every scene; the far-away site is skipped everywhere with a reason', () => {
+    expect(summary.failures).toEqual([]);
+    expect(summary.scenes).toEqual({ total: 4, tiled: 4, failed: 0 });
+    for (const id of sceneIds) expect(summary.sites_skipped).toContainEqual({ scene_id: id, site_id: 'far-away', reason: 'outside scene footprint' });
+    expect(summary.patches.written).toBe(records.length);
+  });
+
+  for (const sceneId of sceneIds) {
+    it(`${sceneId}: windows, pixels, geotransforms and fractions match GDAL`, async () => {
+      const answer = oracle(`tiling/tile/${sceneId}`, () => referenceFor(sceneId));
+      if (!answer) return expect.fail('no GDAL and no golden answer');
+      const mine = records.filter((r) => r.scene_id === sceneId);
+      expect(mine.map((r) => r.site_id).sort()).toEqual(answer.inside.map((p) => p.site_id).sort());
+      expect(answer.inside.length).toBeGreaterThanOrEqual(3); // centre, edge and corner sites
+      expect(answer.inside.some((p) => p.valid_fraction < 1)).toBe(true); // a window reaching outside
+      for (const id of answer.outside) {
+        expect(summary.sites_skipped).toContainEqual({ scene_id: sceneId, site_id: id, reason: 'outside scene footprint' });
+      }
+      for (const ref of answer.inside) {
+        const rec = mine.find((r) => r.site_id === ref.site_id)!;
+        expect(rec.window, ref.site_id).toEqual(ref.window);
+        expect(rec.valid_fraction, ref.site_id).toBe(ref.valid_fraction);
+        expect(rec.cloud_fraction, ref.site_id).toBe(ref.cloud_fraction);
+        const patch = await readPatch(path.join(out, rec.path));
+        expect(bsqSha256(patch.bands), `${ref.site_id} pixels`).toBe(ref.sha256);
+        expectSameGeoTransform(patch.geoTransform, ref.geoTransform);
+        expect(patch.epsg).toBe(rec.epsg);
+        if (sceneId === S2) {
+          expect(rec.bands).toEqual(L2A_ORDER);
+          expect(patch.bandDescriptions).toEqual(L2A_ORDER);
+        }
+      }
+    });
+
+    it(`${sceneId}: GDAL reads the written patches as co2sat does`, async () => {
+      const mine = records.filter((r) => r.scene_id === sceneId);
+      const answer = oracle(`tiling/tile/${sceneId}-patches`, () =>
+        mine.map((r) => {
+          const info = gdalinfoJson(path.join(out, r.path), ['-checksum']);
+          return {
+            site_id: r.site_id,
+            epsg: epsgOfWkt(info.coordinateSystem?.wkt),
+            geoTransform: info.geoTransform,
+            datetime: (info.metadata?.['']?.TIFFTAG_DATETIME as string | undefined) ?? null,
+            bands: info.bands.map((b) => ({ type: b.type, noDataValue: b.noDataValue ?? null, description: b.description ?? null, checksum: b.checksum })),
+          };
+        }),
+      );
+      if (!answer) return expect.fail('no GDAL and no golden answer');
+      expect(answer.map((a) => a.site_id)).toEqual(mine.map((r) => r.site_id));
+      for (const [i, r] of mine.entries()) {
+        const patch = await readPatch(path.join(out, r.path));
+        const g = answer[i]!;
+        expect(g.epsg).toBe(r.epsg);
+        expectSameGeoTransform(patch.geoTransform, g.geoTransform!);
+        expect(g.datetime).toBe(r.datetime.slice(0, 19).replace('T', ' ').replace(/-/g, ':'));
+        g.bands.forEach((b, k) => {
+          expect(b.checksum).toBe(gdalChecksum(patch.bands[k]!, SIZE, SIZE));
+          expect(b.noDataValue).toBe(patch.nodata);
+          expect(b.description).toBe(r.bands[k]);
+        });
+      }
+    });
+  }
+
+  it('records the acquisition time from the name, or from the DateTime tag', () => {
+    const t = Object.fromEntries(records.map((r) => [r.scene_id, r.datetime]));
+    expect(t[S2]).toBe('2017-07-29T15:36:41Z');
+    expect(t.MERIS_20080101T101010_subset).toBe('2008-01-01T10:10:10Z');
+    expect(t.naip_like_3857).toBe('2021-03-04T05:06:07Z');
+  });
+
+  it('reruns skip up-to-date patches, redo a touched scene, and --force redoes all', async () => {
+    const again = await tileScenes({ scenesDir, sitesFile: SITES_FILE, outDir: out, size: SIZE });
+    expect(again.patches).toEqual({ written: 0, up_to_date: records.length });
+    const touched = path.join(scenesDir, 'MERIS_20080101T101010_subset.tif');
+    utimesSync(touched, new Date(), new Date(Date.now() + 5000));
+    const afterTouch = await tileScenes({ scenesDir, sitesFile: SITES_FILE, outDir: out, size: SIZE });
+    const merisCount = records.filter((r) => r.scene_id === 'MERIS_20080101T101010_subset').length;
+    expect(afterTouch.patches).toEqual({ written: merisCount, up_to_date: records.length - merisCount });
+    const forced = await tileScenes({ scenesDir, sitesFile: SITES_FILE, outDir: out, size: SIZE, force: true });
+    expect(forced.patches).toEqual({ written: records.length, up_to_date: 0 });
+    const finalRecords = parseManifest(readFileSync(path.join(out, 'manifest.jsonl'), 'utf8'));
+    expect(finalRecords.length).toBe(records.length);
+  });
+});
