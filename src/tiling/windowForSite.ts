@@ -40,8 +40,8 @@ export function pixelOf(x: number, y: number, gt: GeoTransform): [number, number
 export function windowForSite(x: number, y: number, gt: GeoTransform, size: number): SitePixel {
   if (!Number.isInteger(size) || size <= 0) throw new RangeError(`size must be a positive integer, got ${size}`);
   const [fc, fr] = pixelOf(x, y, gt);
-  const col = Math.floor(fc);
-  const row = Math.floor(fr);
+  const col = Math.floor(fc) + 0; // + 0 turns -0 into 0
+  const row = Math.floor(fr) + 0;
   const half = Math.floor(size / 2);
   return { col, row, window: { xoff: col - half, yoff: row - half, width: size, height: size } };
 }

@@ -1,0 +1,66 @@
+/** Sites: every malformed input gets one InputError naming the file and the feature. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/cli/errors.js';
+import { loadSites, parseSites, siteIdProblem } from '../../src/geo/sites.js';
+
+const point = (props: Record<string, unknown>, coordinates: unknown = [8.5, 47.4], type = 'Point') => ({
+  type: 'Feature',
+  geometry: { type, coordinates },
+  properties: props,
+});
+const fc = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
+
+describe('parseSites', () => {
+  it('reads Point features with site_id, fuel and capacity', () => {
+    const s = parseSites(fc(point({ site_id: 'a', fuel: 'coal', capacity_mw: 300 }), point({ site_id: 7 }, [-70, -33])), 'sites.geojson');
+    expect(s).toEqual([
+      { site_id: 'a', lon: 8.5, lat: 47.4, fuel: 'coal', capacity_mw: 300 },
+      { site_id: '7', lon: -70, lat: -33, fuel: null, capacity_mw: null },
+    ]);
+  });
+
+  const bad: [string, string, RegExp][] = [
+    ['not JSON', '{"type": "FeatureCollection", ', /sites\.geojson: not GeoJSON: not valid JSON/],
+    ['not GeoJSON', JSON.stringify({ hello: 'world' }), /not GeoJSON: expected a FeatureCollection/],
+    ['no points', fc(), /no Point features/],
+    ['a polygon', fc(point({ site_id: 'p' }, [[[0, 0], [1, 0], [1, 1], [0, 0]]], 'Polygon')), /feature 1 \(site_id 'p'\): geometry must be a Point, got "Polygon"/],
+    ['longitude out of range', fc(point({ site_id: 'x' }, [200, 10])), /feature 1 \(site_id 'x'\): longitude 200 out of range \[-180, 180\]/],
+    ['latitude out of range', fc(point({ site_id: 'y' }, [10, -91])), /latitude -91 out of range/],
+    ['non-numeric coordinates', fc(point({ site_id: 'z' }, ['8', 47])), /coordinates must be \[longitude, latitude\] numbers/],
+    ['site_id with /', fc(point({ site_id: 'plants/a' })), /feature 1: site_id "plants\/a" contains a path separator/],
+    ['site_id with ..', fc(point({ site_id: '..' })), /site_id "\.\." contains '\.\.'/],
+    ['site_id hidden in ..', fc(point({ site_id: 'a..b' })), /contains '\.\.'/],
+    ['missing site_id', fc(point({ name: 'x' })), /feature 1: missing 'site_id'/],
+    ['duplicate site_id', fc(point({ site_id: 'd' }), point({ site_id: 'd' })), /feature 2 \(site_id 'd'\): duplicate site_id/],
+    ['negative capacity', fc(point({ site_id: 'c', capacity_mw: -5 })), /capacity_mw must be a non-negative number/],
+    ['projected crs member', JSON.stringify({ type: 'FeatureCollection', crs: { type: 'name', properties: { name: 'EPSG:32632' } }, features: [point({ site_id: 'a' })] }), /must be WGS 84/],
+  ];
+  for (const [name, text, re] of bad) {
+    it(`rejects ${name}`, () => {
+      expect(() => parseSites(text, 'sites.geojson')).toThrow(InputError);
+      expect(() => parseSites(text, 'sites.geojson')).toThrow(re);
+    });
+  }
+
+  it('siteIdProblem allows ordinary ids and refuses path tricks', () => {
+    expect(siteIdProblem('S2-19UDP-01')).toBeNull();
+    expect(siteIdProblem('Kraftwerk Niederaußem Block K')).toBeNull();
+    for (const id of ['', 'a/b', 'a\\b', '..', '../x', '.hidden', 'tab\there']) expect(siteIdProblem(id)).not.toBeNull();
+  });
+});
+
+describe('loadSites', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-sites-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  it('names a missing file', async () => {
+    await expect(loadSites(path.join(dir, 'nope.geojson'))).rejects.toThrow(/nope\.geojson: cannot read sites file: ENOENT/);
+  });
+  it('reads a file', async () => {
+    const f = path.join(dir, 's.geojson');
+    writeFileSync(f, fc(point({ site_id: 'one' })));
+    expect((await loadSites(f)).map((s) => s.site_id)).toEqual(['one']);
+  });
+});
