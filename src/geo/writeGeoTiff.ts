@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { produceFileAtomic } from '../../pipeline/atomicWrite.js';
 import { encodeFloatingPoint, encodeHorizontal, type PredictorId } from './codecs/predictorEncode.js';
-import { geoKeysForEpsg, type RawGeoKeys } from './geoKeys.js';
+import { geoKeysForEpsg, shortGeoKeys, type RawGeoKeys } from './geoKeys.js';
 import { formatNodata, isArrayOfType, sampleEncoding, type RasterArray, type RasterDataType } from './rasterTypes.js';
 import { encodeIfd, type IfdEntry } from './tiff/ifdWriter.js';
 import { FieldType, Tag } from './tiff/tags.js';
@@ -58,6 +58,8 @@ const CLASSIC_LIMIT = 0xffff_0000;
 /** Strip size target: large enough for DEFLATE to work well, small enough for window reads. */
 const STRIP_BYTES = 64 * 1024;
 const FLUSH_BYTES = 4 * 1024 * 1024;
+const GT_RASTER_TYPE = 1025;
+const PIXEL_IS_POINT = 2;
 
 function checkSpec(spec: GeoTiffSpec): void {
   const { width, height, bands, dataType } = spec;
@@ -144,7 +146,15 @@ function escapeXml(s: string): string {
 }
 
 function geoEntries(spec: GeoTiffSpec): IfdEntry[] {
-  const [x0, dx, rx, y0, ry, dy] = spec.geoTransform;
+  const keys = spec.geoKeys ?? geoKeysForEpsg(spec.epsg);
+  let [x0, dx, rx, y0, ry, dy] = spec.geoTransform;
+  // Keys copied from a PixelIsPoint source (Landsat, many COGs) keep that convention, as
+  // gdal_translate does: the tiepoint is then the centre of the first pixel, so readers
+  // (GDAL and ours) shift it back by half a pixel and recover `geoTransform` exactly.
+  if (shortGeoKeys(keys).get(GT_RASTER_TYPE) === PIXEL_IS_POINT) {
+    x0 += 0.5 * dx + 0.5 * rx;
+    y0 += 0.5 * ry + 0.5 * dy;
+  }
   const entries: IfdEntry[] = [];
   if (rx === 0 && ry === 0) {
     entries.push({ tag: Tag.ModelPixelScale, type: FieldType.DOUBLE, values: [dx, -dy, 0] });
@@ -152,7 +162,6 @@ function geoEntries(spec: GeoTiffSpec): IfdEntry[] {
   } else {
     entries.push({ tag: Tag.ModelTransformation, type: FieldType.DOUBLE, values: [dx, rx, 0, x0, ry, dy, 0, y0, 0, 0, 1, 0, 0, 0, 0, 1] });
   }
-  const keys = spec.geoKeys ?? geoKeysForEpsg(spec.epsg);
   entries.push({ tag: Tag.GeoKeyDirectory, type: FieldType.SHORT, values: keys.directory });
   if (keys.doubleParams && keys.doubleParams.length > 0) entries.push({ tag: Tag.GeoDoubleParams, type: FieldType.DOUBLE, values: keys.doubleParams });
   if (keys.asciiParams && keys.asciiParams.length > 0) entries.push({ tag: Tag.GeoAsciiParams, type: FieldType.ASCII, values: keys.asciiParams.replace(/\0+$/, '') });

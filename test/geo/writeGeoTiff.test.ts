@@ -40,6 +40,7 @@ const cases: Case[] = [
   { name: 'u16-utm-south-tiles-pred2', spec: { width: 70, height: 33, dataType: 'uint16', bandCount: 2, geoTransform: [300000, 20, 0, 8000000, 0, -20], epsg: 32719, nodata: 0, predictor: 2, blockSize: 32 } },
   { name: 'u8-4326-none', spec: { width: 40, height: 41, dataType: 'uint8', bandCount: 1, geoTransform: [-69.8, 0.001, 0, 48.4, 0, -0.001], epsg: 4326, compression: 'none' } },
   { name: 'i16-3857-tiles-nodata', spec: { width: 50, height: 50, dataType: 'int16', bandCount: 2, geoTransform: [-7770000, 30, 0, 6160000, 0, -30], epsg: 3857, nodata: -32768, blockSize: 16, predictor: 2 } },
+  { name: 'u16-pixel-is-point-keys', spec: { width: 20, height: 12, dataType: 'uint16', bandCount: 1, geoTransform: [471585, 30, 0, 3787515, 0, -30], epsg: 32617, geoKeys: { directory: [1, 1, 0, 3, 1024, 0, 1, 1, 1025, 0, 1, 2, 3072, 0, 1, 32617] } } },
   { name: 'f32-utm-pred3-nan', spec: { width: 37, height: 29, dataType: 'float32', bandCount: 1, geoTransform: [500000, 60, 0, 4000000, 0, -60], epsg: 32617, nodata: Number.NaN, predictor: 3 } },
 ];
 
