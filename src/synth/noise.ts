@@ -4,11 +4,25 @@
  * 60 m. `CoarseField` caches a smooth field on a coarse grid and interpolates it bilinearly,
  * which is still a function of position and keeps 10980² bands affordable.
  */
-import { hash32, unitFromHash } from './rng.js';
+
+/**
+ * lowbias32, the same hash as rng.ts's `hash32`, kept local because it runs billions of
+ * times at 10980²: a call within the module stays inlinable under every loader (vitest's
+ * module transform turns cross-module calls into property reads).
+ */
+function hash32(x: number): number {
+  let h = x >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
 
 /** Lattice value in [0, 1) for integer cell (ix, iy) of a noise keyed by `key`. */
 function lattice(key: number, ix: number, iy: number): number {
-  return unitFromHash(hash32(key ^ hash32(Math.imul(ix, 0x27d4eb2d) ^ Math.imul(iy, 0x165667b1))));
+  return hash32(key ^ hash32(Math.imul(ix, 0x27d4eb2d) ^ Math.imul(iy, 0x165667b1))) / 4294967296;
 }
 
 /** Value noise in [0, 1) at (x, y) in lattice units, smoothstep-interpolated. */
@@ -49,7 +63,16 @@ export function fbm(key: number, x: number, y: number, scale: number, octaves = 
 
 /** A uniform number in [0, 1) for one pixel of one band of one scene: sensor noise, texture. */
 export function pixelHash(key: number, col: number, row: number): number {
-  return unitFromHash(hash32(key ^ hash32(Math.imul(col, 0x9e3779b1) ^ hash32(row + 0x632be5ab))));
+  return hash32(key ^ hash32(Math.imul(col, 0x9e3779b1) ^ hash32(row + 0x632be5ab))) / 4294967296;
+}
+
+/** Approximately standard normal per pixel from one hash: three 10-bit uniforms (Irwin–Hall). */
+export function gaussianHash(key: number, col: number, row: number): number {
+  const h = hash32((key ^ Math.imul(row, 0x9e3779b1)) + Math.imul(col, 0x85ebca6b));
+  const a = h & 1023;
+  const b = (h >>> 10) & 1023;
+  const c = (h >>> 20) & 1023;
+  return ((a + b + c + 1.5) / 1024 - 1.5) * 2;
 }
 
 /**

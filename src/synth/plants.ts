@@ -117,7 +117,7 @@ export function generatePlants(seed: number, count: number, grid: SceneGrid, fac
     let best: [number, number] | null = null;
     let bestDist = -1;
     // Best of many candidates (Mitchell's algorithm): spread out, deterministic, never stuck.
-    for (let k = 0; k < 40; k++) {
+    for (let k = 0; k < 120; k++) {
       const c: [number, number] = [grid.originX + SITE_MARGIN_M + place.next() * usable, grid.originY - SITE_MARGIN_M - place.next() * usable];
       const d = pts.reduce((m, p) => Math.min(m, Math.hypot(p[0] - c[0], p[1] - c[1])), Infinity);
       if (d > bestDist) {

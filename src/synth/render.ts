@@ -5,21 +5,13 @@
  * per-pixel layers come from `SceneLayers`; a band adds only its spectra and its noise.
  */
 import { S2_BANDS, SCL, SCL_RESOLUTION, reflectanceToDN, type Resolution } from './bands.js';
-import { hash32, hashInts } from './rng.js';
+import { gaussianHash } from './noise.js';
+import { hashInts } from './rng.js';
 import { CIRRUS_ADD, CLOUD, PLUME } from './spectra.js';
 import type { SceneLayers } from './layers.js';
 
 /** Sensor noise (1σ reflectance); coarser bands average more detector samples. */
 const NOISE_SD: Record<Resolution, number> = { 10: 0.004, 20: 0.003, 60: 0.002 };
-
-/** Approximately standard normal from one hash: sum of three 10-bit uniforms (Irwin–Hall). */
-function gaussianHash(key: number, col: number, row: number): number {
-  const h = hash32((key ^ Math.imul(row, 0x9e3779b1)) + Math.imul(col, 0x85ebca6b));
-  const a = h & 1023;
-  const b = (h >>> 10) & 1023;
-  const c = (h >>> 20) & 1023;
-  return ((a + b + c + 1.5) / 1024 - 1.5) * 2;
-}
 
 /**
  * Reflectance band `bandIdx` (index in S2_BANDS) of the layers' scene as L2A DNs.
