@@ -6,12 +6,20 @@
  * backend's one is very slow (≈ 8 s for one 16×32×32×12→16 step on our machines). Written
  * as im2col — nine shifted slices concatenated, then one matMul — every backend trains it
  * with kernels it already has (slice, concat, reshape, matMul), ~50× faster on wasm than
- * cpu conv2d. Native TensorFlow backends keep `tf.conv2d`. Both read the same weights.
+ * cpu conv2d. Native TensorFlow backends, and wasm once co2sat's gradient kernels are
+ * registered (src/backend), keep `tf.conv2d`. Both read the same weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { wasmGradientsRegistered } from '../backend/index.js';
 
 /** Backends with a fast native conv2d and its gradients. */
 const NATIVE_CONV_BACKENDS = new Set(['tensorflow', 'webgl', 'webgpu']);
+
+/** True when tf.conv2d can be trained fast on the active backend (wasm: with co2sat's gradient kernels, ~15× faster than im2col). */
+export function nativeConvTrains(): boolean {
+  const b = tf.getBackend();
+  return NATIVE_CONV_BACKENDS.has(b) || (b === 'wasm' && wasmGradientsRegistered());
+}
 
 /** Takes every second row and column starting at index 1 (TF SAME stride-2 alignment). */
 function subsample2(x: tf.Tensor4D): tf.Tensor4D {
@@ -47,6 +55,6 @@ export function conv3x3Im2col(x: tf.Tensor4D, w: tf.Tensor4D, stride: 1 | 2): tf
 
 /** 3×3 SAME convolution on whatever backend is active. */
 export function conv3x3(x: tf.Tensor4D, w: tf.Tensor4D, stride: 1 | 2): tf.Tensor4D {
-  if (NATIVE_CONV_BACKENDS.has(tf.getBackend())) return tf.conv2d(x, w, stride, 'same');
+  if (nativeConvTrains()) return tf.conv2d(x, w, stride, 'same');
   return conv3x3Im2col(x, w, stride);
 }

@@ -16,6 +16,8 @@ export interface ModelSpec {
   auxFeatures: number;
   /** Channels of the stem convolution. */
   stemWidth: number;
+  /** Stride of the stem (2 halves 64-px patches to 32 at a quarter of the cost; absent = 1). */
+  stemStride?: 1 | 2;
   /** Channels per stage; each stage halves the resolution (stride-2 conv) then adds residual blocks. */
   stageWidths: number[];
   /** Residual blocks per stage. */
@@ -28,6 +30,7 @@ export interface ModelSpec {
 
 export const DEFAULT_SPEC: Omit<ModelSpec, 'bandCount' | 'patchSize' | 'auxFeatures'> = {
   stemWidth: 16,
+  stemStride: 2,
   stageWidths: [16, 32],
   blocksPerStage: 1,
   hidden: 32,

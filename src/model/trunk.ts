@@ -39,7 +39,7 @@ export function declareTrunk(store: ParamStore, spec: ModelSpec): number {
 
 /** Runs the trunk on a [B, H, W, C] batch; returns [B, 2 × last width] pooled features. */
 export function trunkForward(store: ParamStore, spec: ModelSpec, x: tf.Tensor4D): tf.Tensor2D {
-  let h = tf.relu(conv(store, 'trunk/stem', x, 1));
+  let h = tf.relu(conv(store, 'trunk/stem', x, spec.stemStride ?? 1));
   spec.stageWidths.forEach((_, s) => {
     h = tf.relu(conv(store, `trunk/s${s}/down`, h, 2));
     for (let k = 0; k < spec.blocksPerStage; k++) {

@@ -24,7 +24,7 @@ export interface TrainConfig {
   test_fraction: number;
   min_valid_fraction: number;
   augment: boolean;
-  architecture: { stem_width: number; stage_widths: number[]; blocks_per_stage: number; hidden: number };
+  architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
 }
 
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
@@ -43,7 +43,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   test_fraction: 0.2,
   min_valid_fraction: 0.5,
   augment: true,
-  architecture: { stem_width: 16, stage_widths: [16, 32], blocks_per_stage: 1, hidden: 32 },
+  architecture: { stem_width: 16, stem_stride: 2, stage_widths: [16, 32], blocks_per_stage: 1, hidden: 32 },
 };
 
 export function withDefaults(partial: Partial<TrainConfig>): TrainConfig {

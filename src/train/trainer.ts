@@ -109,13 +109,15 @@ export async function train(
     },
   };
   const a = config.architecture;
-  const depth = 2 ** a.stage_widths.length;
-  if (patchSize % depth !== 0) throw new Error(`patch size ${patchSize} must be divisible by ${depth} for ${a.stage_widths.length} stride-2 stages`);
+  const stemStride = a.stem_stride ?? 1;
+  const depth = 2 ** a.stage_widths.length * stemStride;
+  if (patchSize % depth !== 0) throw new Error(`patch size ${patchSize} must be divisible by ${depth} (stem stride ${stemStride}, ${a.stage_widths.length} stride-2 stages)`);
   const spec: ModelSpec = {
     bandCount: bands.length,
     patchSize,
     auxFeatures: AUX_FEATURES,
     stemWidth: a.stem_width,
+    stemStride: stemStride,
     stageWidths: [...a.stage_widths],
     blocksPerStage: a.blocks_per_stage,
     hidden: a.hidden,
