@@ -73,13 +73,14 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
   const tilesDir = path.join(out, 'tiles');
   const stateFile = path.join(out, `state${sfx}.json`);
   const predictionsFile = path.join(out, `predictions${sfx}.jsonl`);
-  await fs.mkdir(partsDir, { recursive: true });
+  // The lock comes first: a run that loses it must not touch the folder.
   const lock = await acquireLock(path.join(out, `run${sfx}.lock`));
   const predictor = await o.stages.loadPredictor().catch(async (err: unknown) => {
     await lock.release();
     throw err;
   });
   try {
+    await fs.mkdir(partsDir, { recursive: true });
     for (const dir of [out, partsDir, tilesDir]) await removeStaleTemporaries(dir);
     const state = await loadState(stateFile);
     const predictHash = configHash({ predict: o.predictConfig, model: predictor.id });

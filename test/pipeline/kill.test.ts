@@ -70,7 +70,7 @@ function assertNotTorn(out: string): void {
 
 describe('kill -9 and rerun', () => {
   beforeAll(async () => {
-    dist = compilePipeline();
+    dist = await compilePipeline();
     scenes = tmp('kill-scenes');
     for (let k = 0; k < 10; k++) await writeToyScene(scenes, `S${k}`, k * 7, k);
     reference = tmp('kill-ref');

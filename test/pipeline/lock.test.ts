@@ -56,8 +56,8 @@ describe('lock', () => {
 
 describe('two concurrent runs on one folder', () => {
   let dist = '';
-  beforeAll(() => {
-    dist = compilePipeline();
+  beforeAll(async () => {
+    dist = await compilePipeline();
   });
 
   it('one finishes, the other exits 2 with a clear message, and the output is intact', async () => {

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TOY_SITES, toyStages } from './toyStages.mjs';
 
-// CO2SAT_DIST: the folder compile.ts wrote the compiled pipeline to.
-const dist = process.env.CO2SAT_DIST;
+// CO2SAT_DIST: the folder compile.ts wrote the bundled pipeline to (it holds dist/).
+const dist = path.join(process.env.CO2SAT_DIST, 'dist');
 const load = (rel) => import(pathToFileURL(path.join(dist, rel)).href);
 const { runPipeline } = await load('pipeline/runPipeline.js');
 const { parseWindowSpec } = await load('src/postprocess/windowSpec.js');

@@ -23,12 +23,12 @@ export async function aggregateCommand(): Promise<Command> {
     .summary('combine per-patch predictions into per-site GeoJSON over time windows')
     .description(
       'Combine per-patch predictions into one GeoJSON feature per site and time window.\n\n' +
-        'Per window: P(on) (mean weighted by clear fraction), counts of total, valid and cloudy\n' +
-        'observations, generation and CO2 by inverse-variance weighting (a patch with cloud\n' +
-        'fraction c has its variance inflated by 1/(1-c)), 90% intervals (mean +/- 1.645 sd,\n' +
-        'clipped at 0), energy (MWh) and emissions (t) as mean x window hours. Several\n' +
+        'Per window: P(on) (mean weighted by clear fraction), counts of total, valid and cloudy ' +
+        'observations, generation and CO2 by inverse-variance weighting (a patch with cloud ' +
+        'fraction c has its variance inflated by 1/(1-c)), 90% intervals (mean +/- 1.645 sd, ' +
+        'clipped at 0), energy (MWh) and emissions (t) as mean x window hours. Several ' +
         '--predictions files (shards) merge order-independently into the same output as one run.\n\n' +
-        'Windows: Nd = N-day bins aligned on 1970-01-01T00:00Z; month/year = UTC calendar;\n' +
+        'Windows: Nd = N-day bins aligned on 1970-01-01T00:00Z; month/year = UTC calendar; ' +
         'all = one window from the first to the day after the last observation.',
     )
     .option('-p, --predictions <files...>', 'predictions.jsonl files (from predict or run; shards)')

@@ -19,11 +19,11 @@ export async function predictCommand(): Promise<Command> {
   const cmd = new Command('predict')
     .summary('predict activity, generation and CO2 for every patch of a tiles folder')
     .description(
-      'Run a trained model over the patches listed in TILES/manifest.jsonl and write one JSON\n' +
-        'line per patch: p_on, generation_mw and co2_t_per_h with their standard deviations and\n' +
-        '90% intervals (mean +/- 1.645 sd, clipped at 0), the scene, site, datetime, valid and\n' +
-        'cloud fractions, the model id and the backend. Weather covariates (temperature,\n' +
-        'humidity, wind) are matched per site to the nearest row within 3 h; missing weather is\n' +
+      'Run a trained model over the patches listed in TILES/manifest.jsonl and write one JSON ' +
+        'line per patch: p_on, generation_mw and co2_t_per_h with their standard deviations and ' +
+        '90% intervals (mean +/- 1.645 sd, clipped at 0), the scene, site, datetime, valid and ' +
+        'cloud fractions, the model id and the backend. Weather covariates (temperature, ' +
+        'humidity, wind) are matched per site to the nearest row within 3 h; missing weather is ' +
         'imputed with the training means saved in the model.',
     )
     .option('-m, --model <dir>', 'trained model folder (from co2sat train)')

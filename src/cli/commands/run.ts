@@ -28,20 +28,20 @@ export async function runCommand(): Promise<Command> {
   const cmd = new Command('run')
     .summary('tile, predict and aggregate a scenes folder into runs/NAME/sites.geojson, incrementally')
     .description(
-      'Tile every scene around every site, predict each patch and aggregate per site and time\n' +
-        'window, writing OUT/sites.geojson, OUT/predictions.jsonl and OUT/map.png (sites sized\n' +
+      'Tile every scene around every site, predict each patch and aggregate per site and time ' +
+        'window, writing OUT/sites.geojson, OUT/predictions.jsonl and OUT/map.png (sites sized ' +
         'by CO2).\n\n' +
-        'Incremental: OUT/state.json records each scene\'s fingerprint, the model id and config\n' +
-        'hashes; a rerun processes only new or changed scenes, drops removed ones, and\n' +
-        'recomputes only the windows they touch. A new model or tiling config reprocesses all\n' +
+        'Incremental: OUT/state.json records each scene\'s fingerprint, the model id and config ' +
+        'hashes; a rerun processes only new or changed scenes, drops removed ones, and ' +
+        'recomputes only the windows they touch. A new model or tiling config reprocesses all ' +
         'scenes; a new --window only re-aggregates. The result always equals a fresh run.\n\n' +
-        'Safe: a lock (OUT/run.lock, stale if its PID is gone) makes a second run on the same\n' +
-        'folder exit 2 at once; every file is written under a temporary name and renamed; after a\n' +
+        'Safe: a lock (OUT/run.lock, stale if its PID is gone) makes a second run on the same ' +
+        'folder exit 2 at once; every file is written under a temporary name and renamed; after a ' +
         'crash or kill -9 a rerun finishes the job.\n\n' +
-        'Scale out: --shard i/n processes the scenes whose SHA-256(id) mod n is i and writes\n' +
-        'OUT/predictions.shard-i-of-n.jsonl (no GeoJSON); merge with\n' +
+        'Scale out: --shard i/n processes the scenes whose SHA-256(id) mod n is i and writes ' +
+        'OUT/predictions.shard-i-of-n.jsonl (no GeoJSON); merge with ' +
         '`co2sat aggregate --predictions OUT/predictions.shard-*.jsonl`.\n\n' +
-        'Exit status: 0 all done, 2 bad usage/input or folder locked, 3 some scenes failed (named\n' +
+        'Exit status: 0 all done, 2 bad usage/input or folder locked, 3 some scenes failed (named ' +
         'in the summary; the rest were written; the next run retries them).',
     )
     .argument('<scenes-dir>', 'folder of scenes (multiband GeoTIFFs or one folder of band files per scene)')

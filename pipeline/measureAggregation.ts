@@ -1,0 +1,47 @@
+/**
+ * Measures what aggregation buys on a synthetic world with known truth: per-patch error
+ * against per-window error (default 30-day windows), for the model's held-out test plants
+ * and for all plants. Prints one JSON object.
+ *
+ *   npm run build && node dist/pipeline/measureAggregation.js --world W --run runs/X --model models/M [--window 30d]
+ *
+ * W is a `co2sat synth` folder (truth.json, sites.geojson), runs/X a `co2sat run` output
+ * over W/scenes with that model, and the test plants come from the model's saved split.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readSitesGeoJson } from '../src/model/data/sites.js';
+import { aggregatePredictions } from '../src/postprocess/aggregatePredictions.js';
+import { patchErrors, windowErrors, type TruthSample } from '../src/postprocess/compareWithTruth.js';
+import { readPredictionFiles } from '../src/postprocess/readPredictionFiles.js';
+import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
+import { parseWindowSpec } from '../src/postprocess/windowSpec.js';
+
+export async function measureAggregation(o: { world: string; run: string; model: string; window: string }) {
+  const truth = (JSON.parse(await readFile(path.join(o.world, 'truth.json'), 'utf8')) as { samples: TruthSample[] }).samples;
+  const model = JSON.parse(await readFile(path.join(o.model, 'model.json'), 'utf8')) as { id: string; splits: { test_sites?: string[] } };
+  const sitesFile = path.join(o.world, 'sites.geojson');
+  const sites = siteInfoFromMeta(readSitesGeoJson(sitesFile), sitesFile);
+  const predictions = await readPredictionFiles([path.join(o.run, 'predictions.jsonl')]);
+  const { aggregates } = aggregatePredictions(predictions, sites, parseWindowSpec(o.window));
+  const test = new Set(model.splits.test_sites ?? []);
+  return {
+    model_id: model.id,
+    window: o.window,
+    test_sites: [...test].sort(),
+    held_out: { per_patch: patchErrors(predictions, truth, { sites: test }), per_window: windowErrors(aggregates, truth, { sites: test }) },
+    all_sites: { per_patch: patchErrors(predictions, truth), per_window: windowErrors(aggregates, truth) },
+  };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {
+  const { values } = parseArgs({ options: { world: { type: 'string' }, run: { type: 'string' }, model: { type: 'string' }, window: { type: 'string', default: '30d' } } });
+  if (!values.world || !values.run || !values.model) {
+    process.stderr.write('usage: measureAggregation --world W --run RUN --model MODEL [--window 30d]\n');
+    process.exitCode = 2;
+  } else {
+    const r = await measureAggregation({ world: values.world, run: values.run, model: values.model, window: values.window ?? '30d' });
+    process.stdout.write(`${JSON.stringify(r, null, 1)}\n`);
+  }
+}
