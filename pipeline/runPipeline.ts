@@ -104,7 +104,13 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
       await fs.rm(path.join(partsDir, `${id}.jsonl`), { force: true });
       removed++;
     }
-    const todo = listed.filter((s) => !(state.scenes[s.scene_id]?.status === 'done' && state.scenes[s.scene_id]!.fingerprint === s.fingerprint));
+    const partExists = async (id: string) => fs.access(path.join(partsDir, `${id}.jsonl`)).then(() => true, () => false);
+    const todo: S[] = [];
+    for (const s of listed) {
+      const st = state.scenes[s.scene_id];
+      // A done scene whose part file went missing (deleted by hand) is simply redone.
+      if (!(st?.status === 'done' && st.fingerprint === s.fingerprint && (await partExists(s.scene_id)))) todo.push(s);
+    }
     const changed = todo.filter((s) => state.scenes[s.scene_id]?.status === 'done').length;
     log(`${listed.length} scenes in shard, ${todo.length} to process`);
     await saveState(stateFile, state);

@@ -50,7 +50,12 @@ export function renderSitesMap(sites: readonly MapSite[], options: MapOptions = 
     for (let k = 0; k < 3; k++) png.data[i + k] = Math.round(png.data[i + k]! * (1 - alpha) + c[k]! * alpha);
     png.data[i + 3] = 255;
   };
-  for (let y = 0; y < height; y++) for (let x = 0; x < width; x++) put(x, y, BACKGROUND);
+  for (let i = 0; i < width * height * 4; i += 4) {
+    png.data[i] = BACKGROUND[0];
+    png.data[i + 1] = BACKGROUND[1];
+    png.data[i + 2] = BACKGROUND[2];
+    png.data[i + 3] = 255;
+  }
 
   const finite = sites.filter((s) => Number.isFinite(s.lon) && Number.isFinite(s.lat));
   if (finite.length === 0) return PNG.sync.write(png);
@@ -63,7 +68,9 @@ export function renderSitesMap(sites: readonly MapSite[], options: MapOptions = 
   const scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
   const cx = (width - spanX * scale) / 2;
   const cy = (height - spanY * scale) / 2;
-  const project = (s: MapSite): [number, number] => [cx + (s.lon - Math.min(...lons)) * kx * scale, height - (cy + (s.lat - Math.min(...lats)) * scale)];
+  const lon0 = Math.min(...lons);
+  const lat0 = Math.min(...lats);
+  const project = (s: MapSite): [number, number] => [cx + (s.lon - lon0) * kx * scale, height - (cy + (s.lat - lat0) * scale)];
 
   // A graticule every 10 % of the image, so the picture reads as a map.
   for (let g = 0; g <= 10; g++) {

@@ -78,6 +78,10 @@ describe('runPipeline', () => {
     await fs.rm(path.join(s, 'S004.scene.json'));
     const r2 = await runPipeline(opts(s, inc));
     expect(r2.scenes).toMatchObject({ new: 0, changed: 1, removed: 1, skipped: 7 });
+    // a part file deleted by hand: that scene is redone
+    await fs.rm(path.join(inc, 'parts', 'S003.jsonl'));
+    const r3 = await runPipeline(opts(s, inc));
+    expect(r3.scenes).toMatchObject({ changed: 1, skipped: 7 });
     const fresh = tmp('fresh');
     await runPipeline(opts(s, fresh));
     expect(outputs(inc)).toEqual(outputs(fresh));
