@@ -17,6 +17,9 @@ export function withGlobals(cmd: Command, examples: readonly string[]): Command 
     cmd.addHelpText('after', `\nExamples:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
   }
   cmd.showHelpAfterError('(add --help for usage and examples)');
+  // Descriptions are written as short paragraphs of up to ~95 columns; wrapping them at
+  // commander's default 80 (used whenever stdout is not a terminal) leaves ragged lines.
+  cmd.configureHelp({ helpWidth: Math.max(100, process.stdout.columns ?? 0) });
   return cmd;
 }
 
