@@ -22,8 +22,10 @@ describe('compareWithTruth', () => {
   const preds = [pred('2024-03-02T10:00:00Z', 400), pred('2024-03-07T10:00:00Z', 900), pred('2024-03-02T10:00:00Z', 0, 'A', 0.1), pred('2024-03-02T10:00:00Z', 130, 'B')];
   it('measures per-patch error on usable patches, optionally for some sites', () => {
     // A: |400-500| = 100, |900-700| = 200 (the mostly-nodata patch is left out); B: 30 MW, 90 t/h
-    expect(patchErrors(preds, truth)).toEqual({ n: 3, generation_mae_mw: 110, co2_mae_t_per_h: 130 });
-    expect(patchErrors(preds, truth, { sites: new Set(['A']) })).toEqual({ n: 2, generation_mae_mw: 150, co2_mae_t_per_h: 150 });
+    expect(patchErrors(preds, truth)).toMatchObject({ n: 3, generation_mae_mw: 110, co2_mae_t_per_h: 130 });
+    expect(patchErrors(preds, truth, { sites: new Set(['A']) })).toMatchObject({ n: 2, generation_mae_mw: 150, co2_mae_t_per_h: 150 });
+    // intervals ±82 MW: 400±82 misses 500, 900±82 misses 700, 130±82 holds 100
+    expect(patchErrors(preds, truth).generation_coverage90).toBeCloseTo(1 / 3, 12);
   });
   it('measures window error against the mean truth of all the window\'s overpasses', () => {
     const { aggregates } = aggregatePredictions(preds.slice(0, 3), [site], parseWindowSpec('month'));
@@ -32,5 +34,7 @@ describe('compareWithTruth', () => {
     const e = windowErrors(aggregates, truth);
     expect(e.n).toBe(1);
     expect(e.generation_mae_mw).toBeCloseTo(50, 9);
+    // window sd 50/√2 ≈ 35 MW → interval 650 ± 58 holds 600
+    expect(e.generation_coverage90).toBe(1);
   });
 });
