@@ -8,3 +8,4 @@ export { BACKEND_CHOICES, describeBackend, parseBackendChoice, selectBackend } f
 export { BACKENDS } from './registry.js';
 export { registerWasmGradients, unregisterWasmGradients, wasmGradientsRegistered, WASM_GRADIENT_KERNELS } from './kernels/register.js';
 export { wasmBinaryDir } from './wasmPaths.js';
+export { createInferencePool, type InferencePool, type InferencePoolOptions, type PredictResult } from './parallel/inferencePool.js';

@@ -17,9 +17,12 @@ const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/tile.js').then((m) => m.tileCommand()),
   () => import('./commands/train.js').then((m) => m.trainCommand()),
   () => import('./commands/evaluate.js').then((m) => m.evaluateCommand()),
+  () => import('./commands/ablate.js').then((m) => m.ablateCommand()),
   () => import('./commands/predict.js').then((m) => m.predictCommand()),
   () => import('./commands/aggregate.js').then((m) => m.aggregateCommand()),
   () => import('./commands/run.js').then((m) => m.runCommand()),
+  () => import('./commands/bench.js').then((m) => m.benchCommand()),
+  () => import('./commands/demo.js').then((m) => m.demoCommand()),
 ];
 
 export function packageVersion(): string {
@@ -57,5 +60,12 @@ Exit codes:
 Run 'co2sat <command> --help' for each command's options and examples.`,
     );
   for (const make of commandFactories) program.addCommand(await make());
+  // Commands added with addCommand do not inherit exitOverride, and commander would exit 1
+  // on a usage error inside a subcommand; make every level throw so main maps it to 2.
+  const throwUsage = (cmd: Command): void => {
+    cmd.exitOverride();
+    cmd.commands.forEach(throwUsage);
+  };
+  throwUsage(program);
   return program;
 }

@@ -1,0 +1,88 @@
+/**
+ * The network `co2sat bench train` times, written once for tfjs here and once for PyTorch
+ * in bench/train_torch.py from the same `BenchArch` JSON, so both sides run the same layers.
+ * It mirrors co2sat's trunk (src/model/trunk.ts): a 3×3 stem, stages that halve the
+ * resolution with a stride-2 3×3 conv and add residual blocks (conv–relu–conv + identity,
+ * then relu), global average pooling and a dense head; every conv has a bias.
+ *
+ * Plain tf ops over a parameter list (no tf.layers), taking the tf namespace as an argument,
+ * so the same code runs on any backend and inside inference workers (createPredictor).
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { Tf } from '../src/backend/index.js';
+
+export interface BenchArch {
+  in_channels: number;
+  stem: number;
+  stages: number[];
+  blocks: number;
+  outputs: number;
+}
+
+/** co2sat's default trunk widths (src/model/spec.ts DEFAULT_SPEC) on 12 bands. */
+export const DEFAULT_ARCH: BenchArch = { in_channels: 12, stem: 16, stages: [16, 32], blocks: 1, outputs: 3 };
+/** A wider 3-stage trunk, about the size issue 4 measured (~0.6 GFLOP per sample, forward and backward). */
+export const WIDE_ARCH: BenchArch = { in_channels: 12, stem: 32, stages: [32, 64, 128], blocks: 1, outputs: 3 };
+
+export interface Conv {
+  w: tfjs.Tensor4D;
+  b: tfjs.Tensor1D;
+}
+export interface BenchParams {
+  stem: Conv;
+  stages: { down: Conv; blocks: { c1: Conv; c2: Conv }[] }[];
+  dense: { w: tfjs.Tensor2D; b: tfjs.Tensor1D };
+}
+
+/** Deterministic He-normal-ish weights (Box–Muller over a seeded LCG), as variables or plain tensors. */
+export function initParams(tf: Tf, arch: BenchArch, seed = 1, trainable = true): BenchParams {
+  let state = seed >>> 0;
+  const uniform = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) + 0.5) / 4294967296;
+  const normal = (n: number, std: number) => {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = std * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+    return a;
+  };
+  const wrap = <T extends tfjs.Tensor>(t: T): T => (trainable ? (tf.variable(t) as unknown as T) : t);
+  const conv = (cin: number, cout: number, scale = 1): Conv => ({
+    w: wrap(tf.tensor4d(normal(9 * cin * cout, scale * Math.sqrt(2 / (9 * cin))), [3, 3, cin, cout])),
+    b: wrap(tf.zeros([cout]) as tfjs.Tensor1D),
+  });
+  const stem = conv(arch.in_channels, arch.stem);
+  let c = arch.stem;
+  const stages = arch.stages.map((w) => {
+    const down = conv(c, w);
+    c = w;
+    return { down, blocks: Array.from({ length: arch.blocks }, () => ({ c1: conv(w, w), c2: conv(w, w, 0.1) })) };
+  });
+  const dense = {
+    w: wrap(tf.tensor2d(normal(c * arch.outputs, Math.sqrt(1 / c)), [c, arch.outputs])),
+    b: wrap(tf.zeros([arch.outputs]) as tfjs.Tensor1D),
+  };
+  return { stem, stages, dense };
+}
+
+/** A 3×3 'same' convolution; the bench swaps in other formulations (e.g. im2col). */
+export type Conv3x3 = (x: tfjs.Tensor4D, w: tfjs.Tensor4D, stride: 1 | 2) => tfjs.Tensor4D;
+
+export function forward(tf: Tf, p: BenchParams, x: tfjs.Tensor4D, conv3x3?: Conv3x3): tfjs.Tensor2D {
+  const c3 = conv3x3 ?? ((h, w, stride) => tf.conv2d(h, w, stride, 'same'));
+  const conv = (h: tfjs.Tensor4D, c: Conv, stride: 1 | 2) => tf.add(c3(h, c.w, stride), c.b) as tfjs.Tensor4D;
+  let h = tf.relu(conv(x, p.stem, 1));
+  for (const stage of p.stages) {
+    h = tf.relu(conv(h, stage.down, 2));
+    for (const blk of stage.blocks) h = tf.relu(tf.add(h, conv(tf.relu(conv(h, blk.c1, 1)), blk.c2, 1))) as tfjs.Tensor4D;
+  }
+  return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tfjs.Tensor2D, p.dense.w), p.dense.b) as tfjs.Tensor2D;
+}
+
+export function paramList(p: BenchParams): tfjs.Tensor[] {
+  return [p.stem.w, p.stem.b, ...p.stages.flatMap((s) => [s.down.w, s.down.b, ...s.blocks.flatMap((b) => [b.c1.w, b.c1.b, b.c2.w, b.c2.b])]), p.dense.w, p.dense.b];
+}
+
+/** Worker entry (see src/backend/parallel): a forward pass with the same seeded weights. */
+export async function createPredictor(tf: Tf, init: unknown): Promise<(x: tfjs.Tensor4D) => tfjs.Tensor> {
+  const { arch, seed } = init as { arch: BenchArch; seed: number };
+  const params = initParams(tf, arch, seed, false);
+  return (x) => tf.tidy(() => forward(tf, params, x));
+}

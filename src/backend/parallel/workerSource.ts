@@ -1,0 +1,33 @@
+/**
+ * The code each inference worker runs, as a string for `new Worker(code, { eval: true })`:
+ * a string works the same from src/ (vitest, TypeScript) and dist/ (the built CLI), where a
+ * worker file path would need a TypeScript loader in one of them. The worker loads tfjs and
+ * its own wasm backend, imports the predictor module the pool names, and answers `predict`
+ * messages with the output values (transferred, not copied).
+ */
+export const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+(async () => {
+  const req = createRequire(workerData.anchor);
+  const tf = req('@tensorflow/tfjs');
+  const wasm = req('@tensorflow/tfjs-backend-wasm');
+  wasm.setWasmPaths(workerData.wasmDir);
+  if (!(await tf.setBackend(workerData.backend))) throw new Error('backend ' + workerData.backend + ' failed to initialise');
+  await tf.ready();
+  const mod = await import(workerData.moduleUrl);
+  const predict = await mod.createPredictor(tf, workerData.init);
+  parentPort.on('message', (msg) => {
+    try {
+      const out = tf.tidy(() => {
+        const y = predict(tf.tensor(new Float32Array(msg.buffer), msg.shape));
+        return { values: y.dataSync().slice(), shape: y.shape };
+      });
+      parentPort.postMessage({ id: msg.id, buffer: out.values.buffer, shape: out.shape }, [out.values.buffer]);
+    } catch (e) {
+      parentPort.postMessage({ id: msg.id, error: String((e && e.stack) || e) });
+    }
+  });
+  parentPort.postMessage({ ready: true });
+})().catch((e) => parentPort.postMessage({ fatal: String((e && e.stack) || e) }));
+`;

@@ -1,0 +1,57 @@
+/**
+ * `co2sat bench <what>`: benchmarks, each a subcommand that runs a peer side by side and
+ * prints ratios (`--json`: one object). Heavy modules are imported inside the actions.
+ */
+import { Command, Option } from 'commander';
+import { action, positiveInt, withGlobals } from '../command.js';
+
+interface TrainBenchFlags {
+  arch: string;
+  steps: number;
+  workers?: number;
+  batch: number;
+  size: number;
+  cpu: boolean;
+  installTorch: boolean;
+}
+
+function trainBenchCommand(): Command {
+  const cmd = new Command('train')
+    .description(
+      'Training-step time and inference patches/s of the model trunk on 16 × 12 × 64 × 64 batches: ' +
+        'wasm with co2sat gradient kernels, stock wasm, wasm over worker threads, cpu (one step), ' +
+        'tensorflow when installed, and PyTorch CPU at the same thread counts (python3-torch is ' +
+        'installed with apt-get when missing and allowed).',
+    )
+    .addOption(new Option('--arch <name>', 'network widths: default (co2sat default trunk) or wide (issue-sized)').choices(['default', 'wide']).default('default'))
+    .option('--steps <n>', 'timed repetitions per backend (median reported)', positiveInt('--steps'), 3)
+    .option('--workers <n>', 'worker threads for data-parallel inference (default: cores)', positiveInt('--workers'))
+    .option('--batch <n>', 'patches per batch', positiveInt('--batch'), 16)
+    .option('--size <px>', 'patch height and width', positiveInt('--size'), 64)
+    .option('--no-cpu', 'skip the (slow) cpu backend step')
+    .option('--no-install-torch', 'do not apt-get install python3-torch when PyTorch is missing')
+    .action(
+      action(async (out, flags: TrainBenchFlags) => {
+        const os = await import('node:os');
+        const { runTrainBench, formatTrainBench } = await import('../../../bench/train.js');
+        const result = await runTrainBench({
+          arch: flags.arch,
+          steps: flags.steps,
+          workers: flags.workers ?? os.availableParallelism(),
+          batch: flags.batch,
+          size: flags.size,
+          cpu: flags.cpu,
+          installTorch: flags.installTorch,
+          log: (m) => out.info(m),
+        });
+        out.result(result, formatTrainBench(result));
+      }),
+    );
+  return withGlobals(cmd, ['co2sat bench train', 'co2sat bench train --arch wide --no-cpu --json']);
+}
+
+export async function benchCommand(): Promise<Command> {
+  const cmd = new Command('bench').description('Benchmarks against peers (PyTorch, GDAL), as ratios; see BENCHMARKS.md');
+  cmd.addCommand(trainBenchCommand());
+  return cmd;
+}
