@@ -33,12 +33,13 @@ export function commonGeometry(samples: readonly Sample[], manifestFile: string)
   return { bands: [...first.bands], patchSize: first.window.width };
 }
 
-/** Reads every sample's patch (in manifest order). */
-export async function loadPixels(samples: readonly Sample[], tilesDir: string): Promise<PatchPixels[]> {
+/** Reads every sample's patch (in manifest order); `cache` lets repeated runs (ablate) read each file once. */
+export async function loadPixels(samples: readonly Sample[], tilesDir: string, cache?: Map<string, PatchPixels>): Promise<PatchPixels[]> {
   const out: PatchPixels[] = [];
   for (const s of samples) {
     const file = path.join(tilesDir, s.record.path);
-    const p = await readPatchPixels(file);
+    const p = cache?.get(file) ?? (await readPatchPixels(file));
+    cache?.set(file, p);
     if (p.bands.length !== s.record.bands.length) throw new InputError(file, `has ${p.bands.length} bands, manifest says ${s.record.bands.length}`);
     if (p.width !== s.record.window.width || p.height !== s.record.window.height) {
       throw new InputError(file, `is ${p.width}×${p.height}, manifest says ${s.record.window.width}×${s.record.window.height}`);

@@ -11,7 +11,7 @@ import type { InputContext } from '../model/inputs.js';
 import { disposeInputs, makeInputs } from '../model/inputs.js';
 import { codeVersion, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFolder, type ModelManifest } from '../model/modelFolder.js';
 import { Network } from '../model/network.js';
-import { computeBandStats } from '../model/patchInput.js';
+import { computeBandStats, type PatchPixels } from '../model/patchInput.js';
 import { FUELS, loadEmissionFactors, type EmissionFactors, type Fuel } from '../model/physics.js';
 import type { TargetScale } from '../model/physicsModes/index.js';
 import { predictPrepared } from '../model/predictor.js';
@@ -82,7 +82,7 @@ function meanBce(p: number[], y: boolean[]): number | null {
 }
 
 export async function train(
-  data: { samples: readonly Sample[]; tilesDir: string; manifestFile: string },
+  data: { samples: readonly Sample[]; tilesDir: string; manifestFile: string; pixelCache?: Map<string, PatchPixels> },
   config: TrainConfig,
   outDir: string,
   hooks: TrainHooks,
@@ -93,11 +93,11 @@ export async function train(
   const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction });
   const parts = applySplit(usable, split);
   if (parts.train.length === 0) throw new Error('the training split is empty; add sites or lower --val-fraction/--test-fraction');
-  const trainPixels = await loadPixels(parts.train, data.tilesDir);
+  const trainPixels = await loadPixels(parts.train, data.tilesDir, data.pixelCache);
   const bandStats = computeBandStats(trainPixels, bands);
   const train = prepareSamples(parts.train, trainPixels, bandStats);
-  const val = prepareSamples(parts.val, await loadPixels(parts.val, data.tilesDir), bandStats);
-  const test = prepareSamples(parts.test, await loadPixels(parts.test, data.tilesDir), bandStats);
+  const val = prepareSamples(parts.val, await loadPixels(parts.val, data.tilesDir, data.pixelCache), bandStats);
+  const test = prepareSamples(parts.test, await loadPixels(parts.test, data.tilesDir, data.pixelCache), bandStats);
   const ctx: InputContext = {
     patchSize,
     channels: bands.length,
