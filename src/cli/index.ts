@@ -48,9 +48,18 @@ export async function buildProgram(): Promise<Command> {
     )
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(add --help for usage and examples)')
+    .configureHelp({ helpWidth: Math.max(100, process.stdout.columns ?? 0) })
     .addHelpText(
       'after',
       `
+Getting started:
+  $ co2sat demo                      # synthetic world → tiles → model → per-site GeoJSON
+  $ co2sat synth --out world --preview
+  $ co2sat tile world/scenes --sites world/sites.geojson --out tiles
+  $ co2sat train --tiles tiles --labels world/labels.csv --weather world/weather.csv \\
+      --sites world/sites.geojson --out models/mtl
+  $ co2sat run world/scenes --sites world/sites.geojson --model models/mtl --out runs/mtl
+
 Exit codes:
   ${ExitCode.ok}  ok
   ${ExitCode.usage}  usage error or unreadable input (nothing useful was done)
