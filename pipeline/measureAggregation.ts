@@ -24,15 +24,16 @@ export async function measureAggregation(o: { world: string; run: string; model:
   const sitesFile = path.join(o.world, 'sites.geojson');
   const sites = siteInfoFromMeta(readSitesGeoJson(sitesFile), sitesFile);
   const predictions = await readPredictionFiles([path.join(o.run, 'predictions.jsonl')]);
-  const { aggregates } = aggregatePredictions(predictions, sites, parseWindowSpec(o.window));
+  const spec = parseWindowSpec(o.window);
+  const scaled = aggregatePredictions(predictions, sites, spec, { uncertainty: 'scaled' }).aggregates;
+  const independent = aggregatePredictions(predictions, sites, spec, { uncertainty: 'independent' }).aggregates;
   const test = new Set(model.splits.test_sites ?? []);
-  return {
-    model_id: model.id,
-    window: o.window,
-    test_sites: [...test].sort(),
-    held_out: { per_patch: patchErrors(predictions, truth, { sites: test }), per_window: windowErrors(aggregates, truth, { sites: test }) },
-    all_sites: { per_patch: patchErrors(predictions, truth), per_window: windowErrors(aggregates, truth) },
-  };
+  const report = (only?: Set<string>) => ({
+    per_patch: patchErrors(predictions, truth, only ? { sites: only } : {}),
+    per_window: windowErrors(scaled, truth, only ? { sites: only } : {}),
+    per_window_independent_sd: windowErrors(independent, truth, only ? { sites: only } : {}),
+  });
+  return { model_id: model.id, window: o.window, test_sites: [...test].sort(), held_out: report(test), all_sites: report() };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(path.basename(process.argv[1]))) {

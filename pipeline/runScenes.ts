@@ -31,6 +31,8 @@ export interface RunScenesOptions {
   force?: boolean;
   minValidFraction?: number;
   cloudyFraction?: number;
+  /** Window sd rule: 'scaled' (default) or 'independent'. */
+  uncertainty?: 'scaled' | 'independent';
   configFile?: string;
   log?: (message: string) => void;
   onScene?: (done: number, total: number, sceneId: string) => void;
@@ -76,6 +78,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     keepTiles: o.keepTiles,
     minValidFraction: o.minValidFraction,
     cloudyFraction: o.cloudyFraction,
+    uncertainty: o.uncertainty,
     // What per-patch predictions depend on besides the scene and the model id. The weather
     // file is not in it (it grows with new scenes); use force after correcting old rows.
     predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(await readFile(o.sitesFile)) },

@@ -62,6 +62,7 @@ export async function writeAggregates(o: WriteAggregatesOptions): Promise<WriteA
     window: formatWindowSpec(o.window),
     minValidFraction: o.minValidFraction ?? null,
     cloudyFraction: o.cloudyFraction ?? null,
+    uncertainty: o.uncertainty ?? null,
     modelId: o.modelId ?? null,
     sites: o.sites.map((s) => [s.site_id, s.lon, s.lat, s.name, s.fuel, s.capacity_mw]),
   });

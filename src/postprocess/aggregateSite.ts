@@ -7,8 +7,13 @@
  *   `cloudyFraction` (default 0.5); n_valid those used in the estimates: valid_fraction ≥
  *   `minValidFraction` (default 0.5), cloud_fraction < 1 and a model estimate present.
  * - generation and CO₂: inverse-variance weighted means of the valid patches, each patch's
- *   variance inflated by 1 / (1 − cloud_fraction) (see cloudInflatedVariance.ts); the sd is
- *   that of the weighted mean; the 90% interval is mean ± 1.645 sd clipped at 0.
+ *   variance inflated by 1 / (1 − cloud_fraction) (see cloudInflatedVariance.ts). The sd is
+ *   that of the weighted mean, √(1/Σw), multiplied by the Birge ratio √(χ²/(n−1)) when that
+ *   exceeds 1 (`uncertainty: 'scaled'`, the default; the Particle Data Group's scale factor):
+ *   when a plant's observations scatter more than the model's sds explain (it ramped up and
+ *   down within the window, or the model is over-confident), the interval widens with the
+ *   observed scatter instead of shrinking as 1/√n. `independent` keeps √(1/Σw). The 90%
+ *   interval is mean ± 1.645 sd clipped at 0.
  * - p_on: mean of the valid patches' P(on), weighted by (1 − cloud_fraction), the same
  *   information share as above.
  * - energy_mwh and co2_t: the window's mean power (emission rate) × the window's length in
@@ -27,6 +32,8 @@ export interface AggregateOptions {
   minValidFraction?: number;
   /** Patches with at least this cloud fraction count as cloudy in n_cloudy (default 0.5). */
   cloudyFraction?: number;
+  /** How the window sd is computed (default 'scaled', see above). */
+  uncertainty?: 'scaled' | 'independent';
 }
 
 /** One site and window, with the flat, unit-named fields written as GeoJSON properties. */
@@ -63,7 +70,12 @@ export interface SiteWindowAggregate {
   reason: string | null;
 }
 
-function combine(records: readonly PredictionRecord[], mean: 'generation_mw' | 'co2_t_per_h', sd: 'generation_mw_sd' | 'co2_t_per_h_sd') {
+function combine(
+  records: readonly PredictionRecord[],
+  mean: 'generation_mw' | 'co2_t_per_h',
+  sd: 'generation_mw_sd' | 'co2_t_per_h_sd',
+  rule: 'scaled' | 'independent',
+): { mean: number; sd: number } | null {
   const estimates: Estimate[] = [];
   for (const r of records) {
     const m = r[mean];
@@ -71,7 +83,10 @@ function combine(records: readonly PredictionRecord[], mean: 'generation_mw' | '
     if (m === null || s === null) continue;
     estimates.push({ value: m, variance: cloudInflatedVariance(s, r.cloud_fraction) });
   }
-  return inverseVarianceMean(estimates);
+  const c = inverseVarianceMean(estimates);
+  if (c === null) return null;
+  const scale = rule === 'scaled' && c.birgeRatio !== null ? Math.max(1, c.birgeRatio) : 1;
+  return { mean: c.mean, sd: c.sd * scale };
 }
 
 /**
@@ -105,8 +120,9 @@ export function aggregateSite(
     pOnW += w;
     pOnSum += w * r.p_on;
   }
-  const gen = combine(withEstimate, 'generation_mw', 'generation_mw_sd');
-  const co2 = combine(withEstimate, 'co2_t_per_h', 'co2_t_per_h_sd');
+  const rule = options.uncertainty ?? 'scaled';
+  const gen = combine(withEstimate, 'generation_mw', 'generation_mw_sd', rule);
+  const co2 = combine(withEstimate, 'co2_t_per_h', 'co2_t_per_h_sd', rule);
   const genI = gaussianInterval(gen?.mean ?? null, gen?.sd ?? null);
   const co2I = gaussianInterval(co2?.mean ?? null, co2?.sd ?? null);
   const hours = windowHours(window);

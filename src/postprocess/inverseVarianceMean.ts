@@ -17,9 +17,15 @@ export interface Estimate {
 
 export interface CombinedEstimate {
   mean: number;
+  /** sd of the weighted mean, √(1/Σw). */
   sd: number;
   /** Number of estimates with finite variance that entered the mean. */
   n: number;
+  /**
+   * Birge ratio √(χ²/(n−1)), χ² = Σ w_i (x_i − mean)²: about 1 when the estimates scatter as
+   * their variances say, larger when they scatter more (null for n = 1).
+   */
+  birgeRatio: number | null;
 }
 
 /**
@@ -44,5 +50,11 @@ export function inverseVarianceMean(
     n++;
   }
   if (n === 0) return null;
-  return { mean: sumWX / sumW, sd: Math.sqrt(1 / sumW), n };
+  const mean = sumWX / sumW;
+  let chi2 = 0;
+  for (const e of estimates) {
+    if (!Number.isFinite(e.value) || !(e.variance < Infinity) || Number.isNaN(e.variance)) continue;
+    chi2 += ((e.value - mean) * (e.value - mean)) / Math.max(floor, e.variance);
+  }
+  return { mean, sd: Math.sqrt(1 / sumW), n, birgeRatio: n > 1 ? Math.sqrt(chi2 / (n - 1)) : null };
 }

@@ -37,6 +37,9 @@ describe('inverseVarianceMean', () => {
     expect(r.mean).toBeCloseTo(12, 12);
     expect(r.sd).toBeCloseTo(Math.sqrt(0.8), 12);
     expect(r.n).toBe(2);
+    // χ² = (10-12)²/1 + (20-12)²/4 = 20 with 1 degree of freedom
+    expect(r.birgeRatio).toBeCloseTo(Math.sqrt(20), 12);
+    expect(inverseVarianceMean([{ value: 10, variance: 1 }])!.birgeRatio).toBeNull();
   });
   it('ignores infinite variances and returns null with nothing usable', () => {
     expect(inverseVarianceMean([{ value: 5, variance: Infinity }])).toBeNull();
@@ -72,7 +75,7 @@ describe('aggregateSite', () => {
       pred('s2', '2024-05-07T10:00:00Z', [400, 100], 0.5, { p_on: 0.5 }),
       pred('s3', '2024-05-12T10:00:00Z', [500, 40], 0.2, { p_on: 0.8, co2: [520, 60] }),
     ];
-    const a = aggregateSite(SITE, window, '30d', obs, 'model-x');
+    const a = aggregateSite(SITE, window, '30d', obs, 'model-x', { uncertainty: 'independent' });
     // weights (1-c)/sd²: 1/2500, 0.5/10000, 0.8/1600
     const w = [1 / 2500, 0.5 / 10000, 0.8 / 1600];
     const x = [600, 400, 500];
@@ -82,6 +85,12 @@ describe('aggregateSite', () => {
     expect(a.generation_mw_sd).toBeCloseTo(Math.sqrt(1 / sw), 9);
     expect(a.generation_mw_p05).toBeCloseTo(mean - 1.6448536 * Math.sqrt(1 / sw), 5);
     expect(a.generation_mw_p95).toBeCloseTo(mean + 1.6448536 * Math.sqrt(1 / sw), 5);
+    // Default 'scaled': the same mean, sd × Birge ratio when the scatter exceeds the sds.
+    const chi2 = w.reduce((acc, wi, i) => acc + wi * (x[i]! - mean) ** 2, 0);
+    const scaled = aggregateSite(SITE, window, '30d', obs, 'model-x');
+    expect(Math.sqrt(chi2 / 2)).toBeGreaterThan(1);
+    expect(scaled.generation_mw).toBe(a.generation_mw);
+    expect(scaled.generation_mw_sd).toBeCloseTo(Math.sqrt(1 / sw) * Math.sqrt(chi2 / 2), 9);
     // CO2 with its own sds: 600±50, 400±100 (c .5), 520±60 (c .2)
     const wc = [1 / 2500, 0.5 / 10000, 0.8 / 3600];
     const co2 = (wc[0]! * 600 + wc[1]! * 400 + wc[2]! * 520) / (wc[0]! + wc[1]! + wc[2]!);
@@ -96,6 +105,12 @@ describe('aggregateSite', () => {
     expect(a.reason).toBeNull();
     expect(a.window_start).toBe('2024-05-01T00:00:00Z');
     expect(a.window_end).toBe('2024-05-31T00:00:00Z');
+  });
+  it('never shrinks the sd below √(1/Σw) when observations agree better than their sds', () => {
+    const obs = [pred('s1', '2024-05-02T10:00:00Z', [500, 50], 0), pred('s2', '2024-05-03T10:00:00Z', [501, 50], 0)];
+    const a = aggregateSite(SITE, window, '30d', obs, 'm');
+    expect(a.generation_mw).toBeCloseTo(500.5, 12);
+    expect(a.generation_mw_sd).toBeCloseTo(50 / Math.SQRT2, 12);
   });
   it('drops mostly-nodata and fully cloudy patches, counting them, and says why when nothing is left', () => {
     const obs = [pred('s1', '2024-05-02T10:00:00Z', [600, 50], 1), pred('s2', '2024-05-03T10:00:00Z', [600, 50], 0, { valid: 0.2 })];

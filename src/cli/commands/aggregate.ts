@@ -15,6 +15,7 @@ interface AggregateFlags {
   map?: string;
   minValidFraction?: number;
   cloudyFraction?: number;
+  uncertainty?: 'scaled' | 'independent';
   config?: string;
 }
 
@@ -25,7 +26,8 @@ export async function aggregateCommand(): Promise<Command> {
       'Combine per-patch predictions into one GeoJSON feature per site and time window.\n\n' +
         'Per window: P(on) (mean weighted by clear fraction), counts of total, valid and cloudy ' +
         'observations, generation and CO2 by inverse-variance weighting (a patch with cloud ' +
-        'fraction c has its variance inflated by 1/(1-c)), 90% intervals (mean +/- 1.645 sd, ' +
+        'fraction c has its variance inflated by 1/(1-c)), 90% intervals (mean +/- 1.645 sd, the sd ' +
+        'widened by the Birge ratio when observations scatter more than their sds; ' +
         'clipped at 0), energy (MWh) and emissions (t) as mean x window hours. Several ' +
         '--predictions files (shards) merge order-independently into the same output as one run.\n\n' +
         'Windows: Nd = N-day bins aligned on 1970-01-01T00:00Z; month/year = UTC calendar; ' +
@@ -38,6 +40,11 @@ export async function aggregateCommand(): Promise<Command> {
     .option('--map <png>', 'also draw a map PNG of the latest window, discs sized by CO2')
     .addOption(new Option('--min-valid-fraction <f>', 'patches with less data are not used').argParser(numberIn('--min-valid-fraction', 0, 1)).default(0.5))
     .addOption(new Option('--cloudy-fraction <f>', 'cloud fraction from which a patch counts as cloudy').argParser(numberIn('--cloudy-fraction', 0, 1)).default(0.5))
+    .addOption(
+      new Option('--uncertainty <rule>', "window sd: 'scaled' widens it by the Birge ratio when observations scatter more than their sds; 'independent' is the plain inverse-variance sd")
+        .choices(['scaled', 'independent'])
+        .default('scaled'),
+    )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   withGlobals(cmd, [
     'co2sat aggregate --predictions predictions.jsonl --sites sites.geojson --window 30d --out sites.geojson',
@@ -73,6 +80,7 @@ export async function aggregateCommand(): Promise<Command> {
         mapFile: flags.map,
         minValidFraction: flags.minValidFraction,
         cloudyFraction: flags.cloudyFraction,
+        uncertainty: flags.uncertainty,
       });
       if (r.unknownSites.length > 0) out.warn(`${r.unknownSites.length} site(s) in predictions but not in ${sitesFile}, left out: ${r.unknownSites.slice(0, 5).join(', ')}`);
       const summary = {

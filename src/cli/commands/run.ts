@@ -21,6 +21,7 @@ interface RunFlags {
   force?: boolean;
   minValidFraction?: number;
   cloudyFraction?: number;
+  uncertainty?: 'scaled' | 'independent';
   config?: string;
 }
 
@@ -58,6 +59,11 @@ export async function runCommand(): Promise<Command> {
     .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
     .addOption(new Option('--min-valid-fraction <f>', 'patches with less data are not used').argParser(numberIn('--min-valid-fraction', 0, 1)).default(0.5))
     .addOption(new Option('--cloudy-fraction <f>', 'cloud fraction from which a patch counts as cloudy').argParser(numberIn('--cloudy-fraction', 0, 1)).default(0.5))
+    .addOption(
+      new Option('--uncertainty <rule>', "window sd: 'scaled' widens it by the Birge ratio when observations scatter more than their sds; 'independent' is the plain inverse-variance sd")
+        .choices(['scaled', 'independent'])
+        .default('scaled'),
+    )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   withGlobals(cmd, [
     'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
@@ -89,6 +95,7 @@ export async function runCommand(): Promise<Command> {
           force: flags.force === true,
           minValidFraction: flags.minValidFraction,
           cloudyFraction: flags.cloudyFraction,
+          uncertainty: flags.uncertainty,
           configFile: flags.config,
           log: (m) => out.debug(m),
           onScene: (done, total, id) => {
