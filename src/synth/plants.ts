@@ -68,13 +68,19 @@ const PROFILES: Record<Fuel, FuelProfile> = {
   oil: { share: 0.12, capacityMW: [150, 700], onFraction: 0.35, meanOnDays: 6, baseCF: 0.55, towerShare: 0.3 },
 };
 
-/** Split-normal draw matching a median and 10th/90th percentiles, clamped to a sane range. */
+/**
+ * Share of the fleet's p10–p90 spread that lies between plants: the JRC unit-year spread also
+ * holds part-load years and start-ups, so a plant's long-run factor varies less.
+ */
+const PLANT_SPREAD = 0.6;
+
+/** Split-normal draw around the fuel median (PLANT_SPREAD of its p10/p90), clamped to them. */
 function drawEmissionFactor(rng: Rng, ef: EmissionFactors[Fuel]): number {
-  const z = rng.normal();
+  const z = rng.normal() * PLANT_SPREAD;
   const lo = ef.p10 ?? ef.median * 0.9;
   const hi = ef.p90 ?? ef.median * 1.15;
   const v = z < 0 ? ef.median + (z * (ef.median - lo)) / 1.2816 : ef.median + (z * (hi - ef.median)) / 1.2816;
-  return Math.min(hi * 1.1, Math.max(lo * 0.95, v));
+  return Math.min(hi, Math.max(lo, v));
 }
 
 const SYLLABLES = ['neu', 'wer', 'lip', 'bo', 'xen', 'dorf', 'ham', 'rade', 'schk', 'ow', 'jän', 'berg', 'lauch', 'ham', 'mer', 'stau', 'dinge', 'wald'];

@@ -11,6 +11,8 @@ export interface ScoredSample {
   active: boolean;
   generationMW: number;
   co2TPerH: number;
+  /** Public capacity; when every sample has one, the naive baseline regresses capacity factor. */
+  capacityMW?: number;
   /** Emission factor of the plant's fuel (median), what a registry-based model would use. */
   fuelEfTPerMWh: number;
   observable: boolean;
@@ -97,24 +99,29 @@ export function sitePriorScores(samples: readonly ScoredSample[]): TaskScores {
 }
 
 /**
- * Naive baseline: brightness near the stack. Activity by the best single threshold,
- * generation by least squares on brightness (both fitted in-sample, which flatters the
- * baseline); samples without pixels get the pooled median.
+ * Naive baseline: brightness near the stack. Activity by the best single threshold on it;
+ * capacity factor by least squares on it, times the plant's public capacity (both fitted
+ * in-sample, which flatters the baseline); samples without pixels get the pooled median CF.
  */
 export function naiveBrightnessScores(samples: readonly ScoredSample[]): TaskScores {
+  // Without capacities (older callers) the baseline regresses generation itself.
+  const perCapacity = samples.every((s) => s.capacityMW !== undefined && s.capacityMW > 0);
+  const scaleOf = (s: ScoredSample) => (perCapacity ? s.capacityMW! : 1);
   const seen = samples.filter((s) => s.brightness !== null);
   const xs = seen.map((s) => s.brightness!);
+  const ys = seen.map((s) => s.generationMW / scaleOf(s));
   const mx = mean(xs);
-  const my = mean(seen.map((s) => s.generationMW));
+  const my = mean(ys);
   let sxy = 0;
   let sxx = 0;
-  seen.forEach((s) => {
-    sxy += (s.brightness! - mx) * (s.generationMW - my);
-    sxx += (s.brightness! - mx) ** 2;
+  seen.forEach((_, i) => {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
   });
   const slope = sxx > 0 ? sxy / sxx : 0;
-  const fallback = median(samples.map((s) => s.generationMW));
-  const genOf = (s: ScoredSample) => (s.brightness === null ? fallback : Math.max(0, my + slope * (s.brightness - mx)));
+  const fallback = median(samples.map((s) => s.generationMW / scaleOf(s)));
+  const clampY = (y: number) => (perCapacity ? Math.min(1, Math.max(0, y)) : Math.max(0, y));
+  const genOf = (s: ScoredSample) => (s.brightness === null ? fallback : clampY(my + slope * (s.brightness - mx))) * scaleOf(s);
   let bestAcc = 0;
   const candidates = [...new Set(xs)].sort((a, b) => a - b);
   const majorityOn = samples.filter((s) => s.active).length * 2 >= samples.length;

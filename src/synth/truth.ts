@@ -51,7 +51,7 @@ export const DEFINITIONS: Record<string, string> = {
   valid_fraction: 'Fraction of the 640 m window inside the swath (not nodata).',
   observable: 'The site is imaged (valid_fraction >= 0.5), not under cloud (cloud_over_plant < 0.5), and its plume is visible (opacity >= 0.08) or, when off, a plume at minimum stable load would have been.',
   noise_floor: 'Scores of an oracle that reads every observable sample exactly (generation from the plume; CO2 from the fuel-median emission factor, since a plant\'s own efficiency is invisible) and predicts the plant\'s prior (majority state, median generation) for the rest. No per-sample model can do better; temporal models could, by using persistence.',
-  naive_brightness: 'Mean visible (B02-B04) reflectance within 300 m of the stack; activity by the best single threshold and generation by least squares on it, both fitted in-sample.',
+  naive_brightness: 'Mean visible (B02-B04) reflectance within 300 m of the stack; activity by the best single threshold on it, capacity factor by least squares on it times the public capacity, both fitted in-sample (which flatters the baseline).',
   site_prior: 'Each plant\'s majority state and median generation, ignoring the images.',
 };
 
@@ -93,6 +93,7 @@ export function truthDocument(
         active: s.op.active,
         generationMW: s.op.generationMW,
         co2TPerH: s.op.co2TPerH,
+        capacityMW: s.plant.capacityMW,
         fuelEfTPerMWh: factors[s.plant.fuel].median,
         observable: o.observable,
         brightness: b,
