@@ -111,7 +111,9 @@ export async function writeAggregates(o: WriteAggregatesOptions): Promise<WriteA
       const s = sitesById.get(a.site_id)!;
       return { lon: s.lon, lat: s.lat, fuel: s.fuel, co2_t_per_h: a.co2_t_per_h };
     });
-    await writeFileAtomic(o.mapFile, renderSitesMap(mapSites));
+    const [start, end] = (last ?? '').split('/');
+    const title = last ? `co2sat: CO2 t/h, ${formatWindowSpec(o.window)} window ${start!.slice(0, 10)} to ${end!.slice(0, 10)}` : 'co2sat: no observations';
+    await writeFileAtomic(o.mapFile, renderSitesMap(mapSites, { title }));
   }
   if (o.cacheFile) await writeFileAtomic(o.cacheFile, `${JSON.stringify(nextCache)}\n`);
   return {

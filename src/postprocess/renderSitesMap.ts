@@ -1,10 +1,12 @@
 /**
  * A picture of a run: sites on a plain map, each a disc whose AREA is proportional to its
- * CO₂ emission rate (t/h), coloured by fuel; sites without an estimate are grey rings.
- * An equirectangular projection scaled by cos(mean latitude) keeps shapes right over the
- * small areas a run covers. PNG via pngjs, no other dependencies, no text (no font).
+ * CO₂ emission rate (t/h), coloured by fuel; sites without an estimate are grey rings. A
+ * title line and a legend (fuel colours, the largest disc's value) are drawn with a small
+ * built-in bitmap font. An equirectangular projection scaled by cos(mean latitude) keeps
+ * shapes right over the small areas a run covers. PNG via pngjs, no other dependencies.
  */
 import { PNG } from 'pngjs';
+import { drawText, textWidth } from './bitmapFont.js';
 
 export interface MapSite {
   lon: number;
@@ -20,6 +22,10 @@ export interface MapOptions {
   height?: number;
   /** Radius in pixels of the largest emitter's disc (default 40). */
   maxRadiusPx?: number;
+  /** A title line at the top (e.g. the window), upper-cased; none by default. */
+  title?: string;
+  /** Draw the legend (default true). */
+  legend?: boolean;
 }
 
 type RGB = readonly [number, number, number];
@@ -63,11 +69,13 @@ export function renderSitesMap(sites: readonly MapSite[], options: MapOptions = 
   const lons = finite.map((s) => s.lon);
   const kx = Math.cos((((Math.min(...lats) + Math.max(...lats)) / 2) * Math.PI) / 180);
   const pad = maxR + 10;
+  const top = options.title ? 30 : 0;
+  const legendW = options.legend === false ? 0 : 150;
   const spanX = Math.max(1e-6, (Math.max(...lons) - Math.min(...lons)) * kx);
   const spanY = Math.max(1e-6, Math.max(...lats) - Math.min(...lats));
-  const scale = Math.min((width - 2 * pad) / spanX, (height - 2 * pad) / spanY);
-  const cx = (width - spanX * scale) / 2;
-  const cy = (height - spanY * scale) / 2;
+  const scale = Math.min((width - legendW - 2 * pad) / spanX, (height - top - 2 * pad) / spanY);
+  const cx = (width - legendW - spanX * scale) / 2;
+  const cy = (height - top - spanY * scale) / 2;
   const lon0 = Math.min(...lons);
   const lat0 = Math.min(...lats);
   const project = (s: MapSite): [number, number] => [cx + (s.lon - lon0) * kx * scale, height - (cy + (s.lat - lat0) * scale)];
@@ -96,6 +104,39 @@ export function renderSitesMap(sites: readonly MapSite[], options: MapOptions = 
           else if (d <= r + 1) put(x, y, [30, 30, 30], 0.9);
         } else if (Math.abs(d - r) <= 1) put(x, y, colour);
       }
+    }
+  }
+  const ink: RGB = [40, 40, 40];
+  if (options.title) drawText(options.title, 10, 8, (x, y) => put(x, y, ink), 2);
+  if (options.legend !== false) {
+    const lx = width - legendW + 10;
+    let ly = top + 16;
+    for (let y = top; y < height; y++) for (let x = width - legendW; x < width; x++) put(x, y, [255, 255, 255], 0.85);
+    const disc = (x0: number, y0: number, r: number, c: RGB, ring = false) => {
+      for (let y = y0 - r - 1; y <= y0 + r + 1; y++) {
+        for (let x = x0 - r - 1; x <= x0 + r + 1; x++) {
+          const d = Math.hypot(x - x0, y - y0);
+          if (ring ? Math.abs(d - r) <= 1 : d <= r) put(x, y, c, ring ? 1 : 0.75);
+        }
+      }
+    };
+    drawText('FUEL', lx, ly, (x, y) => put(x, y, ink), 2);
+    ly += 24;
+    for (const [label, c] of [...Object.entries(FUEL_COLOURS), ['other', OTHER] as const]) {
+      disc(lx + 7, ly + 6, 6, c);
+      drawText(label, lx + 20, ly + 3, (x, y) => put(x, y, ink), 1);
+      ly += 18;
+    }
+    disc(lx + 7, ly + 6, 6, NO_DATA, true);
+    drawText('no estimate', lx + 20, ly + 3, (x, y) => put(x, y, ink), 1);
+    ly += 30;
+    if (maxCo2 > 0) {
+      drawText('CO2 T/H', lx, ly, (x, y) => put(x, y, ink), 2);
+      ly += 24 + maxR;
+      const rk = Math.min(maxR, (legendW - 20) / 2);
+      disc(lx + rk, ly, rk, [150, 150, 150]);
+      const label = `${Math.round(maxCo2 * (rk / maxR) ** 2)}`;
+      drawText(label, lx + rk - textWidth(label, 1) / 2, ly - 3, (x, y) => put(x, y, ink), 1);
     }
   }
   return PNG.sync.write(png);

@@ -15,7 +15,7 @@ describe('renderSitesMap', () => {
     { lon: 1, lat: 0, co2_t_per_h: null, fuel: 'coal' },
   ];
   it('draws discs whose area follows CO2, coloured by fuel, and rings for sites without an estimate', () => {
-    const { png, at } = decode(renderSitesMap(sites, { width: 400, height: 300, maxRadiusPx: 40 }));
+    const { png, at } = decode(renderSitesMap(sites, { width: 400, height: 300, maxRadiusPx: 40, legend: false }));
     expect([png.width, png.height]).toEqual([400, 300]);
     // Count pixels of each disc's colour: area ratio ≈ CO2 ratio (4), i.e. radius ratio 2.
     const count = (pred: (c: number[]) => boolean) => {
@@ -36,6 +36,18 @@ describe('renderSitesMap', () => {
     const cy = Math.round(300 - (300 - scale) / 2);
     expect(at(cx, cy)).not.toEqual([160, 160, 160]);
     expect(Math.abs(at(cx, cy)[0]! - bg[0]!)).toBeLessThan(30);
+  });
+  it('draws a title and a legend panel with the built-in font', () => {
+    const plain = decode(renderSitesMap(sites, { legend: false }));
+    const full = decode(renderSitesMap(sites, { title: 'co2sat: CO2 t/h, 30d window' }));
+    const dark = (d: ReturnType<typeof decode>, x0: number, x1: number, y0: number, y1: number) => {
+      let n = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (d.at(x, y).every((v) => v < 80)) n++;
+      return n;
+    };
+    expect(dark(plain, 0, 800, 0, 24)).toBe(0);
+    expect(dark(full, 0, 800, 0, 24)).toBeGreaterThan(200); // the title's ink
+    expect(dark(full, 650, 800, 30, 120)).toBeGreaterThan(100); // legend labels
   });
   it('renders an empty map for no sites and is deterministic', () => {
     expect(decode(renderSitesMap([])).png.width).toBe(800);
