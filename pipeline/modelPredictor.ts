@@ -66,6 +66,7 @@ export async function loadModelPredictor(modelDir: string, o: ModelPredictorOpti
   return {
     id: model.id,
     backend: model.backend,
+    fingerprint: model.manifest.weights.sha256,
     async predict(patches: readonly PatchRef[]): Promise<PatchEstimate[]> {
       const out: PatchEstimate[] = [];
       for (let i = 0; i < patches.length; i += batch) {

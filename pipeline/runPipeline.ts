@@ -83,7 +83,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     await fs.mkdir(partsDir, { recursive: true });
     for (const dir of [out, partsDir, tilesDir]) await removeStaleTemporaries(dir);
     const state = await loadState(stateFile);
-    const predictHash = configHash({ predict: o.predictConfig, model: predictor.id });
+    const predictHash = configHash({ predict: o.predictConfig, model: predictor.id, weights: predictor.fingerprint ?? null });
     if (state.predict_hash !== predictHash || o.force) {
       if (Object.keys(state.scenes).length > 0) log(o.force ? 'forced: reprocessing all scenes' : 'model or prediction config changed: reprocessing all scenes');
       for (const id of Object.keys(state.scenes)) await fs.rm(path.join(partsDir, `${id}.jsonl`), { force: true });

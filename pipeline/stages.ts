@@ -25,6 +25,12 @@ export interface Predictor {
   /** Stable id of the model: outputs record it, and a new id invalidates predictions. */
   readonly id: string;
   readonly backend: string;
+  /**
+   * What changes whenever the model's weights change (e.g. their SHA-256), when the id alone
+   * may not (an id of folder name and seed survives retraining): folded into the run's
+   * prediction hash so a retrained model reprocesses every scene.
+   */
+  readonly fingerprint?: string;
   /** Estimates for each patch, in input order. */
   predict(patches: readonly PatchRef[]): Promise<PatchEstimate[]>;
   dispose(): void;

@@ -95,6 +95,12 @@ describe('runPipeline', () => {
     const m2 = await runPipeline(opts(s, out, { stages: toyStages({ modelId: 'toy-model-2' }) as PipelineStages }));
     expect(m2.scenes).toMatchObject({ new: 4, skipped: 0 });
     expect(read(path.join(out, 'predictions.jsonl'))).toContain('"model_id":"toy-model-2"');
+    // Same id, new weights (a retrained model in the same folder with the same seed): redo.
+    const retrained = toyStages({ modelId: 'toy-model-2' }) as PipelineStages;
+    const load = retrained.loadPredictor.bind(retrained);
+    retrained.loadPredictor = async () => ({ ...(await load()), fingerprint: 'weights-v2' });
+    const w2 = await runPipeline(opts(s, out, { stages: retrained }));
+    expect(w2.scenes).toMatchObject({ new: 4, skipped: 0 });
     const c2 = await runPipeline(opts(s, out, { stages: toyStages({ modelId: 'toy-model-2' }) as PipelineStages, predictConfig: { size: 16 } }));
     expect(c2.scenes.new).toBe(4);
     const month = await runPipeline(opts(s, out, { stages: toyStages({ modelId: 'toy-model-2' }) as PipelineStages, predictConfig: { size: 16 }, window: parseWindowSpec('month') }));
