@@ -66,6 +66,8 @@ export interface AblationResult {
   mean_capacity_mw: number;
   samples: number;
   sites: number;
+  /** Runs the ablation was asked for (more than runs.length while it is still going). */
+  planned_runs: number;
 }
 
 interface TruthSample {
@@ -129,7 +131,8 @@ export interface AblationOptions {
   backend: string;
   variants?: readonly AblationVariant[];
   onRun?(variant: AblationVariant, seed: number, index: number, total: number): void;
-  onDone?(run: AblationRun): void;
+  /** After each run, with the results so far (so a report can be rewritten as runs finish). */
+  onDone?(run: AblationRun, soFar: AblationResult): void | Promise<void>;
 }
 
 export async function runAblation(o: AblationOptions): Promise<AblationResult> {
@@ -139,6 +142,16 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
   const runs: AblationRun[] = [];
   const heldOut = new Map<number, string[]>();
   const total = variants.length * o.seeds.length;
+  const truth = o.truthFile ? readTruth(o.truthFile) : null;
+  const caps = o.samples.map((s) => s.site.capacity_mw);
+  const result = (): AblationResult => ({
+    runs: [...runs],
+    floors: truth ? floorsFor(truth, heldOut, efs) : [],
+    mean_capacity_mw: caps.reduce((a, b) => a + b, 0) / Math.max(caps.length, 1),
+    samples: o.samples.length,
+    sites: new Set(o.samples.map((s) => s.site.site_id)).size,
+    planned_runs: total,
+  });
   let k = 0;
   for (const seed of o.seeds) {
     for (const v of variants) {
@@ -163,15 +176,8 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
         sigmas: (best?.sigmas ?? null) as Record<string, number> | null,
       };
       runs.push(run);
-      o.onDone?.(run);
+      await o.onDone?.(run, result());
     }
   }
-  const caps = o.samples.map((s) => s.site.capacity_mw);
-  return {
-    runs,
-    floors: o.truthFile ? floorsFor(readTruth(o.truthFile), heldOut, efs) : [],
-    mean_capacity_mw: caps.reduce((a, b) => a + b, 0) / Math.max(caps.length, 1),
-    samples: o.samples.length,
-    sites: new Set(o.samples.map((s) => s.site.site_id)).size,
-  };
+  return result();
 }

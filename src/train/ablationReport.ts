@@ -119,6 +119,7 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     '',
     `Written by \`co2sat ablate\` on ${ctx.date} (${ctx.machine}; backend ${ctx.backend}; co2sat ${ctx.codeVersion}; ${(ctx.totalSeconds / 60).toFixed(1)} min).`,
     `World: \`${ctx.world}\` — ${r.sites} plants, ${r.samples} usable patches, mean capacity ${r.mean_capacity_mw.toFixed(0)} MW.`,
+    ...(r.runs.length < r.planned_runs ? [`**Partial: ${r.runs.length} of ${r.planned_runs} runs finished so far; rows with fewer seeds have ± over those only.**`, ''] : []),
     `Each model is trained ${seeds.length} times (seeds ${seeds.join(', ')}); the seed also draws which plants are held out, so ± includes split variance.`,
     'Scores are on each seed’s held-out plants only (split by site: no test plant is seen in training or validation).',
     '',

@@ -61,6 +61,15 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const total = ABLATION_VARIANTS.length * seeds.length;
   const bar = out.progress('ablate', total);
   const t0 = Date.now();
+  const context = () => ({
+    world: w ?? paths.tiles!,
+    backend: backend.name,
+    codeVersion: codeVersion(),
+    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
+    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
+    config: { ...base, seeds },
+    totalSeconds: (Date.now() - t0) / 1000,
+  });
   const result = await runAblation({
     samples: data.samples,
     tilesDir: paths.tiles,
@@ -71,22 +80,15 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     base,
     backend: backend.name,
     onRun: (v, seed) => bar.setStatus(`${v.name}, seed ${seed}`),
-    onDone: (r) => {
+    onDone: async (r, soFar) => {
+      // Rewritten after every run, so an interrupted ablation still leaves its finished runs.
+      await writeFileAtomic(o.out, renderResults(soFar, context()));
       bar.tick(1);
       out.debug(`${r.variant} seed ${r.seed}: gen MAE ${r.metrics.generation?.mae.toFixed(1) ?? '–'}, CO2 MAE ${r.metrics.co2?.mae.toFixed(1) ?? '–'}, acc ${r.metrics.activity?.accuracy.toFixed(3) ?? '–'} (${r.seconds.toFixed(0)} s)`);
     },
   });
   bar.finish();
-  const md = renderResults(result, {
-    world: w ?? paths.tiles,
-    backend: backend.name,
-    codeVersion: codeVersion(),
-    date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
-    machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
-    config: { ...base, seeds },
-    totalSeconds: (Date.now() - t0) / 1000,
-  });
-  await writeFileAtomic(o.out, md);
+  await writeFileAtomic(o.out, renderResults(result, context()));
   const summary = summarise(result.runs);
   const aims = checkAims(summary);
   out.result(
