@@ -86,3 +86,4 @@ export async function createPredictor(tf: Tf, init: unknown): Promise<(x: tfjs.T
   const params = initParams(tf, arch, seed, false);
   return (x) => tf.tidy(() => forward(tf, params, x));
 }
+

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """PyTorch CPU peer of bench/train.ts: the same network, batch and thread count.
 
-Prints one JSON object: step_ms (one Adam training step, MSE loss, median of --steps),
+Prints one JSON object: step_ms (one Adam training step, MSE loss, fastest of --steps:
+on a shared machine other load only adds time),
 infer_ms and infer_patches_per_s (forward of one batch without autograd), threads, torch
 version. The architecture comes as JSON (--arch) from bench/trainModel.ts, so both sides
 build the same layers: a 3x3 stem, stages of a stride-2 3x3 conv then residual blocks
@@ -9,7 +10,6 @@ build the same layers: a 3x3 stem, stages of a stride-2 3x3 conv then residual b
 """
 import argparse
 import json
-import statistics
 import time
 
 import torch
@@ -75,9 +75,9 @@ def main() -> None:
             t0 = time.perf_counter()
             model(x)
             infer.append((time.perf_counter() - t0) * 1000)
-    infer_ms = statistics.median(infer)
+    infer_ms = min(infer)
     print(json.dumps({
-        "step_ms": statistics.median(times),
+        "step_ms": min(times),
         "infer_ms": infer_ms,
         "infer_patches_per_s": args.batch / infer_ms * 1000,
         "threads": args.threads,

@@ -49,8 +49,7 @@ describe('createInferencePool', () => {
   });
 
   it('fails to start with a clear error when the module has no predictor', async () => {
-    await expect(createInferencePool({ moduleUrl: new URL('./gradHelpers.ts', import.meta.url).href, init: {}, workers: 1 })).rejects.toThrow(
-      /inference worker failed to start/,
-    );
+    const moduleUrl = new URL('./fixtures/noPredictor.mjs', import.meta.url).href;
+    await expect(createInferencePool({ moduleUrl, init: {}, workers: 1 })).rejects.toThrow(/worker failed to start: .*noPredictor\.mjs exports no createPredictor/);
   });
 });

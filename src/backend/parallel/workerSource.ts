@@ -2,8 +2,8 @@
  * The code each inference worker runs, as a string for `new Worker(code, { eval: true })`:
  * a string works the same from src/ (vitest, TypeScript) and dist/ (the built CLI), where a
  * worker file path would need a TypeScript loader in one of them. The worker loads tfjs and
- * its own wasm backend, imports the predictor module the pool names, and answers `predict`
- * messages with the output values (transferred, not copied).
+ * its own wasm backend, imports the predictor module the pool names, and answers each
+ * message with the output values of its share of the batch (transferred, not copied).
  */
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -16,18 +16,23 @@ const { createRequire } = require('node:module');
   if (!(await tf.setBackend(workerData.backend))) throw new Error('backend ' + workerData.backend + ' failed to initialise');
   await tf.ready();
   const mod = await import(workerData.moduleUrl);
-  const predict = await mod.createPredictor(tf, workerData.init);
-  parentPort.on('message', (msg) => {
+  const reply = (msg, run) => {
     try {
-      const out = tf.tidy(() => {
-        const y = predict(tf.tensor(new Float32Array(msg.buffer), msg.shape));
-        return { values: y.dataSync().slice(), shape: y.shape };
-      });
-      parentPort.postMessage({ id: msg.id, buffer: out.values.buffer, shape: out.shape }, [out.values.buffer]);
+      const { message, transfer } = run();
+      parentPort.postMessage({ id: msg.id, ...message }, transfer);
     } catch (e) {
       parentPort.postMessage({ id: msg.id, error: String((e && e.stack) || e) });
     }
-  });
+  };
+  if (typeof mod.createPredictor !== 'function') throw new Error(workerData.moduleUrl + ' exports no createPredictor(tf, init)');
+  const predict = await mod.createPredictor(tf, workerData.init);
+  parentPort.on('message', (msg) => reply(msg, () => {
+    const out = tf.tidy(() => {
+      const y = predict(tf.tensor(new Float32Array(msg.buffer), msg.shape));
+      return { values: y.dataSync().slice(), shape: y.shape };
+    });
+    return { message: { buffer: out.values.buffer, shape: out.shape }, transfer: [out.values.buffer] };
+  }));
   parentPort.postMessage({ ready: true });
 })().catch((e) => parentPort.postMessage({ fatal: String((e && e.stack) || e) }));
 `;

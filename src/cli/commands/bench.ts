@@ -24,7 +24,7 @@ function trainBenchCommand(): Command {
         'installed with apt-get when missing and allowed).',
     )
     .addOption(new Option('--arch <name>', 'network widths: default (co2sat default trunk) or wide (issue-sized)').choices(['default', 'wide']).default('default'))
-    .option('--steps <n>', 'timed repetitions per backend (median reported)', positiveInt('--steps'), 3)
+    .option('--steps <n>', 'timed repetitions per backend (the fastest is reported)', positiveInt('--steps'), 5)
     .option('--workers <n>', 'worker threads for data-parallel inference (default: cores)', positiveInt('--workers'))
     .option('--batch <n>', 'patches per batch', positiveInt('--batch'), 16)
     .option('--size <px>', 'patch height and width', positiveInt('--size'), 64)
@@ -50,8 +50,41 @@ function trainBenchCommand(): Command {
   return withGlobals(cmd, ['co2sat bench train', 'co2sat bench train --arch wide --no-cpu --json']);
 }
 
+interface TilingBenchFlags {
+  sites: number;
+  size: number;
+  concurrency?: number;
+}
+
+function tilingBenchCommand(): Command {
+  const cmd = new Command('tiling')
+    .description(
+      'Patches/s and peak memory of co2sat tile against GDAL python bindings doing the same windowed ' +
+        'reads and DEFLATE writes, on a 10980 x 10980 12-band UInt16 tiled DEFLATE scene made with GDAL ' +
+        '(cached in the temp folder; the first run spends minutes making it). Needs python3-gdal.',
+    )
+    .option('--sites <n>', 'random sites inside the scene', positiveInt('--sites'), 400)
+    .option('--size <px>', 'patch edge in pixels', positiveInt('--size'), 64)
+    .option('--concurrency <n>', 'co2sat concurrency (default: cores); a concurrency-1 run is always added', positiveInt('--concurrency'))
+    .action(
+      action(async (out, flags: TilingBenchFlags) => {
+        const os = await import('node:os');
+        const { runTilingBench, formatTilingBench } = await import('../../../bench/tiling.js');
+        const result = await runTilingBench({
+          sites: flags.sites,
+          size: flags.size,
+          concurrency: flags.concurrency ?? os.availableParallelism(),
+          log: (m) => out.info(m),
+        });
+        out.result(result, formatTilingBench(result));
+      }),
+    );
+  return withGlobals(cmd, ['co2sat bench tiling', 'co2sat bench tiling --sites 1000 --json']);
+}
+
 export async function benchCommand(): Promise<Command> {
   const cmd = new Command('bench').description('Benchmarks against peers (PyTorch, GDAL), as ratios; see BENCHMARKS.md');
+  cmd.addCommand(tilingBenchCommand());
   cmd.addCommand(trainBenchCommand());
   return cmd;
 }

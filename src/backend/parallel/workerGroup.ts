@@ -1,0 +1,88 @@
+/**
+ * A fixed group of tfjs worker threads running WORKER_SOURCE, with request/response
+ * matching by id; the inference pool is a thin layer over it.
+ */
+import { Worker } from 'node:worker_threads';
+import { wasmBinaryDir } from '../wasmPaths.js';
+import { WORKER_SOURCE } from './workerSource.js';
+
+export interface WorkerGroupOptions {
+  moduleUrl: string;
+  init: unknown;
+  size: number;
+  backend: 'wasm' | 'cpu';
+}
+
+export interface Reply {
+  id?: number;
+  error?: string;
+  ready?: boolean;
+  fatal?: string;
+  [key: string]: unknown;
+}
+
+export interface WorkerGroup {
+  readonly size: number;
+  call(index: number, message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Reply>;
+  close(): Promise<void>;
+}
+
+export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<WorkerGroup> {
+  const workerData = {
+    anchor: import.meta.url,
+    wasmDir: wasmBinaryDir(),
+    backend: opts.backend,
+    moduleUrl: opts.moduleUrl,
+    init: opts.init,
+  };
+  const workers = Array.from({ length: Math.max(1, opts.size) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
+  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  try {
+    await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<void>((resolve, reject) => {
+            w.once('error', reject);
+            w.on('message', (m: Reply) => {
+              if (m.ready) resolve();
+              else if (m.fatal !== undefined) reject(new Error(`worker failed to start: ${m.fatal.split('\n')[0]}`));
+              else if (m.id !== undefined) {
+                const p = pending.get(m.id);
+                pending.delete(m.id);
+                if (p === undefined) return;
+                if (m.error !== undefined) p.reject(new Error(`worker: ${m.error.split('\n')[0]}`));
+                else p.resolve(m);
+              }
+            });
+          }),
+      ),
+    );
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  }
+  return {
+    size: workers.length,
+    call(index, message, transfer) {
+      return new Promise<Reply>((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        workers[index]!.postMessage({ id, ...message }, transfer);
+      });
+    },
+    async close() {
+      for (const p of pending.values()) p.reject(new Error('worker pool closed'));
+      pending.clear();
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+/** Splits `batch` rows into at most `parts` contiguous [start, count] chunks. */
+export function splitBatch(batch: number, parts: number): [number, number][] {
+  const chunk = Math.ceil(batch / Math.max(1, parts));
+  const out: [number, number][] = [];
+  for (let start = 0; start < batch; start += chunk) out.push([start, Math.min(chunk, batch - start)]);
+  return out;
+}
