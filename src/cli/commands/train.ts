@@ -123,8 +123,9 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
           v?.co2 ? `val CO2 MAE ${fmt(v.co2.mae, 1)} t/h` : '',
           improved ? '(best, saved)' : '',
         ].filter((s) => s.length > 0);
-        if (out.verbose || !bar) out.info(msg.join('  '));
-        else out.debug(msg.join('  '));
+        // On a terminal the bar carries the losses and σ_t; elsewhere (logs, CI) one line per epoch.
+        if (process.stderr.isTTY && !out.verbose) out.debug(msg.join('  '));
+        else out.info(msg.join('  '));
       },
     });
   } catch (e) {
