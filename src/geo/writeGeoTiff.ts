@@ -9,7 +9,8 @@
  * half-written GeoTIFF under its final name.
  */
 import { promises as fs } from 'node:fs';
-import { deflateSync } from 'node:zlib';
+import { deflate } from 'node:zlib';
+import { promisify } from 'node:util';
 import { produceFileAtomic } from '../../pipeline/atomicWrite.js';
 import { encodeFloatingPoint, encodeHorizontal, type PredictorId } from './codecs/predictorEncode.js';
 import { geoKeysForEpsg, shortGeoKeys, type RawGeoKeys } from './geoKeys.js';
@@ -126,7 +127,11 @@ function extractBlock(band: RasterArray, spec: GeoTiffSpec, layout: Layout, bx: 
   return out;
 }
 
-function encodeBlock(block: RasterArray, spec: GeoTiffSpec, layout: Layout): Buffer {
+const deflateAsync = promisify(deflate);
+/** Blocks compressed at once on libuv's pool (writes stay in block order). */
+const BATCH = 8;
+
+async function encodeBlock(block: RasterArray, spec: GeoTiffSpec, layout: Layout): Promise<Buffer> {
   const predictor = spec.predictor ?? 1;
   let bytes: Uint8Array;
   if (predictor === 2 && !(block instanceof Float32Array)) {
@@ -137,7 +142,11 @@ function encodeBlock(block: RasterArray, spec: GeoTiffSpec, layout: Layout): Buf
   } else {
     bytes = new Uint8Array(block.buffer, block.byteOffset, block.byteLength);
   }
-  if ((spec.compression ?? 'deflate') === 'deflate') return deflateSync(bytes, { level: spec.deflateLevel ?? 6 });
+  // Off the main thread, one output chunk (zlib's default 16 KiB chunks cost a loop and a
+  // concatenation): concurrent patch writes and big scenes compress on several cores.
+  if ((spec.compression ?? 'deflate') === 'deflate') {
+    return deflateAsync(bytes, { level: spec.deflateLevel ?? 6, chunkSize: Math.max(16 * 1024, bytes.byteLength + 1024) });
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
@@ -236,18 +245,18 @@ export async function writeGeoTiff(file: string, spec: GeoTiffSpec): Promise<voi
       };
       const offsets: number[] = [];
       const counts: number[] = [];
-      for (const band of spec.bands) {
-        for (let by = 0; by < layout.down; by++) {
-          for (let bx = 0; bx < layout.across; bx++) {
-            const data = encodeBlock(extractBlock(band, spec, layout, bx, by), spec, layout);
-            offsets.push(position);
-            counts.push(data.length);
-            pending.push(data);
-            pendingBytes += data.length;
-            position += data.length;
-            if (pendingBytes >= FLUSH_BYTES) await flush();
-          }
+      const blocks: [RasterArray, number, number][] = [];
+      for (const band of spec.bands) for (let by = 0; by < layout.down; by++) for (let bx = 0; bx < layout.across; bx++) blocks.push([band, bx, by]);
+      for (let i = 0; i < blocks.length; i += BATCH) {
+        const encoded = await Promise.all(blocks.slice(i, i + BATCH).map(([band, bx, by]) => encodeBlock(extractBlock(band, spec, layout, bx, by), spec, layout)));
+        for (const data of encoded) {
+          offsets.push(position);
+          counts.push(data.length);
+          pending.push(data);
+          pendingBytes += data.length;
+          position += data.length;
         }
+        if (pendingBytes >= FLUSH_BYTES) await flush();
       }
       await flush();
       if (position % 2 === 1) position += 1; // IFDs start on a word boundary
