@@ -6,7 +6,7 @@
  * tile; each plant gets its buildings, a coal yard for solid fuels, and its towers or stacks.
  */
 import { CoarseField, fbm, pixelHash, valueNoise } from './noise.js';
-import { hash32, hashInts, hashString, stream, unitFromHash } from './rng.js';
+import { hashInts, hashString, stream } from './rng.js';
 import type { SceneGrid } from './grid.js';
 import type { Plant } from './plants.js';
 import type { ParcelType } from './spectra.js';
@@ -109,32 +109,51 @@ export function createLandscape(seed: number, grid: SceneGrid, plants: readonly 
     return -1;
   }
 
-  function coverAt(x: number, y: number): number {
-    for (const f of footprints) {
-      if (Math.abs(x - f.plant.x) < f.radius && Math.abs(y - f.plant.y) < f.radius) {
-        const c = plantCover(f, x, y);
-        if (c >= 0) return c;
+  const fineTexture = new CoarseField(grid.originX, grid.originY, 30, extent, extent, (x, y) => fbm(textureKey, x, y, 120, 2));
+  /** River centre line per column, by resolution: it depends on x only. */
+  const riverRows = new Map<number, Float64Array>();
+  function riverCentres(res: number, n: number): Float64Array {
+    let r = riverRows.get(res);
+    if (!r) {
+      r = new Float64Array(n);
+      for (let c = 0; c < n; c++) {
+        const x = grid.originX + (c + 0.5) * res;
+        r[c] = riverY + riverAmp * Math.sin((2 * Math.PI * (x - grid.originX)) / riverWave) + 0.3 * riverAmp * (valueNoise(riverKey, x / 3000, 0) - 0.5);
       }
+      riverRows.set(res, r);
     }
-    const meander = riverAmp * Math.sin((2 * Math.PI * (x - grid.originX)) / riverWave) + 0.3 * riverAmp * (valueNoise(riverKey, x / 3000, 0) - 0.5);
-    if (Math.abs(y - riverY - meander) < riverHalfWidth) return Cover.water;
+    return r;
+  }
+
+  /** Parcel id hash (no allocation: this runs for every pixel of every 10 m row). */
+  function parcelHash(iu: number, iw: number, salt: number): number {
+    let h = Math.imul(iu ^ parcelKey, 0x27d4eb2d) ^ Math.imul(iw + salt, 0x165667b1);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    h = Math.imul(h, 0x297a2d39);
+    h ^= h >>> 15;
+    return (h >>> 0) / 4294967296;
+  }
+
+  function groundCover(x: number, y: number, riverCentre: number): number {
+    if (Math.abs(y - riverCentre) < riverHalfWidth) return Cover.water;
     if (lakes.at(x, y) < lakeT) return Cover.water;
     if (urban.at(x, y) > urbanT) return Cover.urban;
     if (forest.at(x, y) > forestT) return Cover.forest;
     const u = x * pc + y * ps;
     const w = -x * ps + y * pc;
     const iu = Math.floor(u / 260);
-    const iw = Math.floor(w / 380 + unitFromHash(hash32(parcelKey ^ iu)));
-    const h = hashInts(parcelKey, iu, iw);
-    const r = unitFromHash(h);
+    const iw = Math.floor(w / 380 + parcelHash(iu, 0, 0x51ed27));
+    const r = parcelHash(iu, iw, 0);
     return r < 0.34 ? Cover.summerCrop : r < 0.66 ? Cover.winterCereal : r < 0.86 ? Cover.grassland : r < 0.93 ? Cover.forest : Cover.fallow;
   }
 
   function textureAt(x: number, y: number, cover: number, res: number): number {
     const u = x * pc + y * ps;
     const w = -x * ps + y * pc;
-    const parcel = unitFromHash(hashInts(parcelKey, Math.floor(u / 260), Math.floor(w / 380) + 7)) - 0.5;
-    const fine = fbm(textureKey, x, y, 120, 2) - 0.5;
+    const parcel = parcelHash(Math.floor(u / 260), Math.floor(w / 380), 7) - 0.5;
+    const fine = fineTexture.at(x, y) - 0.5;
     const grain = cover === Cover.urban || cover === Cover.buildings ? (pixelHash(textureKey, Math.floor(x / 20), Math.floor(y / 20)) - 0.5) * (res <= 20 ? 0.5 : 0.2) : 0;
     return 1 + 0.16 * parcel + 0.22 * fine + grain;
   }
@@ -143,9 +162,18 @@ export function createLandscape(seed: number, grid: SceneGrid, plants: readonly 
     grid,
     row(res, row, cover, texture) {
       const y = grid.originY - (row + 0.5) * res;
+      const river = riverCentres(res, cover.length);
+      const near = footprints.filter((f) => Math.abs(y - f.plant.y) < f.radius);
       for (let c = 0; c < cover.length; c++) {
         const x = grid.originX + (c + 0.5) * res;
-        const code = coverAt(x, y);
+        let code = -1;
+        for (const f of near) {
+          if (Math.abs(x - f.plant.x) < f.radius) {
+            code = plantCover(f, x, y);
+            if (code >= 0) break;
+          }
+        }
+        if (code < 0) code = groundCover(x, y, river[c]!);
         cover[c] = code;
         texture[c] = textureAt(x, y, code, res);
       }
