@@ -114,4 +114,19 @@ describe(`synth scenes read by GDAL (${ORACLE_NOTE})`, () => {
       expect(new Set(values).size, `${band} window is not constant`).toBeGreaterThan(1);
     }
   });
+
+  it('multiband holds the per-band pixels: 10 m bands as is, 20/60 m by nearest neighbour', async () => {
+    const product = readdirSync(path.join(perBand.dir, 'scenes'))[0]!;
+    const folder = path.join(perBand.dir, 'scenes', product);
+    const stack = await readPatch(path.join(multi.dir, 'scenes', `${product}.tif`));
+    for (const [index, band, res] of [[1, 'B02', 10], [4, 'B05', 20], [0, 'B01', 60]] as const) {
+      const single = await readPatch(path.join(folder, readdirSync(folder).find((f) => f.includes(`_${band}_`))!));
+      const f = res / 10;
+      for (let r = 0; r < SIZE; r += 7) {
+        for (let c = 0; c < SIZE; c += 5) {
+          expect(stack.bands[index]![r * SIZE + c], `${band} (${c}, ${r})`).toBe(single.bands[0]![Math.floor(r / f) * single.width + Math.floor(c / f)]);
+        }
+      }
+    }
+  });
 });

@@ -81,6 +81,24 @@ describe('synth labels', () => {
     expect(same / pairs).toBeGreaterThan(p * p + (1 - p) * (1 - p) + 0.05);
   });
 
+  it('states in truth.json a noise floor that beats the naive brightness baseline and the plant prior', () => {
+    const { noise_floor: floor, baselines } = w.truth;
+    expect(floor.observable_fraction).toBeGreaterThan(0.3);
+    expect(floor.observable_fraction).toBeLessThan(1);
+    for (const b of [baselines.naive_brightness, baselines.site_prior]) {
+      expect(floor.activity_accuracy).toBeGreaterThan(b.activity_accuracy);
+      expect(floor.generation_mae_mw).toBeLessThan(b.generation_mae_mw * 0.7);
+      expect(floor.co2_mae_t_per_h).toBeLessThan(b.co2_mae_t_per_h);
+    }
+    // Per-sample truth: one record per label row, with the nuisances that make the floor.
+    expect(w.truth.samples.length).toBe(labels.length);
+    const s = w.truth.samples;
+    expect(s.some((x) => x.cloud_over_plant > 0.5)).toBe(true);
+    expect(s.filter((x) => !x.active).every((x) => x.plume_opacity === 0 && x.plume_length_m === 0)).toBe(true);
+    expect(s.filter((x) => x.active).every((x) => x.plume_opacity > 0 && x.plume_visibility >= 0.15 && x.plume_visibility <= 1)).toBe(true);
+    expect(Object.keys(w.truth.definitions)).toEqual(expect.arrayContaining(['noise_floor', 'observable', 'naive_brightness']));
+  });
+
   it.each([0, 0.1, 0.3, 0.75])('blanks a %s fraction of each task, independently', (fraction) => {
     const n = 2000;
     const m = missingMasks(99, n, fraction);
