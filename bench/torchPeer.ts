@@ -3,7 +3,7 @@
  * that can import torch (Debian's python3-torch lives under /usr/bin/python3, which a pyenv
  * shim may hide), and installs python3-torch with apt-get when none can and we may.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
@@ -62,4 +62,59 @@ export function runTorch(python: string, arch: BenchArch, opts: { batch: number;
   );
   const line = out.trim().split('\n').pop() ?? '';
   return JSON.parse(line) as TorchResult;
+}
+
+/**
+ * A PyTorch peer kept running (train_torch.py --serve) that times one step or one forward
+ * pass per request, so the bench can alternate tfjs and PyTorch repetitions: both then run
+ * under the same background load, which a shared 2-core machine changes from second to second.
+ */
+export class TorchServer {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: ((line: string) => void)[] = [];
+  private buffer = '';
+  readonly version: Promise<string>;
+
+  constructor(python: string, arch: BenchArch, opts: { batch: number; size: number; threads: number }) {
+    this.child = spawn(
+      python,
+      [scriptPath(), '--serve', '--arch', JSON.stringify(arch), '--batch', String(opts.batch), '--size', String(opts.size), '--threads', String(opts.threads)],
+      { env: { ...process.env, OMP_NUM_THREADS: String(opts.threads), MKL_NUM_THREADS: String(opts.threads) } },
+    );
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => {
+      this.buffer += chunk;
+      let nl: number;
+      while ((nl = this.buffer.indexOf('\n')) >= 0) {
+        const line = this.buffer.slice(0, nl);
+        this.buffer = this.buffer.slice(nl + 1);
+        this.waiting.shift()?.(line);
+      }
+    });
+    this.child.stderr.resume();
+    this.version = this.next().then((line) => (JSON.parse(line) as { torch: string }).torch);
+  }
+
+  private next(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const onExit = () => reject(new Error('PyTorch peer exited'));
+      this.child.once('exit', onExit);
+      this.waiting.push((line) => {
+        this.child.off('exit', onExit);
+        resolve(line);
+      });
+    });
+  }
+
+  /** Runs one training step or one forward pass; resolves with its milliseconds. */
+  async time(what: 'step' | 'infer'): Promise<number> {
+    const reply = this.next();
+    this.child.stdin.write(`${what}\n`);
+    return (JSON.parse(await reply) as { ms: number }).ms;
+  }
+
+  close(): void {
+    this.child.stdin.end();
+    this.child.kill();
+  }
 }

@@ -4,11 +4,15 @@
  * wasm with co2sat's gradient kernels, stock wasm, wasm with the model's im2col convolution,
  * data-parallel wasm inference over worker threads, cpu (one step), tensorflow when
  * installed, and PyTorch CPU (bench/train_torch.py) at the same thread counts.
+ *
+ * The machine is shared, so the rows that the ratios compare run interleaved: one tfjs
+ * repetition, one PyTorch repetition, and so on, each side keeping its fastest (other load
+ * only ever adds time). PyTorch times itself inside its process, so no IPC is counted.
  */
 import os from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SelectedBackend, Tf } from '../src/backend/index.js';
-import { findTorchPython, runTorch } from './torchPeer.js';
+import { findTorchPython, TorchServer } from './torchPeer.js';
 import { DEFAULT_ARCH, forward, initParams, paramList, WIDE_ARCH, type BenchArch, type Conv3x3 } from './trainModel.js';
 
 export const ARCHS: Record<string, BenchArch> = { default: DEFAULT_ARCH, wide: WIDE_ARCH };
@@ -24,7 +28,7 @@ export interface BackendRow {
 export interface TrainBenchResult {
   bench: 'train';
   date: string;
-  machine: { cpus: number; cpu_model: string; node: string };
+  machine: { cpus: number; cpu_model: string; node: string; load_avg_1m: number };
   arch_name: string;
   arch: BenchArch;
   /** Batch as N × C × H × W. */
@@ -46,111 +50,96 @@ export interface TrainBenchOptions {
   workers: number;
   batch: number;
   size: number;
-  /** Also time one cpu step (slow: tens of seconds on the wide arch). */
+  /** Also time one cpu step (slow: minutes for a full batch). */
   cpu: boolean;
   installTorch: boolean;
   log: (message: string) => void;
 }
 
-/**
- * The fastest of the timed repetitions: on a shared machine other processes only ever add
- * time, so the minimum is the least disturbed estimate (PyTorch's side reports the same).
- */
-const best = (xs: number[]) => Math.min(...xs);
+/** Something to time: each call runs once and returns its milliseconds. */
+interface Subject {
+  infer: () => Promise<number>;
+  step?: () => Promise<number>;
+  dispose: () => Promise<void> | void;
+}
 
 function firstLine(err: unknown): string {
   const m = err instanceof Error ? err.message : String(err);
   return m.split('\n')[0] ?? m;
 }
 
-/** Times `steps` Adam steps (after one warm-up unless steps = 1) and as many forward passes; keeps the fastest. */
-function timeTfjs(tf: Tf, arch: BenchArch, o: TrainBenchOptions, steps: number, conv?: Conv3x3, train = true): BackendRow {
+async function timed(fn: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+/** The bench network on the active tfjs backend: Adam steps on MSE, and forward passes. */
+function tfjsSubject(tf: Tf, arch: BenchArch, batch: number, size: number, conv?: Conv3x3): Subject {
   const params = initParams(tf, arch, 1, true);
   const vars = paramList(params) as tfjs.Variable[];
-  const x = tf.randomNormal([o.batch, o.size, o.size, arch.in_channels]) as tfjs.Tensor4D;
-  const y = tf.randomNormal([o.batch, arch.outputs]);
+  const x = tf.randomNormal([batch, size, size, arch.in_channels]) as tfjs.Tensor4D;
+  const y = tf.randomNormal([batch, arch.outputs]);
   const opt = tf.train.adam(1e-3);
-  const row: BackendRow = { step_ms: null, infer_ms: null, infer_patches_per_s: null, threads: 1 };
-  const timed = (fn: () => void) => {
-    const t0 = performance.now();
-    fn();
-    return performance.now() - t0;
-  };
-  try {
-    const infer = () => tf.tidy(() => void forward(tf, params, x, conv).dataSync());
-    if (steps > 1) infer();
-    row.infer_ms = best(Array.from({ length: steps }, () => timed(infer)));
-    row.infer_patches_per_s = (o.batch / row.infer_ms) * 1000;
-    if (train) {
-      const step = () => {
+  return {
+    infer: () => timed(() => tf.tidy(() => void forward(tf, params, x, conv).dataSync())),
+    step: () =>
+      timed(() => {
         const loss = opt.minimize(() => tf.losses.meanSquaredError(y, forward(tf, params, x, conv)) as tfjs.Scalar, true, vars);
         loss?.dataSync();
         loss?.dispose();
-      };
-      try {
-        if (steps > 1) step();
-        row.step_ms = best(Array.from({ length: steps }, () => timed(step)));
-      } catch (err) {
-        row.note = `cannot train: ${firstLine(err)}`;
-      }
-    }
-  } finally {
-    tf.dispose([x, y, ...vars]);
-    opt.dispose();
-  }
-  return row;
+      }),
+    dispose: () => {
+      tf.dispose([x, y, ...vars]);
+      opt.dispose();
+    },
+  };
 }
 
-async function timeWorkers(arch: BenchArch, o: TrainBenchOptions): Promise<BackendRow> {
+async function workersSubject(arch: BenchArch, o: TrainBenchOptions): Promise<Subject> {
   const { createInferencePool } = await import('../src/backend/index.js');
-  const moduleUrl = new URL('./trainModel.js', import.meta.url).href;
-  const pool = await createInferencePool({ moduleUrl, init: { arch, seed: 1 }, workers: o.workers });
-  try {
-    const n = o.batch * o.size * o.size * arch.in_channels;
-    const values = new Float32Array(n).map(() => Math.random() * 2 - 1);
-    const shape = [o.batch, o.size, o.size, arch.in_channels];
-    await pool.predict(values, shape);
-    const times: number[] = [];
-    for (let i = 0; i < o.steps; i++) {
-      const t0 = performance.now();
-      await pool.predict(values, shape);
-      times.push(performance.now() - t0);
-    }
-    const ms = best(times);
-    return { step_ms: null, infer_ms: ms, infer_patches_per_s: (o.batch / ms) * 1000, threads: pool.size, note: 'inference only' };
-  } finally {
-    await pool.close();
-  }
+  const pool = await createInferencePool({ moduleUrl: new URL('./trainModel.js', import.meta.url).href, init: { arch, seed: 1 }, workers: o.workers });
+  const shape = [o.batch, o.size, o.size, arch.in_channels];
+  const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => Math.random() * 2 - 1);
+  return { infer: () => timed(() => pool.predict(values, shape)), dispose: () => pool.close() };
+}
+
+function torchSubject(server: TorchServer): Subject {
+  return { infer: () => server.time('infer'), step: () => server.time('step'), dispose: () => server.close() };
 }
 
 /**
- * PyTorch rows at 1 thread and at `workers` threads. Called before and after the tfjs rows;
- * each run keeps its fastest repetitions, and the faster of the two runs is reported, so a
- * burst of load from other processes penalises neither side alone.
+ * Times the subjects interleaved, `reps` repetitions each after one warm-up, and returns each
+ * one's fastest inference and step (null with the error where a subject cannot train).
  */
-function timeTorch(arch: BenchArch, o: TrainBenchOptions, into: Record<string, BackendRow>): void {
-  const torch = findTorchPython(o.installTorch, o.log);
-  for (const threads of [...new Set([1, o.workers])]) {
-    const name = threads === 1 ? 'torch' : `torch-${threads}t`;
-    if (torch.python === null) {
-      into[name] = { step_ms: null, infer_ms: null, infer_patches_per_s: null, threads, note: torch.reason ?? 'PyTorch not available' };
-      continue;
-    }
-    o.log(`timing PyTorch CPU on ${threads} thread(s)…`);
-    try {
-      const t = runTorch(torch.python, arch, { batch: o.batch, size: o.size, threads, steps: o.steps });
-      const prev = into[name];
-      into[name] = {
-        step_ms: Math.min(t.step_ms, prev?.step_ms ?? Infinity),
-        infer_ms: Math.min(t.infer_ms, prev?.infer_ms ?? Infinity),
-        infer_patches_per_s: Math.max(t.infer_patches_per_s, prev?.infer_patches_per_s ?? 0),
-        threads,
-        note: `torch ${t.torch}`,
-      };
-    } catch (err) {
-      into[name] ??= { step_ms: null, infer_ms: null, infer_patches_per_s: null, threads, note: firstLine(err) };
+async function interleave(subjects: Subject[], reps: number, train: boolean): Promise<{ infer: number; step: number | null; note?: string }[]> {
+  const out = subjects.map(() => ({ infer: Infinity, step: (train ? Infinity : null) as number | null, note: undefined as string | undefined }));
+  for (let r = 0; r <= reps; r++) {
+    for (const [i, s] of subjects.entries()) {
+      const ms = await s.infer();
+      if (r > 0 || reps === 1) out[i]!.infer = Math.min(out[i]!.infer, ms);
     }
   }
+  if (!train) return out;
+  for (let r = 0; r <= reps; r++) {
+    for (const [i, s] of subjects.entries()) {
+      if (s.step === undefined || out[i]!.note !== undefined) continue;
+      try {
+        const ms = await s.step();
+        if (r > 0 || reps === 1) out[i]!.step = Math.min(out[i]!.step ?? Infinity, ms);
+      } catch (err) {
+        out[i]!.step = null;
+        out[i]!.note = `cannot train: ${firstLine(err)}`;
+      }
+    }
+    if (reps === 1) break;
+  }
+  return out;
+}
+
+function row(batch: number, r: { infer: number; step: number | null; note?: string }, threads: number, note?: string): BackendRow {
+  const n = r.note ?? note;
+  return { step_ms: r.step, infer_ms: r.infer, infer_patches_per_s: (batch / r.infer) * 1000, threads, ...(n !== undefined ? { note: n } : {}) };
 }
 
 export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchResult> {
@@ -158,90 +147,121 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
   if (arch === undefined) throw new Error(`unknown arch '${o.arch}' (valid: ${Object.keys(ARCHS).join(', ')})`);
   const { selectBackend, registerWasmGradients, unregisterWasmGradients } = await import('../src/backend/index.js');
   const backends: Record<string, BackendRow> = {};
-  const note = (name: string, err: unknown) => {
-    backends[name] = { step_ms: null, infer_ms: null, infer_patches_per_s: null, threads: 1, note: firstLine(err) };
+  const missing = (name: string, reason: string, threads = 1) => {
+    backends[name] = { step_ms: null, infer_ms: null, infer_patches_per_s: null, threads, note: reason };
+  };
+  const torch = findTorchPython(o.installTorch, o.log);
+  const startTorch = async (threads: number): Promise<{ subject: Subject; version: string } | null> => {
+    if (torch.python === null) return null;
+    const server = new TorchServer(torch.python, arch, { batch: o.batch, size: o.size, threads });
+    return { subject: torchSubject(server), version: await server.version };
   };
 
-  // What `auto` picks, without keeping it active (the rows below select their own).
   const auto: SelectedBackend = await selectBackend('auto');
   o.log(`auto backend: ${auto.name}`);
-  const torchRows: Record<string, BackendRow> = {};
-  timeTorch(arch, o, torchRows);
+  if (auto.name !== 'tensorflow' && auto.name !== 'tensorflow-gpu') missing('tensorflow', 'not installed (optional dependency @tensorflow/tfjs-node)');
 
-  if (auto.name === 'tensorflow' || auto.name === 'tensorflow-gpu') {
-    o.log(`timing ${auto.name}…`);
-    backends[auto.name] = timeTfjs(auto.tf, arch, o, o.steps);
-  } else {
-    note('tensorflow', 'not installed (optional dependency @tensorflow/tfjs-node)');
+  // The auto backend against PyTorch on one thread, interleaved.
+  o.log(`timing ${auto.name} and PyTorch (1 thread) side by side…`);
+  {
+    const mine = tfjsSubject(auto.tf, arch, o.batch, o.size);
+    const peer = await startTorch(1);
+    try {
+      const r = await interleave(peer ? [mine, peer.subject] : [mine], o.steps, true);
+      backends[auto.name] = row(o.batch, r[0]!, 1, auto.name === 'wasm' ? 'co2sat gradient kernels' : undefined);
+      if (peer) backends['torch'] = row(o.batch, r[1]!, 1, `torch ${peer.version}`);
+      else missing('torch', torch.reason ?? 'PyTorch not available');
+    } finally {
+      mine.dispose();
+      await peer?.subject.dispose();
+    }
   }
 
   const wasm = await selectBackend('wasm');
   const tf = wasm.tf;
-  o.log('timing wasm with co2sat gradient kernels…');
-  backends['wasm'] = timeTfjs(tf, arch, o, o.steps);
+  if (auto.name !== 'wasm') {
+    o.log('timing wasm with co2sat gradient kernels…');
+    const s = tfjsSubject(tf, arch, o.batch, o.size);
+    backends['wasm'] = row(o.batch, (await interleave([s], o.steps, true))[0]!, 1, 'co2sat gradient kernels');
+    s.dispose();
+  }
 
-  o.log('timing wasm with the model’s im2col convolution (stock-kernel workaround)…');
+  o.log('timing wasm with the model’s im2col convolution (the stock-kernel workaround)…');
   try {
     const { conv3x3Im2col } = await import('../src/model/conv.js');
-    backends['wasm-im2col'] = timeTfjs(tf, arch, o, o.steps, conv3x3Im2col);
+    const s = tfjsSubject(tf, arch, o.batch, o.size, conv3x3Im2col);
+    backends['wasm-im2col'] = row(o.batch, (await interleave([s], Math.min(o.steps, 2), true))[0]!, 1, 'src/model/conv.ts im2col');
+    s.dispose();
   } catch (err) {
-    note('wasm-im2col', err);
+    missing('wasm-im2col', firstLine(err));
   }
 
   o.log('timing stock wasm…');
   unregisterWasmGradients(tf);
   try {
-    backends['wasm-stock'] = timeTfjs(tf, arch, o, o.steps);
+    const s = tfjsSubject(tf, arch, o.batch, o.size);
+    backends['wasm-stock'] = row(o.batch, (await interleave([s], o.steps, true))[0]!, 1);
+    s.dispose();
   } finally {
     registerWasmGradients(tf);
   }
 
-  o.log(`timing wasm inference over ${o.workers} worker threads…`);
+  // The worker pool against PyTorch on as many threads, interleaved.
+  o.log(`timing wasm inference over ${o.workers} worker threads and PyTorch (${o.workers} threads) side by side…`);
+  const torchN = o.workers === 1 ? 'torch' : `torch-${o.workers}t`;
   try {
-    backends['wasm-workers'] = await timeWorkers(arch, o);
+    const pool = await workersSubject(arch, o);
+    const peer = o.workers === 1 ? null : await startTorch(o.workers);
+    try {
+      const r = await interleave(peer ? [pool, peer.subject] : [pool], o.steps, false);
+      backends['wasm-workers'] = row(o.batch, r[0]!, o.workers, 'inference only');
+      if (peer) backends[torchN] = row(o.batch, { ...r[1]!, step: null }, o.workers, `torch ${peer.version}, inference only`);
+    } finally {
+      await pool.dispose();
+      await peer?.subject.dispose();
+    }
   } catch (err) {
-    note('wasm-workers', err);
+    missing('wasm-workers', firstLine(err), o.workers);
   }
+  if (backends[torchN] === undefined) missing(torchN, torch.reason ?? 'PyTorch not available', o.workers);
 
   if (o.cpu) {
-    // The cpu backend needs minutes for one full batch on a busy 2-core box; its time is
-    // linear in the batch, so one step on a small batch is timed and scaled.
+    // One full batch takes minutes on the cpu backend; its time is linear in the batch, so one
+    // step on a small batch is timed and scaled.
     const small = Math.min(o.batch, 2);
     o.log(`timing cpu (one step on ${small} patches, scaled to ${o.batch})…`);
     await selectBackend('cpu');
-    const row = timeTfjs(tf, arch, { ...o, batch: small }, 1);
+    const s = tfjsSubject(tf, arch, small, o.size);
+    const r = (await interleave([s], 1, true))[0]!;
+    s.dispose();
     const k = o.batch / small;
     backends['cpu'] = {
-      step_ms: row.step_ms === null ? null : row.step_ms * k,
-      infer_ms: row.infer_ms === null ? null : row.infer_ms * k,
-      infer_patches_per_s: row.infer_patches_per_s,
+      step_ms: r.step === null ? null : r.step * k,
+      infer_ms: r.infer * k,
+      infer_patches_per_s: (small / r.infer) * 1000,
       threads: 1,
-      note: k === 1 ? 'one step' : `one step on ${small} patches, times scaled ×${k}`,
+      note: k === 1 ? 'one step' : `one step on ${small} patches, times ×${k}`,
     };
   } else {
-    note('cpu', 'skipped (--no-cpu)');
+    missing('cpu', 'skipped (--no-cpu)');
   }
   await selectBackend(auto.name);
-  timeTorch(arch, o, torchRows);
-  Object.assign(backends, torchRows);
 
   const autoRow = backends[auto.name];
-  const torch1 = backends['torch'];
-  const torchN = backends[o.workers === 1 ? 'torch' : `torch-${o.workers}t`];
   const ratio = (a: number | null | undefined, b: number | null | undefined) => (a == null || b == null ? null : a / b);
   return {
     bench: 'train',
     date: new Date().toISOString(),
-    machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model ?? 'unknown', node: process.version },
+    machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model ?? 'unknown', node: process.version, load_avg_1m: os.loadavg()[0] ?? 0 },
     arch_name: o.arch,
     arch,
     batch: [o.batch, arch.in_channels, o.size, o.size],
     steps: o.steps,
     auto_backend: auto.name,
     backends,
-    ratio_step_vs_torch: ratio(autoRow?.step_ms, torch1?.step_ms),
-    ratio_infer_vs_torch: ratio(autoRow?.infer_patches_per_s, torch1?.infer_patches_per_s),
-    ratio_infer_workers_vs_torch: ratio(backends['wasm-workers']?.infer_patches_per_s, torchN?.infer_patches_per_s),
+    ratio_step_vs_torch: ratio(autoRow?.step_ms, backends['torch']?.step_ms),
+    ratio_infer_vs_torch: ratio(autoRow?.infer_patches_per_s, backends['torch']?.infer_patches_per_s),
+    ratio_infer_workers_vs_torch: ratio(backends['wasm-workers']?.infer_patches_per_s, backends[torchN]?.infer_patches_per_s),
   };
 }
 
@@ -251,7 +271,7 @@ const num = (v: number | null | undefined, d = 0) => (v == null ? '–' : v.toFi
 export function formatTrainBench(r: TrainBenchResult): string {
   const lines = [
     `arch ${r.arch_name} (stem ${r.arch.stem}, stages ${r.arch.stages.join('/')}, ${r.arch.blocks} block/stage), batch ${r.batch.join('×')}, best of ${r.steps}`,
-    `machine: ${r.machine.cpus} cores, ${r.machine.cpu_model}, node ${r.machine.node}; ${r.date}`,
+    `machine: ${r.machine.cpus} cores, ${r.machine.cpu_model}, node ${r.machine.node}, load ${r.machine.load_avg_1m.toFixed(1)}; ${r.date}`,
     '',
     '| backend | threads | step ms | infer ms | patches/s | note |',
     '|---|---|---|---|---|---|',

@@ -10,6 +10,7 @@ build the same layers: a 3x3 stem, stages of a stride-2 3x3 conv then residual b
 """
 import argparse
 import json
+import sys
 import time
 
 import torch
@@ -46,6 +47,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--steps", type=int, default=5)
+    ap.add_argument("--serve", action="store_true", help="time one step/infer per stdin line")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -61,6 +63,21 @@ def main() -> None:
         loss = nn.functional.mse_loss(model(x), y)
         loss.backward()
         opt.step()
+
+    def infer() -> None:
+        with torch.no_grad():
+            model(x)
+
+    if args.serve:
+        # Side-by-side mode: bench/train.ts alternates its own steps with ours, one command
+        # per line ("step" or "infer"), so both sides see the same load on a shared machine.
+        print(json.dumps({"ready": True, "torch": torch.__version__, "threads": args.threads}), flush=True)
+        for line in sys.stdin:
+            fn = step if line.strip() == "step" else infer
+            t0 = time.perf_counter()
+            fn()
+            print(json.dumps({"ms": (time.perf_counter() - t0) * 1000}), flush=True)
+        return
 
     step()  # warm-up
     times = []
