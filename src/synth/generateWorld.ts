@@ -21,8 +21,7 @@ import { observeSample, type SampleObservation } from './observe.js';
 import { resolveSynthOptions, type ResolvedSynthOptions, type SynthOptions } from './options.js';
 import { PreviewCanvas } from './preview.js';
 import { writeMultibandScene, writePerBandScene, type BandSink } from './products.js';
-import { formatLabelsCsv, formatWeatherCsv, sitesGeoJson, type LabelRecord } from './records.js';
-import { stream } from './rng.js';
+import { writeTables } from './tables.js';
 import { buildScene, sceneNames } from './scene.js';
 import { truthDocument, type TruthDocument } from './truth.js';
 import { buildWorld, type Sample, type World } from './world.js';
@@ -48,20 +47,6 @@ export interface SynthSummary {
 
 /** Radius (10 m pixels) of the disk the naive brightness baseline averages. */
 const BRIGHTNESS_RADIUS_PX = 30;
-
-/**
- * Blanks exactly round(fraction × n) cells of each task, chosen independently per task by a
- * seeded shuffle (real label sources cover the tasks unevenly).
- */
-export function missingMasks(seed: number, n: number, fraction: number): { active: Uint8Array; generation: Uint8Array; co2: Uint8Array } {
-  const pick = (task: string) => {
-    const mask = new Uint8Array(n);
-    const order = stream(seed, 'missing', n, [...task].reduce((h, c) => h * 31 + c.charCodeAt(0), 7) >>> 0).shuffled([...Array(n).keys()]);
-    for (const i of order.slice(0, Math.round(fraction * n))) mask[i] = 1;
-    return mask;
-  };
-  return { active: pick('active'), generation: pick('generation_mw'), co2: pick('co2_t_per_h') };
-}
 
 /** The scene the preview shows: the clearest full-swath date with the most plants running. */
 function previewDate(world: World, plans: readonly SkyPlan[]): number {
@@ -175,45 +160,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
       // Mean of three bands' means: each band contributes the same pixel set.
       brightness.push(samples.map((_, i) => (acc.n[i]! > 0 ? acc.sum[i]! / acc.n[i]! : null)));
     }
-    const masks = missingMasks(o.seed, world.plants.length * world.acquisitions.length, o.missing);
-    const labels: LabelRecord[] = [];
-    let k = 0;
-    for (const row of world.samples) {
-      for (const s of row) {
-        labels.push({
-          site_id: s.plant.siteId,
-          datetime: s.acq.datetime,
-          active: masks.active[k] ? null : s.op.active,
-          generation_mw: masks.generation[k] ? null : s.op.generationMW,
-          co2_t_per_h: masks.co2[k] ? null : s.op.co2TPerH,
-        });
-        k++;
-      }
-    }
-    await writeFileAtomic(path.join(tmp, 'labels.csv'), formatLabelsCsv(labels));
-    await writeFileAtomic(
-      path.join(tmp, 'weather.csv'),
-      formatWeatherCsv(
-        world.samples.flatMap((row) =>
-          row.map((s) => ({
-            site_id: s.plant.siteId,
-            datetime: s.acq.datetime,
-            temperature_c: s.weather.temperatureC,
-            relative_humidity: s.weather.relativeHumidity,
-            wind_u: s.weather.windU,
-            wind_v: s.weather.windV,
-          })),
-        ),
-      ),
-    );
-    const sites = sitesGeoJson(
-      world.plants.map((p) => ({
-        lon: p.lon,
-        lat: p.lat,
-        properties: { site_id: p.siteId, name: p.name, fuel: p.fuel, technology: p.technology, capacity_mw: p.capacityMW },
-      })),
-    );
-    await writeFileAtomic(path.join(tmp, 'sites.geojson'), `${JSON.stringify(sites, null, 1)}\n`);
+    const masks = await writeTables(tmp, world, o.seed, o.missing);
     const truth = truthDocument(world, o.layout, o.missing, plans, names, observations, brightness, factors);
     await writeFileAtomic(path.join(tmp, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
     let previewPath: string | null = null;
@@ -236,7 +183,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
       scenes: world.acquisitions.length,
       files: total,
       bytes,
-      samples: labels.length,
+      samples: world.plants.length * world.acquisitions.length,
       missing_labels: {
         active: masks.active.reduce((a, b) => a + b, 0),
         generation_mw: masks.generation.reduce((a, b) => a + b, 0),
