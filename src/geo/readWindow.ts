@@ -57,7 +57,8 @@ export async function readWindow(raster: Raster, window: Window, options: ReadWi
     for (let bx = Math.floor(inside.xoff / bw); bx <= Math.floor((inside.xoff + inside.width - 1) / bw); bx++) {
       bands.forEach((sample, k) => {
         jobs.push(
-          raster.readBlock(sample, bx, by).then((buffer) => {
+          // Only the rows down to the window's last one are decoded (DEFLATE prefix).
+          raster.readBlock(sample, bx, by, Math.min(inside.yoff + inside.height, (by + 1) * bh) - by * bh).then((buffer) => {
             const view = blockView(buffer, raster.dataType);
             const dst = out[k]!;
             const bx0 = bx * bw;

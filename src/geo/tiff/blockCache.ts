@@ -11,24 +11,35 @@ export class BlockCache {
 
   constructor(private readonly maxBytes: number) {}
 
-  /** The block under `key`, decoding it with `load` at most once while it stays cached. */
-  async get(key: string, load: () => Promise<ArrayBuffer>): Promise<ArrayBuffer> {
+  /**
+   * The block under `key` holding at least `need` bytes (a decoded prefix of whole rows),
+   * decoding it with `load` at most once while it stays cached.
+   */
+  async get(key: string, need: number, load: () => Promise<ArrayBuffer>): Promise<ArrayBuffer> {
     const hit = this.done.get(key);
-    if (hit) {
+    if (hit && hit.byteLength >= need) {
       this.done.delete(key); // move to the most-recent end
       this.done.set(key, hit);
       return hit;
     }
     const inflight = this.pending.get(key);
-    if (inflight) return inflight;
+    if (inflight) {
+      const data = await inflight;
+      if (data.byteLength >= need) return data;
+      const again = this.pending.get(key);
+      if (again && again !== inflight) {
+        const d = await again;
+        if (d.byteLength >= need) return d;
+      }
+    }
     const p = load().then(
       (data) => {
-        this.pending.delete(key);
+        if (this.pending.get(key) === p) this.pending.delete(key);
         this.put(key, data);
         return data;
       },
       (err: unknown) => {
-        this.pending.delete(key);
+        if (this.pending.get(key) === p) this.pending.delete(key);
         throw err;
       },
     );
@@ -37,6 +48,12 @@ export class BlockCache {
   }
 
   private put(key: string, data: ArrayBuffer): void {
+    const old = this.done.get(key);
+    if (old) {
+      if (old.byteLength >= data.byteLength) return;
+      this.done.delete(key);
+      this.bytes -= old.byteLength;
+    }
     if (data.byteLength > this.maxBytes) return;
     this.done.set(key, data);
     this.bytes += data.byteLength;

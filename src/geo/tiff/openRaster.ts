@@ -10,7 +10,9 @@
  */
 import { GeoTIFF, getDecoder, type BaseDecoder, type GeoTIFFImage } from 'geotiff';
 import { InputError } from '../../cli/errors.js';
-import { compressionLabel, registerDecoders, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
+import { inflatePrefix } from '../codecs/inflatePrefix.js';
+import { undoFloatingPoint, undoHorizontal } from '../codecs/predictorDecode.js';
+import { compressionLabel, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
 import { epsgFromGeoKeys, type RawGeoKeys } from '../geoKeys.js';
 import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '../rasterTypes.js';
 import { FileByteSource } from '../source/fileSource.js';
@@ -40,6 +42,8 @@ export class Raster {
     readonly geoTransform: GeoTransform | null,
     readonly geoKeys: RawGeoKeys | null,
     readonly compression: number,
+    private readonly blockOffsets: readonly number[],
+    private readonly blockByteCounts: readonly number[],
     /** TIFF Predictor: 1 none, 2 horizontal, 3 floating point. */
     readonly predictor: number,
     /** TIFF DateTime tag as written ('YYYY:MM:DD HH:MM:SS'), or null. */
@@ -81,14 +85,52 @@ export class Raster {
   /**
    * The decoded bytes of block (bx, by) of `sample` (for planar 1 the sample is ignored:
    * the block holds all samples). Predictors are undone and samples are in host (little-endian) order.
+   * @param rows rows needed from the top of the block; DEFLATE blocks then decode only those
+   *   (the result may hold fewer rows than the block), other codecs decode whole blocks
    */
-  async readBlock(sample: number, bx: number, by: number): Promise<ArrayBuffer> {
+  async readBlock(sample: number, bx: number, by: number, rows?: number): Promise<ArrayBuffer> {
     const s = this.planar === 2 ? sample : 0;
-    return this.cache.get(`${s}/${bx}/${by}`, async () => {
+    const blockRows = this.blockRows(by);
+    const wanted = Math.min(blockRows, Math.max(1, rows ?? blockRows));
+    const rowBytes = this.blockWidth * sampleEncoding[this.dataType].bytes * (this.planar === 1 ? this.bandCount : 1);
+    const deflate = this.compression === 8 || this.compression === 32946;
+    // DEFLATE blocks decode only the rows asked for; other codecs decode whole blocks.
+    const need = deflate ? wanted * rowBytes : 0;
+    return this.cache.get(`${s}/${bx}/${by}`, need, async () => {
+      if (deflate) return this.inflateRows(s, bx, by, wanted, rowBytes);
       const decoder = await this.getDecoder();
       const block = await this.image.getTileOrStrip(bx, by, s, decoder);
       return this.toHostOrder(block.data as ArrayBuffer);
     });
+  }
+
+  /** The first `rows` rows of a DEFLATE block, predictor undone, in host byte order. */
+  private async inflateRows(sample: number, bx: number, by: number, rows: number, rowBytes: number): Promise<ArrayBuffer> {
+    const across = Math.ceil(this.width / this.blockWidth);
+    const down = Math.ceil(this.height / this.blockHeight);
+    const index = (this.planar === 2 ? sample * across * down : 0) + by * across + bx;
+    const need = rows * rowBytes;
+    const count = this.blockByteCounts[index]!;
+    if (count === 0) {
+      // A sparse block: GDAL reads it as nodata (0 without nodata).
+      const data = new ArrayBuffer(need);
+      if (this.nodata !== null && this.nodata !== 0) allocView(data, this.dataType).fill(this.nodata);
+      return data;
+    }
+    const compressed = await this.source.read(this.blockOffsets[index]!, count);
+    const out = await inflatePrefix(compressed, need);
+    if (out.byteLength < need) throw new Error(`${this.image.isTiled ? 'tile' : 'strip'} ${index}: DEFLATE data ends after ${out.byteLength} bytes, ${need} expected`);
+    let data = out.byteOffset === 0 && out.buffer.byteLength === need ? (out.buffer as ArrayBuffer) : (out.buffer.slice(out.byteOffset, out.byteOffset + need) as ArrayBuffer);
+    const bytes = sampleEncoding[this.dataType].bytes;
+    const stride = this.planar === 1 ? this.bandCount : 1;
+    const rowSamples = this.blockWidth * stride;
+    if (this.predictor === 3) {
+      undoFloatingPoint(data, rowSamples, stride, bytes);
+      return data;
+    }
+    if (!this.littleEndian && bytes > 1) data = swapBytes(data, bytes);
+    if (this.predictor === 2) undoHorizontal(data, rowSamples, stride, bytes, this.dataType === 'int16');
+    return data;
   }
 
   /**
@@ -99,24 +141,12 @@ export class Raster {
   private toHostOrder(data: ArrayBuffer): ArrayBuffer {
     const bytes = sampleEncoding[this.dataType].bytes;
     if (this.littleEndian || bytes === 1 || this.predictor === 3) return data;
-    const u8 = new Uint8Array(data);
-    const n = u8.length - (u8.length % bytes);
-    for (let i = 0; i < n; i += bytes) {
-      for (let a = i, b = i + bytes - 1; a < b; a++, b--) {
-        const t = u8[a]!;
-        u8[a] = u8[b]!;
-        u8[b] = t;
-      }
-    }
+    const swapped = swapBytes(data, bytes);
     if (this.predictor === 2) {
       const stride = this.planar === 1 ? this.bandCount : 1;
-      const row = this.blockWidth * stride;
-      const v = this.dataType === 'int16' ? new Int16Array(data, 0, n / 2) : new Uint16Array(data, 0, n / 2);
-      for (let start = 0; start + row <= v.length; start += row) {
-        for (let i = start + stride; i < start + row; i++) v[i] = v[i]! + v[i - stride]!;
-      }
+      undoHorizontal(swapped, this.blockWidth * stride, stride, bytes, this.dataType === 'int16');
     }
-    return data;
+    return swapped;
   }
 
   async close(): Promise<void> {
@@ -142,7 +172,6 @@ export class Raster {
 
   /** Opens and validates `file`. @throws InputError naming the file and the problem */
   static async open(file: string, options: OpenRasterOptions = {}): Promise<Raster> {
-    registerDecoders();
     let source: FileByteSource;
     try {
       source = await FileByteSource.open(file);
@@ -186,7 +215,7 @@ export class Raster {
       throw new InputError(file, `unsupported sample type (BitsPerSample ${bits.join(',')}, SampleFormat ${formats.join(',')}); co2sat reads UInt8, UInt16, Int16 and Float32`);
     }
 
-    await checkByteRanges(file, image, source.size, spp, sampleEncoding[dataType].bytes);
+    const { offsets, counts } = await checkByteRanges(file, image, source.size, spp, sampleEncoding[dataType].bytes);
 
     const keys = await rawGeoKeys(ifd);
     const geoTransform = await geoTransformOf(ifd, keys);
@@ -210,6 +239,8 @@ export class Raster {
       geoTransform,
       keys,
       compression,
+      offsets,
+      counts,
       Number((await ifd.loadValue('Predictor')) ?? 1) || 1,
       typeof dt === 'string' ? dt.replace(/\0/g, '').trim() : null,
       descriptions,
@@ -219,7 +250,13 @@ export class Raster {
 }
 
 /** Every strip/tile must lie inside the file; the count must match the image geometry. */
-async function checkByteRanges(file: string, image: GeoTIFFImage, size: number, spp: number, bytesPerSample: number): Promise<void> {
+async function checkByteRanges(
+  file: string,
+  image: GeoTIFFImage,
+  size: number,
+  spp: number,
+  bytesPerSample: number,
+): Promise<{ offsets: number[]; counts: number[] }> {
   const ifd = image.fileDirectory;
   const tiled = image.isTiled;
   const kind = tiled ? 'tile' : 'strip';
@@ -245,5 +282,28 @@ async function checkByteRanges(file: string, image: GeoTIFFImage, size: number, 
     if (compression === 1 && tiled && len < rawBlock) {
       throw new InputError(file, `corrupt: uncompressed ${kind} ${i} has ${len} bytes, expected ${rawBlock}`);
     }
+  }
+  return { offsets: Array.from(offsets, Number), counts: Array.from(counts, Number) };
+}
+
+/** A byte-swapped copy (each sample of `bytes` bytes reversed): big-endian → host order. */
+function swapBytes(data: ArrayBuffer, bytes: number): ArrayBuffer {
+  const src = new Uint8Array(data);
+  const n = src.length - (src.length % bytes);
+  const dst = new Uint8Array(src.length);
+  for (let i = 0; i < n; i += bytes) for (let b = 0; b < bytes; b++) dst[i + b] = src[i + bytes - 1 - b]!;
+  return dst.buffer;
+}
+
+function allocView(data: ArrayBuffer, type: RasterDataType): { fill(v: number): unknown } {
+  switch (type) {
+    case 'uint8':
+      return new Uint8Array(data);
+    case 'uint16':
+      return new Uint16Array(data);
+    case 'int16':
+      return new Int16Array(data);
+    case 'float32':
+      return new Float32Array(data);
   }
 }
