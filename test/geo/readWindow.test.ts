@@ -6,22 +6,20 @@
  * boundaries and partly outside the raster, and compared byte for byte with
  * `gdal_translate -srcwin … -of ENVI`; georeferencing is compared with `gdalinfo -json`.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { gdalTypeName } from '../../src/geo/rasterTypes.js';
 import { readWindow } from '../../src/geo/readWindow.js';
 import { Raster } from '../../src/geo/tiff/openRaster.js';
 import type { Window } from '../../src/geo/window.js';
-import { gdal, gdalinfoJson, oracle, ORACLE_NOTE, REPO_ROOT } from '../helpers/oracle.js';
+import { HAS_GDAL, oracle, ORACLE_NOTE, REPO_ROOT, type GdalInfo } from '../helpers/oracle.js';
+import { gdalBatch, type GdalRequest, type SrcwinAnswer } from '../tiling/gdalBatch.js';
 import { bsqSha256, epsgOfWkt } from './gdalChecksum.js';
 
 const ENC = path.join(REPO_ROOT, 'test/fixtures/tiling/encodings');
 const files = readdirSync(ENC).filter((f) => f.endsWith('.tif')).sort();
-const tmp = mkdtempSync(path.join(os.tmpdir(), 'co2sat-enc-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** Windows relative to the raster size: whole, interior across blocks, corners partly outside. */
 function windowsFor(w: number, h: number): Window[] {
@@ -33,11 +31,47 @@ function windowsFor(w: number, h: number): Window[] {
   ];
 }
 
-function gdalWindowSha(file: string, win: Window, n: number): string {
-  const out = path.join(tmp, `w${n}.img`);
-  gdal('gdal_translate', ['-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BSQ', '-srcwin', String(win.xoff), String(win.yoff), String(win.width), String(win.height), file, out]);
-  return createHash('sha256').update(readFileSync(out)).digest('hex');
+interface EncodingAnswer {
+  size: [number, number];
+  geoTransform?: number[];
+  epsg: number | null;
+  type: string;
+  bands: number;
+  noDataValue: number | string | null;
+  windows: { window: Window; sha256: string }[];
 }
+
+/**
+ * GDAL's answers for the whole matrix in one python3-gdal process (gdal.Info and
+ * gdal.Translate(srcWin, ENVI, BSQ), i.e. gdalinfo -json and gdal_translate -srcwin).
+ */
+function liveAnswers(): Map<string, EncodingAnswer> {
+  const infos = gdalBatch(files.map((f) => ({ op: 'info', file: path.join(ENC, f) }))) as GdalInfo[];
+  const requests: GdalRequest[] = [];
+  infos.forEach((info, i) => {
+    for (const w of windowsFor(info.size[0], info.size[1])) requests.push({ op: 'srcwin', file: path.join(ENC, files[i]!), window: [w.xoff, w.yoff, w.width, w.height] });
+  });
+  const wins = gdalBatch(requests) as SrcwinAnswer[];
+  const out = new Map<string, EncodingAnswer>();
+  let k = 0;
+  infos.forEach((info, i) => {
+    out.set(files[i]!, {
+      size: info.size,
+      geoTransform: info.geoTransform,
+      epsg: epsgOfWkt(info.coordinateSystem?.wkt),
+      type: info.bands[0]!.type,
+      bands: info.bands.length,
+      noDataValue: info.bands[0]!.noDataValue ?? null,
+      windows: windowsFor(info.size[0], info.size[1]).map((window) => ({ window, sha256: createHash('sha256').update(Buffer.from(wins[k++]!.b64, 'base64')).digest('hex') })),
+    });
+  });
+  return out;
+}
+
+let live: Map<string, EncodingAnswer> | null = null;
+beforeAll(() => {
+  if (HAS_GDAL) live = liveAnswers();
+});
 
 describe(`readWindow over the encoding matrix (${ORACLE_NOTE})`, () => {
   it('has the whole matrix', () => {
@@ -49,19 +83,7 @@ describe(`readWindow over the encoding matrix (${ORACLE_NOTE})`, () => {
       const file = path.join(ENC, name);
       const raster = await Raster.open(file);
       try {
-        const windows = windowsFor(raster.width, raster.height);
-        const gdalAnswer = oracle(`tiling/encodings/${name.replace(/\.tif$/, '')}`, () => {
-          const info = gdalinfoJson(file);
-          return {
-            size: info.size,
-            geoTransform: info.geoTransform,
-            epsg: epsgOfWkt(info.coordinateSystem?.wkt),
-            type: info.bands[0]!.type,
-            bands: info.bands.length,
-            noDataValue: info.bands[0]!.noDataValue ?? null,
-            windows: windows.map((w, i) => ({ window: w, sha256: gdalWindowSha(file, w, i) })),
-          };
-        });
+        const gdalAnswer = oracle(`tiling/encodings/${name.replace(/\.tif$/, '')}`, () => live!.get(name)!);
         if (!gdalAnswer) return expect.fail('no GDAL and no golden answer');
         expect([raster.width, raster.height]).toEqual(gdalAnswer.size);
         expect(raster.bandCount).toBe(gdalAnswer.bands);

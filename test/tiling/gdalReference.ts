@@ -2,14 +2,13 @@
  * GDAL's independent answer for a tiled patch: the site is placed with `gdaltransform`
  * (WGS 84 → the scene's CRS as `gdalsrsinfo` reports it), the window rule is applied to
  * `gdalinfo`'s geotransform, and the pixels come from `gdal_translate -srcwin` of the scene
- * (for per-band scenes, of `gdalbuildvrt -separate -resolution highest -r nearest`).
+ * (for per-band scenes, of `gdalbuildvrt -separate -resolution highest -r nearest`), all
+ * asked in a few python3-gdal batches (gdal_oracle.py).
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import type { Window } from '../../src/geo/window.js';
-import { gdal, gdalinfoJson } from '../helpers/oracle.js';
+import type { GdalInfo } from '../helpers/oracle.js';
+import { gdalBatch, type SrcwinAnswer } from './gdalBatch.js';
 
 export interface GdalPatch {
   site_id: string;
@@ -33,56 +32,50 @@ const TYPED = {
   Float32: (b: Buffer) => new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength)),
 } as const;
 
-function srcwin(file: string, w: Window, out: string): Buffer {
-  gdal('gdal_translate', ['-q', '-of', 'ENVI', '-co', 'INTERLEAVE=BSQ', '-srcwin', String(w.xoff), String(w.yoff), String(w.width), String(w.height), file, out]);
-  return readFileSync(out);
-}
-
 /**
  * @param reference a GDAL-readable scene (a file or a VRT built by the caller)
  * @param sites [site_id, lon, lat]
- * @param mask optional single-band VRT of the cloud mask on the same grid, with its classes
+ * @param mask optional single-band raster of the cloud mask on the same grid, with its classes
  */
 export function gdalSceneAnswer(
   reference: string,
   sites: [string, number, number][],
   size: number,
-  tmp: string,
   mask?: { file: string; classes: number[] },
 ): GdalSceneAnswer {
-  const info = gdalinfoJson(reference);
+  const [info, proj4] = gdalBatch([
+    { op: 'info', file: reference },
+    { op: 'proj4', file: reference },
+  ]) as [GdalInfo, string];
   const gt = info.geoTransform!;
   const [width, height] = info.size;
   const type = info.bands[0]!.type as keyof typeof TYPED;
   const nd = info.bands[0]!.noDataValue;
   const nodata = nd === undefined ? null : nd === 'NaN' ? Number.NaN : Number(nd);
-  const proj4 = gdal('gdalsrsinfo', ['-o', 'proj4', reference]).replace(/'/g, '').trim();
-  const t = spawnSync('gdaltransform', ['-s_srs', 'EPSG:4326', '-t_srs', proj4, '-output_xy'], {
-    input: sites.map(([, lon, lat]) => `${lon} ${lat}`).join('\n'),
-    encoding: 'utf8',
-  });
-  if (t.status !== 0) throw new Error(`gdaltransform failed: ${t.stderr}`);
-  const xy = t.stdout
-    .trim()
-    .split('\n')
-    .map((l) => l.trim().split(/\s+/).map(Number));
+  const [xy] = gdalBatch([{ op: 'transform', proj4, points: sites.map(([, lon, lat]) => [lon, lat] as [number, number]) }]) as [[number, number][]];
   const answer: GdalSceneAnswer = { epsg_proj4: proj4, inside: [], outside: [] };
+  const half = Math.floor(size / 2);
+  const windows: { id: string; window: Window }[] = [];
   sites.forEach(([id], i) => {
     const [x, y] = xy[i]!;
-    const col = Math.floor((x! - gt[0]!) / gt[1]!);
-    const row = Math.floor((y! - gt[3]!) / gt[5]!);
-    if (!(col >= 0 && col < width && row >= 0 && row < height)) {
-      answer.outside.push(id);
-      return;
-    }
-    const half = Math.floor(size / 2);
-    const window = { xoff: col - half, yoff: row - half, width: size, height: size };
-    const bytes = srcwin(reference, window, path.join(tmp, 'ref.img'));
-    const outInfo = gdalinfoJson(path.join(tmp, 'ref.img'));
+    const col = Math.floor((x - gt[0]!) / gt[1]!);
+    const row = Math.floor((y - gt[3]!) / gt[5]!);
+    if (!(col >= 0 && col < width && row >= 0 && row < height)) answer.outside.push(id);
+    else windows.push({ id, window: { xoff: col - half, yoff: row - half, width: size, height: size } });
+  });
+  const reads = gdalBatch(
+    windows.flatMap(({ window: w }) => [
+      { op: 'srcwin' as const, file: reference, window: [w.xoff, w.yoff, w.width, w.height] as [number, number, number, number] },
+      ...(mask ? [{ op: 'srcwin' as const, file: mask.file, window: [w.xoff, w.yoff, w.width, w.height] as [number, number, number, number] }] : []),
+    ]),
+  ) as SrcwinAnswer[];
+  windows.forEach(({ id, window }, k) => {
+    const read = reads[mask ? 2 * k : k]!;
+    const bytes = Buffer.from(read.b64, 'base64');
     const values = TYPED[type](bytes);
     const n = size * size;
     const bandCount = values.length / n;
-    const maskValues = mask ? TYPED.Byte(srcwin(mask.file, window, path.join(tmp, 'mask.img'))) : null;
+    const maskValues = mask ? TYPED.Byte(Buffer.from(reads[2 * k + 1]!.b64, 'base64')) : null;
     let valid = 0;
     let cloudy = 0;
     for (let p = 0; p < n; p++) {
@@ -102,7 +95,7 @@ export function gdalSceneAnswer(
       site_id: id,
       window,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      geoTransform: outInfo.geoTransform!,
+      geoTransform: read.geoTransform,
       valid_fraction: valid / n,
       cloud_fraction: maskValues && valid > 0 ? cloudy / valid : null,
     });

@@ -17,7 +17,8 @@ import { parseSites } from '../../src/geo/sites.js';
 import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
 import { bsqSha256 } from '../geo/gdalChecksum.js';
-import { gdal, HAS_SHARED_REAL, oracle, ORACLE_NOTE, SHARED_REAL } from '../helpers/oracle.js';
+import { HAS_SHARED_REAL, oracle, ORACLE_NOTE, SHARED_REAL } from '../helpers/oracle.js';
+import { gdalBatch } from './gdalBatch.js';
 import { gdalSceneAnswer } from './gdalReference.js';
 
 const SIZE = 24;
@@ -65,9 +66,9 @@ describe.skipIf(!HAS_SHARED_REAL)(`tiling ../shared/data/real (${ORACLE_NOTE})`,
           const files = readdirSync(path.join(SHARED_REAL, sceneId));
           const ordered = set.bands.map((b) => path.join(SHARED_REAL, sceneId, files.find((f) => new RegExp(set.file_pattern, 'i').exec(f)?.[1]?.toUpperCase() === b.id)!));
           reference = path.join(tmp, `${sceneId}.vrt`);
-          gdal('gdalbuildvrt', ['-q', '-separate', '-resolution', 'highest', '-r', 'nearest', reference, ...ordered]);
+          gdalBatch([{ op: 'buildvrt', out: reference, files: ordered, separate: true }]);
         }
-        return gdalSceneAnswer(reference, sites, SIZE, tmp);
+        return gdalSceneAnswer(reference, sites, SIZE);
       });
       if (!answer) return expect.fail('no GDAL and no golden answer');
       const mine = records.filter((r) => r.scene_id === sceneId);

@@ -15,7 +15,8 @@ import { readPatch } from '../../src/geo/readPatch.js';
 import { parseSites } from '../../src/geo/sites.js';
 import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
-import { gdal, gdalinfoJson, oracle, ORACLE_NOTE, REPO_ROOT } from '../helpers/oracle.js';
+import { oracle, ORACLE_NOTE, REPO_ROOT, type GdalInfo } from '../helpers/oracle.js';
+import { gdalBatch } from './gdalBatch.js';
 import { bsqSha256, epsgOfWkt, gdalChecksum } from '../geo/gdalChecksum.js';
 import { gdalSceneAnswer, type GdalSceneAnswer } from './gdalReference.js';
 
@@ -41,16 +42,18 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 /** GDAL's reference for one fixture scene (a VRT stack for the per-band folder). */
 function referenceFor(sceneId: string): GdalSceneAnswer {
-  if (sceneId !== S2) return gdalSceneAnswer(path.join(FIX, 'scenes', `${sceneId}.tif`), sites, SIZE, tmp);
+  if (sceneId !== S2) return gdalSceneAnswer(path.join(FIX, 'scenes', `${sceneId}.tif`), sites, SIZE);
   const dir = path.join(FIX, 'scenes', S2);
   const band = (id: string): string => path.join(dir, `T19UDP_20170729T153641_${id}_${['B02', 'B03', 'B04', 'B08'].includes(id) ? '10m' : ['B01', 'B09'].includes(id) ? '60m' : '20m'}.tif`);
   const vrt = path.join(tmp, 'stack.vrt');
-  gdal('gdalbuildvrt', ['-q', '-separate', '-resolution', 'highest', '-r', 'nearest', vrt, ...L2A_ORDER.map(band)]);
   const maskVrt = path.join(tmp, 'scl.vrt');
-  gdal('gdalbuildvrt', ['-q', '-separate', '-resolution', 'highest', '-r', 'nearest', maskVrt, band('B02'), path.join(dir, 'T19UDP_20170729T153641_SCL_20m.tif')]);
   const sclOnGrid = path.join(tmp, 'scl_on_grid.vrt');
-  gdal('gdal_translate', ['-q', '-of', 'VRT', '-b', '2', maskVrt, sclOnGrid]);
-  return gdalSceneAnswer(vrt, sites, SIZE, tmp, { file: sclOnGrid, classes: [3, 8, 9, 10] });
+  gdalBatch([
+    { op: 'buildvrt', out: vrt, files: L2A_ORDER.map(band), separate: true },
+    { op: 'buildvrt', out: maskVrt, files: [band('B02'), path.join(dir, 'T19UDP_20170729T153641_SCL_20m.tif')], separate: true },
+    { op: 'band_vrt', src: maskVrt, band: 2, out: sclOnGrid },
+  ]);
+  return gdalSceneAnswer(vrt, sites, SIZE, { file: sclOnGrid, classes: [3, 8, 9, 10] });
 }
 
 /** gdalinfo -json prints 15 significant digits; equal to that precision (1e-9 of a pixel here). */
@@ -99,8 +102,8 @@ describe(`tileScenes on fixture scenes (${ORACLE_NOTE})`, () => {
     it(`${sceneId}: GDAL reads the written patches as co2sat does`, async () => {
       const mine = records.filter((r) => r.scene_id === sceneId);
       const answer = oracle(`tiling/tile/${sceneId}-patches`, () =>
-        mine.map((r) => {
-          const info = gdalinfoJson(path.join(out, r.path), ['-checksum']);
+        (gdalBatch(mine.map((r) => ({ op: 'info', file: path.join(out, r.path), checksum: true }))) as GdalInfo[]).map((info, k) => {
+          const r = mine[k]!;
           return {
             site_id: r.site_id,
             epsg: epsgOfWkt(info.coordinateSystem?.wkt),
