@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli/index.js';
 
 describe('co2sat program', () => {
@@ -19,13 +20,27 @@ describe('co2sat program', () => {
 
   it('gives every command an Examples section and the global flags', async () => {
     const program = await buildProgram();
-    for (const cmd of program.commands) {
+    // Leaf commands do the work; a group such as `bench` only lists its subcommands.
+    const leaves = (cmds: readonly Command[]): Command[] =>
+      cmds.flatMap((c) => (c.commands.length > 0 ? leaves(c.commands.filter((s) => s.name() !== 'help')) : [c]));
+    const all = leaves(program.commands.filter((c) => c.name() !== 'help'));
+    expect(all.map((c) => c.name())).toEqual(expect.arrayContaining(['tile', 'synth', 'train', 'run', 'demo']));
+    for (const cmd of all) {
       let text = '';
       cmd.configureOutput({ writeOut: (s) => (text += s) });
       cmd.outputHelp();
       expect(text, cmd.name()).toContain('Examples:');
       expect(text, cmd.name()).toContain('--json');
       expect(text, cmd.name()).toContain('--quiet');
+    }
+  });
+
+  it('lists every command with a one-line summary', async () => {
+    const program = await buildProgram();
+    for (const cmd of program.commands) {
+      const line = cmd.summary() || cmd.description();
+      expect(line.length, cmd.name()).toBeGreaterThan(10);
+      expect(line, cmd.name()).not.toContain('\n');
     }
   });
 });

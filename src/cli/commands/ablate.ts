@@ -99,6 +99,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
 
 export async function ablateCommand(): Promise<Command> {
   const cmd = new Command('ablate')
+    .summary('single-task vs multi-task vs physics over seeds on a synthetic world → RESULTS.md')
     .description(
       'Train single-task models, MTL equal, MTL uncertainty and MTL uncertainty with soft and hard\n' +
         'physics over several seeds on one synthetic world; write RESULTS.md with mean ± sd per\n' +

@@ -83,7 +83,7 @@ function tilingBenchCommand(): Command {
 }
 
 export async function benchCommand(): Promise<Command> {
-  const cmd = new Command('bench').description('Benchmarks against peers (PyTorch, GDAL), as ratios; see BENCHMARKS.md');
+  const cmd = new Command('bench').summary('measure tiling and training against GDAL and PyTorch, as ratios').description('Benchmarks against peers (PyTorch, GDAL), as ratios; see BENCHMARKS.md');
   cmd.addCommand(tilingBenchCommand());
   cmd.addCommand(trainBenchCommand());
   return cmd;

@@ -81,6 +81,7 @@ async function run(out: Output, o: EvaluateOptions): Promise<void> {
 
 export async function evaluateCommand(): Promise<Command> {
   const cmd = new Command('evaluate')
+    .summary('score a model: accuracy/F1/AUC, MAE/RMSE/R², 90 % interval coverage, per fuel')
     .description(
       'Score a trained model: activity accuracy/F1/AUC, generation and CO2 MAE/RMSE/R² (also as\n' +
         '% of capacity) and 90 % interval coverage, overall and per fuel.',

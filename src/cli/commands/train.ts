@@ -163,6 +163,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
 
 export async function trainCommand(): Promise<Command> {
   const cmd = new Command('train')
+    .summary('train the physics-guided multi-task model on tiled patches into models/NAME')
     .description(
       'Train the physics-guided multi-task model (activity, generation, CO2) on tiled patches.\n' +
         'Splits by site (or time) so held-out plants stay unseen, validates every epoch, stops\n' +
