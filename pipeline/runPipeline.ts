@@ -92,7 +92,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     state.version = STATE_VERSION;
     state.model_id = predictor.id;
     state.predict_hash = predictHash;
-    state.aggregate_hash = configHash({ window: formatWindowSpec(o.window), min: o.minValidFraction ?? null, cloudy: o.cloudyFraction ?? null, uncertainty: o.uncertainty ?? null });
+    state.aggregate_hash = configHash({ window: formatWindowSpec(o.window), min: o.minValidFraction ?? null, cloudy: o.cloudyFraction ?? null, uncertainty: o.uncertainty ?? null, combine: o.combine ?? null });
 
     const listed = (await o.stages.listScenes(o.scenesDir)).filter((s) => inShard(s.scene_id, o.shard));
     listed.sort((a, b) => (a.scene_id < b.scene_id ? -1 : a.scene_id > b.scene_id ? 1 : 0));

@@ -33,6 +33,8 @@ export interface RunScenesOptions {
   cloudyFraction?: number;
   /** Window sd rule: 'scaled' (default) or 'independent'. */
   uncertainty?: 'scaled' | 'independent';
+  /** How observations are combined: 'ivw' (default) or 'mean' (time average). */
+  combine?: 'ivw' | 'mean';
   configFile?: string;
   log?: (message: string) => void;
   onScene?: (done: number, total: number, sceneId: string) => void;
@@ -79,6 +81,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     minValidFraction: o.minValidFraction,
     cloudyFraction: o.cloudyFraction,
     uncertainty: o.uncertainty,
+    combine: o.combine,
     // What per-patch predictions depend on besides the scene and the model id. The weather
     // file is not in it (it grows with new scenes); use force after correcting old rows.
     predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(await readFile(o.sitesFile)) },

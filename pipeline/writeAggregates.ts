@@ -63,6 +63,7 @@ export async function writeAggregates(o: WriteAggregatesOptions): Promise<WriteA
     minValidFraction: o.minValidFraction ?? null,
     cloudyFraction: o.cloudyFraction ?? null,
     uncertainty: o.uncertainty ?? null,
+    combine: o.combine ?? null,
     modelId: o.modelId ?? null,
     sites: o.sites.map((s) => [s.site_id, s.lon, s.lat, s.name, s.fuel, s.capacity_mw]),
   });

@@ -14,6 +14,8 @@
  *   down within the window, or the model is over-confident), the interval widens with the
  *   observed scatter instead of shrinking as 1/√n. `independent` keeps √(1/Σw). The 90%
  *   interval is mean ± 1.645 sd clipped at 0.
+ * - `combine: 'mean'` replaces the inverse-variance weights by the clear fractions (a time
+ *   average; see timeAveragedMean.ts), for plants whose output varies within the window.
  * - p_on: mean of the valid patches' P(on), weighted by (1 − cloud_fraction), the same
  *   information share as above.
  * - energy_mwh and co2_t: the window's mean power (emission rate) × the window's length in
@@ -24,6 +26,7 @@ import { cloudInflatedVariance } from './cloudInflatedVariance.js';
 import { gaussianInterval } from './interval.js';
 import { inverseVarianceMean, type Estimate } from './inverseVarianceMean.js';
 import { comparePredictions, type PredictionRecord } from './prediction.js';
+import { timeAveragedMean, type Observation } from './timeAveragedMean.js';
 import type { SiteInfo } from './siteInfo.js';
 import { isoUtc, windowHours, type TimeWindow } from './timeWindowOf.js';
 
@@ -34,7 +37,16 @@ export interface AggregateOptions {
   cloudyFraction?: number;
   /** How the window sd is computed (default 'scaled', see above). */
   uncertainty?: 'scaled' | 'independent';
+  /**
+   * How observations are combined (default 'ivw'): inverse-variance weighting, or 'mean', the
+   * time average weighted by clear fraction (timeAveragedMean.ts), better when the plant's
+   * output varies within the window and the model's sd shrinks with its estimate.
+   */
+  combine?: CombineRule;
 }
+
+export type CombineRule = 'ivw' | 'mean';
+export const COMBINE_RULES: readonly CombineRule[] = ['ivw', 'mean'];
 
 /** One site and window, with the flat, unit-named fields written as GeoJSON properties. */
 export interface SiteWindowAggregate {
@@ -75,7 +87,17 @@ function combine(
   mean: 'generation_mw' | 'co2_t_per_h',
   sd: 'generation_mw_sd' | 'co2_t_per_h_sd',
   rule: 'scaled' | 'independent',
+  how: CombineRule,
 ): { mean: number; sd: number } | null {
+  if (how === 'mean') {
+    const obs: Observation[] = [];
+    for (const r of records) {
+      const m = r[mean];
+      const s = r[sd];
+      if (m !== null && s !== null) obs.push({ value: m, sd: s, weight: 1 - (r.cloud_fraction ?? 0) });
+    }
+    return timeAveragedMean(obs, { uncertainty: rule });
+  }
   const estimates: Estimate[] = [];
   for (const r of records) {
     const m = r[mean];
@@ -121,8 +143,9 @@ export function aggregateSite(
     pOnSum += w * r.p_on;
   }
   const rule = options.uncertainty ?? 'scaled';
-  const gen = combine(withEstimate, 'generation_mw', 'generation_mw_sd', rule);
-  const co2 = combine(withEstimate, 'co2_t_per_h', 'co2_t_per_h_sd', rule);
+  const how = options.combine ?? 'ivw';
+  const gen = combine(withEstimate, 'generation_mw', 'generation_mw_sd', rule, how);
+  const co2 = combine(withEstimate, 'co2_t_per_h', 'co2_t_per_h_sd', rule, how);
   const genI = gaussianInterval(gen?.mean ?? null, gen?.sd ?? null);
   const co2I = gaussianInterval(co2?.mean ?? null, co2?.sd ?? null);
   const hours = windowHours(window);

@@ -16,6 +16,7 @@ interface AggregateFlags {
   minValidFraction?: number;
   cloudyFraction?: number;
   uncertainty?: 'scaled' | 'independent';
+  combine?: 'ivw' | 'mean';
   config?: string;
 }
 
@@ -44,6 +45,11 @@ export async function aggregateCommand(): Promise<Command> {
       new Option('--uncertainty <rule>', "window sd: 'scaled' widens it by the Birge ratio when observations scatter more than their sds; 'independent' is the plain inverse-variance sd")
         .choices(['scaled', 'independent'])
         .default('scaled'),
+    )
+    .addOption(
+      new Option('--combine <rule>', "how a window combines its observations: 'ivw' (inverse-variance weights, cloud-inflated) or 'mean' (time average weighted by clear fraction; better for plants that ramp or switch off within the window)")
+        .choices(['ivw', 'mean'])
+        .default('ivw'),
     )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   withGlobals(cmd, [
@@ -81,6 +87,7 @@ export async function aggregateCommand(): Promise<Command> {
         minValidFraction: flags.minValidFraction,
         cloudyFraction: flags.cloudyFraction,
         uncertainty: flags.uncertainty,
+        combine: flags.combine,
       });
       if (r.unknownSites.length > 0) out.warn(`${r.unknownSites.length} site(s) in predictions but not in ${sitesFile}, left out: ${r.unknownSites.slice(0, 5).join(', ')}`);
       const summary = {

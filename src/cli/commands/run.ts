@@ -22,6 +22,7 @@ interface RunFlags {
   minValidFraction?: number;
   cloudyFraction?: number;
   uncertainty?: 'scaled' | 'independent';
+  combine?: 'ivw' | 'mean';
   config?: string;
 }
 
@@ -64,6 +65,11 @@ export async function runCommand(): Promise<Command> {
         .choices(['scaled', 'independent'])
         .default('scaled'),
     )
+    .addOption(
+      new Option('--combine <rule>', "how a window combines its observations: 'ivw' (inverse-variance weights, cloud-inflated) or 'mean' (time average weighted by clear fraction; better for plants that ramp or switch off within the window)")
+        .choices(['ivw', 'mean'])
+        .default('ivw'),
+    )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   withGlobals(cmd, [
     'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
@@ -96,6 +102,7 @@ export async function runCommand(): Promise<Command> {
           minValidFraction: flags.minValidFraction,
           cloudyFraction: flags.cloudyFraction,
           uncertainty: flags.uncertainty,
+          combine: flags.combine,
           configFile: flags.config,
           log: (m) => out.debug(m),
           onScene: (done, total, id) => {
