@@ -19,7 +19,7 @@ interface Case {
   cout: number;
   k: number;
   stride: 1 | 2;
-  pad: 'same' | 'valid';
+  pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 }
 
 const CASES: Case[] = [
@@ -36,9 +36,12 @@ const CASES: Case[] = [
   { n: 16, h: 5, w: 5, cin: 3, cout: 12, k: 3, stride: 1, pad: 'valid' },
   { n: 16, h: 4, w: 5, cin: 1, cout: 1, k: 1, stride: 1, pad: 'same' },
   { n: 16, h: 7, w: 6, cin: 3, cout: 3, k: 5, stride: 2, pad: 'valid' },
+  // Explicit pads, including pads wider than the kernel (rows no tap of some phase reaches).
+  { n: 1, h: 8, w: 7, cin: 3, cout: 12, k: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
+  { n: 1, h: 6, w: 6, cin: 12, cout: 3, k: 1, stride: 2, pad: [[0, 0], [1, 2], [3, 1], [0, 0]] },
 ];
 
-const name = (c: Case) => `n${c.n} ${c.h}×${c.w}×${c.cin}→${c.cout} k${c.k} s${c.stride} ${c.pad}`;
+const name = (c: Case) => `n${c.n} ${c.h}×${c.w}×${c.cin}→${c.cout} k${c.k} s${c.stride} ${typeof c.pad === 'string' ? c.pad : JSON.stringify(c.pad)}`;
 
 /** Inputs of one case: x, W and the fixed weights R that turn y into a scalar loss. */
 function inputs(c: Case) {
