@@ -40,7 +40,7 @@ export interface PerBandSceneRef {
 export type SceneRef = MultibandSceneRef | PerBandSceneRef;
 
 export interface DiscoverOptions {
-  /** Band sets to try for per-band folders: the largest complete one wins, else the first reports. */
+  /** Band sets to try for per-band folders, in order of preference: the first complete one wins. */
   bandSets: BandSet[];
   /** Tiling parameters folded into fingerprints, so changing them redoes the patches. */
   params: Record<string, unknown>;
@@ -80,16 +80,17 @@ function matchBands(names: string[], set: BandSet): { files: Map<string, string>
 async function perBandScene(dir: string, name: string, opts: DiscoverOptions): Promise<PerBandSceneRef | null> {
   const names = (await fs.readdir(dir)).filter((n) => TIFF.test(n) && !n.startsWith('.')).sort();
   if (names.length === 0) return null;
-  // Among the complete band sets the largest wins (an L1C folder also holds every L2A
-  // band, and should keep its B10); with none complete, report against the first.
+  // Band sets are in order of preference: the first complete one wins (an L1C folder also
+  // holds every L2A band and tiles as L2A by default); with none complete, report the first.
   let best: { set: BandSet; m: ReturnType<typeof matchBands> } | null = null;
-  let firstTried: { set: BandSet; m: ReturnType<typeof matchBands> } | null = null;
   for (const set of opts.bandSets) {
     const m = matchBands(names, set);
-    firstTried ??= { set, m };
-    if (!m.problem && (!best || set.bands.length > best.set.bands.length)) best = { set, m };
+    if (!m.problem) {
+      best = { set, m };
+      break;
+    }
+    best ??= { set, m };
   }
-  best ??= firstTried;
   const { set, m } = best!;
   const bandFiles: [string, string][] = set.bands.filter((b) => m.files.has(b.id)).map((b) => [b.id, path.join(dir, m.files.get(b.id)!)]);
   const maskFile = m.mask ? path.join(dir, m.mask) : null;

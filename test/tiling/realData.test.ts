@@ -1,7 +1,7 @@
 /**
  * Tiling the real GeoTIFFs in ../shared/data/real (written by others; see its SOURCES.md)
- * around its sites.geojson: the Sentinel-2 L1C per-band folder (13 bands, picked as
- * sentinel2-l1c), the Landsat 8 folder (landsat8 band set, tiled strips), and the
+ * around its sites.geojson: the Sentinel-2 L1C per-band folder (the default sentinel2-l2a
+ * set takes its 12 L2A bands; --band-set sentinel2-l1c all 13), the Landsat 8 folder (landsat8 band set, tiled strips), and the
  * multiband files (LZW tiled Byte with nodata in UTM 18N, pixel-interleaved MERIS Int16 in
  * EPSG:4326, Float32 and Int16 COGs with overviews, MODIS sinusoidal via --crs-proj4).
  * Every patch is compared with gdal_translate -srcwin (VRT for per-band folders). Skipped,
@@ -31,7 +31,8 @@ const MULTIBAND: Record<string, string> = {
   cog_int16_20200101T000000: 'cog_int16_nodata.tif',
   modis_20170106T000000: 'modis_mcd43a4_h21v11_B01_sinusoidal.tif',
 };
-const PER_BAND: Record<string, string> = { sentinel2_l1c_19UDP_20170729: 'sentinel2-l1c', landsat8_l1tp_016037_20170813: 'landsat8' };
+/** Per-band folders and the band set the default order picks (L2A's 12 bands from L1C files). */
+const PER_BAND: Record<string, string> = { sentinel2_l1c_19UDP_20170729: 'sentinel2-l2a', landsat8_l1tp_016037_20170813: 'landsat8' };
 
 describe.skipIf(!HAS_SHARED_REAL)(`tiling ../shared/data/real (${ORACLE_NOTE})`, () => {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'co2sat-real-'));
@@ -85,4 +86,21 @@ describe.skipIf(!HAS_SHARED_REAL)(`tiling ../shared/data/real (${ORACLE_NOTE})`,
       if (PER_BAND[sceneId]) expect(mine[0]!.bands).toEqual(loadBandSet(PER_BAND[sceneId]!).bands.map((b) => b.id));
     });
   }
+
+  it('--band-set sentinel2-l1c stacks all 13 bands, B10 included', async () => {
+    const dir = path.join(tmp, 'l1c');
+    mkdirSync(path.join(dir, 'scenes'), { recursive: true });
+    symlinkSync(path.join(SHARED_REAL, 'sentinel2_l1c_19UDP_20170729'), path.join(dir, 'scenes', 'sentinel2_l1c_19UDP_20170729'));
+    const s = await tileScenes({ scenesDir: path.join(dir, 'scenes'), sitesFile, outDir: path.join(dir, 'tiles'), size: SIZE, bandSet: 'sentinel2-l1c' });
+    expect(s.failures).toEqual([]);
+    const recs = parseManifest(readFileSync(path.join(dir, 'tiles/manifest.jsonl'), 'utf8'));
+    expect(recs.length).toBeGreaterThan(0);
+    expect(recs[0]!.bands).toEqual(loadBandSet('sentinel2-l1c').bands.map((b) => b.id));
+    const base = recs.find((r) => r.scene_id === 'sentinel2_l1c_19UDP_20170729')!;
+    const viaL2a = records.find((r) => r.scene_id === base.scene_id && r.site_id === base.site_id)!;
+    const [a, b] = await Promise.all([readPatch(path.join(dir, 'tiles', base.path)), readPatch(path.join(tmp, 'tiles', viaL2a.path))]);
+    expect(a.bands).toHaveLength(13);
+    // Every L2A band is the same patch band in both stacks; B10 is the extra one.
+    viaL2a.bands.forEach((id, i) => expect(Array.from(a.bands[base.bands.indexOf(id)]!)).toEqual(Array.from(b.bands[i]!)));
+  });
 });

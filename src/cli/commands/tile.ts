@@ -40,14 +40,14 @@ export async function tileCommand(): Promise<Command> {
     .option('--out <dir>', 'output folder for patches and manifest.jsonl', 'tiles')
     .option('--size <pixels>', 'patch edge in pixels', positiveInt('--size'), 64)
     .option('--concurrency <n>', `patches read and written at once (default: cores, here ${os.availableParallelism()})`, positiveInt('--concurrency'))
-    .option('--band-set <name|file>', 'band set for per-band folders: sentinel2-l2a, sentinel2-l1c, landsat8 or a JSON file (default: first complete one)')
+    .option('--band-set <name|file>', 'band set for per-band folders: sentinel2-l2a, sentinel2-l1c, landsat8 or a JSON file (default: the first of these a folder holds completely)')
     .option('--crs-proj4 <definition>', 'proj4 definition for scenes whose CRS has no EPSG code co2sat knows (e.g. MODIS sinusoidal)')
     .option('--compression <kind>', 'patch compression: deflate or none', 'deflate')
     .option('--force', 'redo patches even when they are up to date');
   withGlobals(cmd, [
     'co2sat tile scenes/ --sites sites.geojson',
     'co2sat tile scenes/ --sites sites.geojson --out tiles/ --size 32 --json',
-    'co2sat tile ../shared/data/real --sites ../shared/data/real/sites.geojson --band-set landsat8',
+    'co2sat tile landsat-scenes/ --sites sites.geojson --band-set landsat8',
     "co2sat tile modis/ --sites sites.geojson --crs-proj4 '+proj=sinu +R=6371007.181 +units=m'",
   ]);
   cmd.action(
@@ -59,6 +59,7 @@ export async function tileCommand(): Promise<Command> {
       }
       const { tileScenes } = await import('../../tiling/tileScenes.js');
       let bar: ReturnType<Output['progress']> | null = null;
+      let scenesShown = 0;
       const summary = await tileScenes({
         scenesDir,
         sitesFile: sites,
@@ -70,12 +71,18 @@ export async function tileCommand(): Promise<Command> {
         compression: flags.compression,
         force: flags.force === true,
         onProgress: (p) => {
-          bar ??= out.progress('tiling', p.scenesTotal);
-          bar.setStatus(`scene ${p.scenesDone}/${p.scenesTotal} ${p.scene} · ${p.patchesDone} patches`);
-          if (p.scenesDone === p.scenesTotal) bar.setTotal(p.scenesTotal);
+          // The bar counts scenes; its status shows the scene at work and patches so far.
+          bar ??= out.progress('scenes', p.scenesTotal);
+          const status = `${p.patchesDone} patches${p.scene ? ` · ${p.scene}` : ''}`;
+          if (p.scenesDone > scenesShown) {
+            bar.tick(p.scenesDone - scenesShown, status);
+            scenesShown = p.scenesDone;
+          } else {
+            bar.setStatus(status);
+          }
         },
       });
-      if (bar) (bar as ReturnType<Output['progress']>).finish();
+      (bar as ReturnType<Output['progress']> | null)?.finish();
       for (const s of summary.sites_skipped) out.debug(`skipped ${s.scene_id}/${s.site_id}: ${s.reason}`);
       const text = [
         `${summary.patches.written} patches written, ${summary.patches.up_to_date} up to date, ${summary.sites_skipped.length} site/scene pairs skipped`,
