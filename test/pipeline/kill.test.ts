@@ -5,7 +5,7 @@
  * name may ever be torn.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -23,16 +23,16 @@ function env(delay: number) {
   return { ...process.env, CO2SAT_DIST: dist, TOY_DELAY_MS: String(delay) };
 }
 
-function finish(out: string): void {
-  const r = spawnSync(process.execPath, [worker, scenes, out], { env: env(0), encoding: 'utf8' });
+function finish(out: string, scenesDir = scenes): void {
+  const r = spawnSync(process.execPath, [worker, scenesDir, out], { env: env(0), encoding: 'utf8' });
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
 }
 
 /** Starts a run and kill -9s it when `when(stdoutSoFar)` holds (or after `ms`). */
-function runAndKill(out: string, when: { lines?: number; ms?: number }): Promise<{ killed: boolean }> {
+function runAndKill(out: string, when: { lines?: number; ms?: number }, scenesDir = scenes): Promise<{ killed: boolean }> {
   return new Promise((resolve) => {
-    const p: ChildProcess = spawn(process.execPath, [worker, scenes, out], { env: env(60) });
+    const p: ChildProcess = spawn(process.execPath, [worker, scenesDir, out], { env: env(60) });
     let seen = 0;
     let killed = false;
     const kill = () => {
@@ -88,6 +88,24 @@ describe('kill -9 and rerun', () => {
     finish(out);
     expect(outputsOf(out)).toEqual(outputsOf(reference));
     expect(readdirSync(out).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).toEqual([]);
+  });
+
+  it('leaves the previous outputs whole (old or new, never a mix) while a run adding scenes is killed', async () => {
+    const out = tmp('kill-prev');
+    finish(out);
+    const old = readFileSync(path.join(out, 'sites.geojson'), 'utf8');
+    const more = tmp('kill-more');
+    cpSync(scenes, more, { recursive: true });
+    for (let k = 10; k < 13; k++) await writeToyScene(more, `S${k}`, k * 7, k);
+    const seen: string[] = [];
+    for (const ms of [150, 300, 450]) {
+      await runAndKill(out, { ms }, more);
+      seen.push(readFileSync(path.join(out, 'sites.geojson'), 'utf8'));
+    }
+    finish(out, more);
+    const fresh = readFileSync(path.join(out, 'sites.geojson'), 'utf8');
+    expect(fresh).not.toBe(old);
+    for (const g of seen) expect([old, fresh]).toContain(g);
   });
 
   it.each([90, 250, 420, 700])('converges after a kill at %i ms', async (ms) => {
