@@ -102,3 +102,30 @@ describe(`writeGeoTiff (${ORACLE_NOTE})`, () => {
     await expect(readPatch(junk)).rejects.toThrow(/junk\.tif: not a TIFF file/);
   });
 });
+
+describe('windowed reads stay windowed', () => {
+  it('a 64² window of a 2048² tiled DEFLATE scene reads a few tiles, never the image', async () => {
+    const { Raster } = await import('../../src/geo/tiff/openRaster.js');
+    const { readWindow } = await import('../../src/geo/readWindow.js');
+    const w = 2048;
+    const bands = [0, 1, 2].map((i) => bandValues('uint16', w * w, 99 + i));
+    const file = path.join(dir, 'big.tif');
+    await writeGeoTiff(file, { width: w, height: w, dataType: 'uint16', bands, geoTransform: [600000, 10, 0, 5300000, 0, -10], epsg: 32632, blockSize: 256 });
+    const raster = await Raster.open(file);
+    try {
+      const { size } = await import('node:fs').then((fs) => fs.statSync(file));
+      const atOpen = raster.bytesRead; // header + IFD (tile offsets/byte counts)
+      const win = { xoff: 1000, yoff: 1000, width: 64, height: 64 }; // crosses tile corners at 1024
+      const got = await readWindow(raster, win);
+      const windowBytes = raster.bytesRead - atOpen;
+      // 4 tiles × 3 bands of ~128 KiB compressed each, out of 64 tiles × 3 bands.
+      expect(windowBytes).toBeLessThanOrEqual(12 * (size / (64 * 3)) * 1.2);
+      expect(raster.bytesRead).toBeLessThan(size * 0.1);
+      for (let b = 0; b < 3; b++) {
+        for (const [r, c] of [[0, 0], [23, 24], [63, 63]] as const) expect(got[b]![r * 64 + c]).toBe(bands[b]![(1000 + r) * w + 1000 + c]);
+      }
+    } finally {
+      await raster.close();
+    }
+  });
+});

@@ -14,6 +14,9 @@ export interface Slice {
 
 /** A byte source in the shape geotiff.js's `GeoTIFF.fromSource` consumes. */
 export class FileByteSource {
+  /** Bytes read so far (tests use it to show that window reads stay windowed). */
+  bytesRead = 0;
+
   private constructor(
     readonly path: string,
     private readonly handle: fs.FileHandle,
@@ -46,6 +49,7 @@ export class FileByteSource {
       if (bytesRead === 0) break;
       done += bytesRead;
     }
+    this.bytesRead += done;
     return buf;
   }
 

@@ -55,6 +55,11 @@ export class Raster {
     this.cache = new BlockCache(cacheBytes);
   }
 
+  /** Bytes read from the file so far (header, IFD and the blocks windows needed). */
+  get bytesRead(): number {
+    return this.source.bytesRead;
+  }
+
   /** EPSG code of the CRS, or null when user-defined (proj4 must then be supplied) or absent. */
   get epsg(): number | null {
     return this.geoKeys ? epsgFromGeoKeys(this.geoKeys) : null;
