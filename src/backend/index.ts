@@ -9,3 +9,4 @@ export { BACKENDS } from './registry.js';
 export { registerWasmGradients, unregisterWasmGradients, wasmGradientsRegistered, WASM_GRADIENT_KERNELS } from './kernels/register.js';
 export { wasmBinaryDir } from './wasmPaths.js';
 export { createInferencePool, type InferencePool, type InferencePoolOptions, type PredictResult } from './parallel/inferencePool.js';
+export { hasFastConvGradients } from './capabilities.js';

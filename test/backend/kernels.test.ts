@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerWasmGradients, selectBackend, unregisterWasmGradients, wasmGradientsRegistered } from '../../src/backend/index.js';
+import { hasFastConvGradients, registerWasmGradients, selectBackend, unregisterWasmGradients, wasmGradientsRegistered } from '../../src/backend/index.js';
 import { conv2dBackpropFilterReference } from '../../src/backend/kernels/conv2dBackpropFilter.js';
 import { randomArray, relativeError, seededRandom } from './gradHelpers.js';
 
@@ -91,13 +91,22 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('cpu does not count as having fast conv gradients', async () => {
+    await tf.setBackend('cpu');
+    expect(hasFastConvGradients(tf)).toBe(false);
+    await tf.setBackend('wasm');
+  });
+
   it('unregistering restores stock wasm, which cannot train a conv; registering again can', async () => {
     await tf.setBackend('wasm');
     const step = () => tf.tidy(() => tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, w as tf.Tensor4D, 1, 'same')))(tf.ones([3, 3, 1, 1])).dataSync());
+    expect(hasFastConvGradients(tf)).toBe(true);
     unregisterWasmGradients(tf);
     expect(wasmGradientsRegistered()).toBe(false);
+    expect(hasFastConvGradients(tf)).toBe(false);
     expect(step).toThrow(/Conv2DBackpropFilter/);
     registerWasmGradients(tf);
+    expect(hasFastConvGradients(tf)).toBe(true);
     // Σ over a 4×4 'same' window of ones: corner taps see 9 pixels, edge taps 12, the centre 16.
     expect(Array.from(step())).toEqual([9, 12, 9, 12, 16, 12, 9, 12, 9]);
   });
