@@ -22,6 +22,7 @@
  *   hours, i.e. assuming the observed mean holds for the whole window, with intervals
  *   scaled the same way.
  */
+import { capacityFactor } from '../model/physics.js';
 import { cloudInflatedVariance } from './cloudInflatedVariance.js';
 import { gaussianInterval } from './interval.js';
 import { inverseVarianceMean, type Estimate } from './inverseVarianceMean.js';
@@ -64,6 +65,8 @@ export interface SiteWindowAggregate {
   generation_mw_sd: number | null;
   generation_mw_p05: number | null;
   generation_mw_p95: number | null;
+  /** generation_mw / capacity_mw: the share of capacity used over the window (physics: CF ∈ [0, 1]). */
+  capacity_factor: number | null;
   co2_t_per_h: number | null;
   co2_t_per_h_sd: number | null;
   co2_t_per_h_p05: number | null;
@@ -173,6 +176,7 @@ export function aggregateSite(
     generation_mw_sd: gen?.sd ?? null,
     generation_mw_p05: genI?.p05 ?? null,
     generation_mw_p95: genI?.p95 ?? null,
+    capacity_factor: gen && site.capacity_mw !== null && site.capacity_mw > 0 ? capacityFactor(gen.mean, site.capacity_mw) : null,
     co2_t_per_h: co2?.mean ?? null,
     co2_t_per_h_sd: co2?.sd ?? null,
     co2_t_per_h_p05: co2I?.p05 ?? null,

@@ -28,6 +28,7 @@ export const SITE_FIELDS: readonly (readonly [keyof SiteWindowAggregate, FieldTy
   ['generation_mw_sd', 'real'],
   ['generation_mw_p05', 'real'],
   ['generation_mw_p95', 'real'],
+  ['capacity_factor', 'real'],
   ['co2_t_per_h', 'real'],
   ['co2_t_per_h_sd', 'real'],
   ['co2_t_per_h_p05', 'real'],

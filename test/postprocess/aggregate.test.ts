@@ -100,6 +100,7 @@ describe('aggregateSite', () => {
     expect(a.window_hours).toBe(720);
     expect(a.energy_mwh).toBeCloseTo(mean * 720, 6);
     expect(a.co2_t).toBeCloseTo(co2 * 720, 6);
+    expect(a.capacity_factor).toBeCloseTo(mean / 1000, 12);
     expect(a.energy_mwh_p95).toBeCloseTo(a.generation_mw_p95! * 720, 6);
     expect([a.n_obs, a.n_valid, a.n_cloudy]).toEqual([3, 3, 1]);
     expect(a.reason).toBeNull();
@@ -123,6 +124,7 @@ describe('aggregateSite', () => {
     expect(none.reason).toBe('no observations in window');
     expect(none.model_id).toBe('model-x');
     expect(none.n_obs).toBe(0);
+    expect(none.capacity_factor).toBeNull();
   });
   it('does not depend on the order of its input (bitwise)', () => {
     const obs = Array.from({ length: 25 }, (_, i) =>
