@@ -91,6 +91,31 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('depthwise conv gradients (direct loops) equal cpu tf.grad', async () => {
+    const cases = [
+      { n: 2, h: 7, w: 6, c: 3, m: 1, k: 3, stride: 1, pad: 'same' },
+      { n: 1, h: 8, w: 8, c: 2, m: 2, k: 3, stride: 2, pad: 'same' },
+      { n: 3, h: 9, w: 7, c: 4, m: 1, k: 5, stride: 2, pad: 'valid' },
+    ] as const;
+    for (const t of cases) {
+      const rand = seededRandom(t.h * 10 + t.c);
+      const x = randomArray(t.n * t.h * t.w * t.c, rand);
+      const w = randomArray(t.k * t.k * t.c * t.m, rand);
+      const r = await onBoth(() =>
+        tf.tidy(() => {
+          const xt = tf.tensor4d(x, [t.n, t.h, t.w, t.c]);
+          const wt = tf.tensor4d(w, [t.k, t.k, t.c, t.m]);
+          const y = tf.depthwiseConv2d(xt, wt, t.stride, t.pad);
+          const dy = tf.tensor(randomArray(y.size, seededRandom(4)), y.shape);
+          const [gx, gw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.depthwiseConv2d(a as tf.Tensor4D, b as tf.Tensor4D, t.stride, t.pad), dy)))([xt, wt]);
+          return [gx!.dataSync(), gw!.dataSync()];
+        }),
+      );
+      expect(relativeError(r.wasm[0]!, r.cpu[0]!), `dx ${JSON.stringify(t)}`).toBeLessThan(1e-5);
+      expect(relativeError(r.wasm[1]!, r.cpu[1]!), `dW ${JSON.stringify(t)}`).toBeLessThan(1e-5);
+    }
+  });
+
   it('cpu does not count as having fast conv gradients', async () => {
     await tf.setBackend('cpu');
     expect(hasFastConvGradients(tf)).toBe(false);

@@ -9,11 +9,21 @@ import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tenso
 import type { Tf } from '../types.js';
 import { backpropFilterArgs, conv2dBackpropFilterFast, conv2dBackpropFilterReference } from './conv2dBackpropFilter.js';
 import { backpropInputArgs, conv2dBackpropInputFast } from './conv2dBackpropInput.js';
+import { depthwiseGradientConfigs } from './depthwiseGradients.js';
 import { reductionConfigs } from './reductions.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** Kernel names this module replaces or adds on wasm. */
-export const WASM_GRADIENT_KERNELS = ['Conv2DBackpropInput', 'Conv2DBackpropFilter', 'UnsortedSegmentSum', 'Sum', 'Mean', 'Tile'] as const;
+export const WASM_GRADIENT_KERNELS = [
+  'Conv2DBackpropInput',
+  'Conv2DBackpropFilter',
+  'DepthwiseConv2dNativeBackpropFilter',
+  'DepthwiseConv2dNativeBackpropInput',
+  'UnsortedSegmentSum',
+  'Sum',
+  'Mean',
+  'Tile',
+] as const;
 
 /** What was registered before us, per kernel name, so `unregisterWasmGradients` can restore it. */
 const stock = new Map<string, KernelConfig | undefined>();
@@ -52,6 +62,7 @@ export function registerWasmGradients(tf: Tf): void {
   tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: backpropFilter });
   tf.registerKernel(unsortedSegmentSumConfig);
   for (const config of reductionConfigs(tf, stock)) tf.registerKernel(config);
+  for (const config of depthwiseGradientConfigs(tf)) tf.registerKernel(config);
 }
 
 /** Restores wasm's stock kernels (for benchmarks that compare against them, and tests). */
