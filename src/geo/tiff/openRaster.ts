@@ -10,6 +10,7 @@
  */
 import { GeoTIFF, getDecoder, type BaseDecoder, type GeoTIFFImage } from 'geotiff';
 import { InputError } from '../../cli/errors.js';
+import { fillBlock, swapBytes } from '../codecs/byteOrder.js';
 import { inflatePrefix } from '../codecs/inflatePrefix.js';
 import { undoFloatingPoint, undoHorizontal } from '../codecs/predictorDecode.js';
 import { compressionLabel, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
@@ -18,6 +19,7 @@ import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '.
 import { FileByteSource } from '../source/fileSource.js';
 import type { GeoTransform } from '../writeGeoTiff.js';
 import { BlockCache } from './blockCache.js';
+import { checkByteRanges } from './byteRanges.js';
 import { geoTransformOf, rawGeoKeys } from './georef.js';
 
 export interface OpenRasterOptions {
@@ -119,7 +121,7 @@ export class Raster {
     if (count === 0) {
       // A sparse block: GDAL reads it as nodata (0 without nodata).
       const data = new ArrayBuffer(need);
-      if (this.nodata !== null && this.nodata !== 0) allocView(data, this.dataType).fill(this.nodata);
+      if (this.nodata !== null && this.nodata !== 0) fillBlock(data, this.dataType, this.nodata);
       return data;
     }
     const compressed = await this.source.read(this.blockOffsets[index]!, count);
@@ -251,64 +253,5 @@ export class Raster {
       descriptions,
       options.blockCacheBytes ?? 32 * 1024 * 1024,
     );
-  }
-}
-
-/** Every strip/tile must lie inside the file; the count must match the image geometry. */
-async function checkByteRanges(
-  file: string,
-  image: GeoTIFFImage,
-  size: number,
-  spp: number,
-  bytesPerSample: number,
-): Promise<{ offsets: number[]; counts: number[] }> {
-  const ifd = image.fileDirectory;
-  const tiled = image.isTiled;
-  const kind = tiled ? 'tile' : 'strip';
-  const offsets = (await ifd.loadValue(tiled ? 'TileOffsets' : 'StripOffsets')) as ArrayLike<number | bigint> | undefined;
-  const counts = (await ifd.loadValue(tiled ? 'TileByteCounts' : 'StripByteCounts')) as ArrayLike<number | bigint> | undefined;
-  if (!offsets || !counts) throw new InputError(file, `corrupt: no ${kind} offsets or byte counts`);
-  const across = Math.ceil(image.getWidth() / image.getTileWidth());
-  const down = Math.ceil(image.getHeight() / image.getTileHeight());
-  const expected = across * down * (image.planarConfiguration === 2 ? spp : 1);
-  if (offsets.length < expected || counts.length < expected) {
-    throw new InputError(file, `corrupt: ${offsets.length} ${kind} offsets for ${expected} ${kind}s`);
-  }
-  // Uncompressed blocks have a known size: a shortened byte count is truncation too.
-  const compression = Number(ifd.getValue('Compression') ?? 1);
-  const rawBlock = image.getTileWidth() * image.getTileHeight() * bytesPerSample * (image.planarConfiguration === 2 ? 1 : spp);
-  for (let i = 0; i < expected; i++) {
-    const off = Number(offsets[i]);
-    const len = Number(counts[i]);
-    if (len === 0) continue; // sparse block: GDAL reads it as nodata
-    if (off + len > size) {
-      throw new InputError(file, `truncated: ${kind} ${i} ends at byte ${off + len}, file has ${size} bytes`);
-    }
-    if (compression === 1 && tiled && len < rawBlock) {
-      throw new InputError(file, `corrupt: uncompressed ${kind} ${i} has ${len} bytes, expected ${rawBlock}`);
-    }
-  }
-  return { offsets: Array.from(offsets, Number), counts: Array.from(counts, Number) };
-}
-
-/** A byte-swapped copy (each sample of `bytes` bytes reversed): big-endian → host order. */
-function swapBytes(data: ArrayBuffer, bytes: number): ArrayBuffer {
-  const src = new Uint8Array(data);
-  const n = src.length - (src.length % bytes);
-  const dst = new Uint8Array(src.length);
-  for (let i = 0; i < n; i += bytes) for (let b = 0; b < bytes; b++) dst[i + b] = src[i + bytes - 1 - b]!;
-  return dst.buffer;
-}
-
-function allocView(data: ArrayBuffer, type: RasterDataType): { fill(v: number): unknown } {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(data);
-    case 'uint16':
-      return new Uint16Array(data);
-    case 'int16':
-      return new Int16Array(data);
-    case 'float32':
-      return new Float32Array(data);
   }
 }
