@@ -19,6 +19,9 @@ import type { GeoTransform } from '../geo/writeGeoTiff.js';
 import type { SceneRef } from './discoverScenes.js';
 import { datetimeFromName, datetimeFromTiffTag } from './sceneName.js';
 
+/** Decoded-block cache per open scene (see BlockCache). */
+const SCENE_CACHE_BYTES = 32 << 20;
+
 export interface OpenSceneOptions {
   /** proj4 definition for scenes whose CRS has no built-in EPSG definition. */
   crsProj4?: string;
@@ -75,7 +78,7 @@ function datetimeOf(ref: SceneRef, r: Raster): string {
 /** Opens and validates a scene. @throws InputError naming the file and the problem */
 export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Promise<Scene> {
   if (ref.kind === 'multiband') {
-    const r = await Raster.open(ref.source);
+    const r = await Raster.open(ref.source, { blockCacheBytes: SCENE_CACHE_BYTES });
     try {
       const gt = checkGeoreferenced(r);
       const crs = crsOf(r, opts);
@@ -102,9 +105,12 @@ export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Pro
   }
   if (ref.problem) throw new InputError(ref.source, ref.problem);
   const opened: Raster[] = [];
+  // One block-cache budget per scene, shared by its band files, so memory does not grow
+  // with the number of bands.
+  const cache = { blockCacheBytes: Math.max(4 << 20, Math.floor(SCENE_CACHE_BYTES / (ref.bandFiles.length + 1))) };
   try {
-    for (const [, file] of ref.bandFiles) opened.push(await Raster.open(file));
-    const mask = ref.maskFile ? await Raster.open(ref.maskFile) : null;
+    for (const [, file] of ref.bandFiles) opened.push(await Raster.open(file, cache));
+    const mask = ref.maskFile ? await Raster.open(ref.maskFile, cache) : null;
     if (mask) opened.push(mask);
     return await stackBands(ref, opened.slice(0, ref.bandFiles.length), mask, opts, () => Promise.all(opened.map((r) => r.close())).then(() => undefined));
   } catch (err) {
