@@ -12,7 +12,10 @@ import { wasmBinaryDir } from './wasmPaths.js';
  * tfjs-node(-gpu) re-export the whole tfjs namespace, so the module is used as `Tf`.
  */
 async function importOptional(specifier: string): Promise<Tf> {
-  return (await import(specifier)) as Tf;
+  const mod = (await import(specifier)) as Tf & { default?: Tf };
+  // These packages are CommonJS: their module.exports (the ESM default) holds every name even
+  // where Node's static export detection misses re-exported ones.
+  return mod.default !== undefined && typeof mod.default.setBackend === 'function' ? mod.default : mod;
 }
 
 async function activate(tf: Tf, name: string): Promise<Tf> {
