@@ -75,7 +75,7 @@ async function timed(fn: () => unknown): Promise<number> {
 }
 
 /** The bench network on the active tfjs backend: Adam steps on MSE, and forward passes. */
-function tfjsSubject(tf: Tf, arch: BenchArch, batch: number, size: number, conv?: Conv3x3): Subject {
+function tfjsSubject(tf: Tf, arch: BenchArch, batch: number, size: number, conv?: Conv3x3 | 'fused'): Subject {
   const params = initParams(tf, arch, 1, true);
   const vars = paramList(params) as tfjs.Variable[];
   const x = tf.randomNormal([batch, size, size, arch.in_channels]) as tfjs.Tensor4D;
@@ -183,6 +183,13 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
     o.log('timing wasm with co2sat gradient kernels…');
     const s = tfjsSubject(tf, arch, o.batch, o.size);
     backends['wasm'] = row(o.batch, (await interleave([s], o.steps, true))[0]!, 1, 'co2sat gradient kernels');
+    s.dispose();
+  }
+
+  o.log('timing wasm with fused conv + bias + relu (tf.fused.conv2d)…');
+  {
+    const s = tfjsSubject(tf, arch, o.batch, o.size, 'fused');
+    backends['wasm-fused'] = row(o.batch, (await interleave([s], o.steps, true))[0]!, 1, 'tf.fused.conv2d with bias and relu');
     s.dispose();
   }
 

@@ -65,13 +65,22 @@ export function initParams(tf: Tf, arch: BenchArch, seed = 1, trainable = true):
 /** A 3×3 'same' convolution; the bench swaps in other formulations (e.g. im2col). */
 export type Conv3x3 = (x: tfjs.Tensor4D, w: tfjs.Tensor4D, stride: 1 | 2) => tfjs.Tensor4D;
 
-export function forward(tf: Tf, p: BenchParams, x: tfjs.Tensor4D, conv3x3?: Conv3x3): tfjs.Tensor2D {
-  const c3 = conv3x3 ?? ((h, w, stride) => tf.conv2d(h, w, stride, 'same'));
-  const conv = (h: tfjs.Tensor4D, c: Conv, stride: 1 | 2) => tf.add(c3(h, c.w, stride), c.b) as tfjs.Tensor4D;
-  let h = tf.relu(conv(x, p.stem, 1));
+/**
+ * `conv3x3` swaps the convolution formulation; `'fused'` runs each conv with its bias and
+ * relu as one `tf.fused.conv2d` (XNNPACK applies both in its output loop, and the backward
+ * pass saves the separate add/relu gradients).
+ */
+export function forward(tf: Tf, p: BenchParams, x: tfjs.Tensor4D, conv3x3?: Conv3x3 | 'fused'): tfjs.Tensor2D {
+  const c3: Conv3x3 = typeof conv3x3 === 'function' ? conv3x3 : (h, w, stride) => tf.conv2d(h, w, stride, 'same');
+  const conv = (h: tfjs.Tensor4D, c: Conv, stride: 1 | 2, relu: boolean): tfjs.Tensor4D => {
+    if (conv3x3 === 'fused') return tf.fused.conv2d({ x: h, filter: c.w, strides: stride, pad: 'same', bias: c.b, activation: relu ? 'relu' : 'linear' });
+    const y = tf.add(c3(h, c.w, stride), c.b) as tfjs.Tensor4D;
+    return relu ? tf.relu(y) : y;
+  };
+  let h = conv(x, p.stem, 1, true);
   for (const stage of p.stages) {
-    h = tf.relu(conv(h, stage.down, 2));
-    for (const blk of stage.blocks) h = tf.relu(tf.add(h, conv(tf.relu(conv(h, blk.c1, 1)), blk.c2, 1))) as tfjs.Tensor4D;
+    h = conv(h, stage.down, 2, true);
+    for (const blk of stage.blocks) h = tf.relu(tf.add(h, conv(conv(h, blk.c1, 1, true), blk.c2, 1, false))) as tfjs.Tensor4D;
   }
   return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tfjs.Tensor2D, p.dense.w), p.dense.b) as tfjs.Tensor2D;
 }

@@ -12,7 +12,7 @@ describe('runTrainBench', () => {
     const r = await runTrainBench({ arch: 'default', steps: 1, workers: 2, batch: 2, size: 16, cpu: true, installTorch: false, log: () => {} });
     expect(r.batch).toEqual([2, 12, 16, 16]);
     expect(r.auto_backend).toBe('wasm');
-    for (const name of ['wasm', 'wasm-im2col', 'wasm-stock', 'wasm-workers', 'cpu', 'tensorflow', 'torch', 'torch-2t']) {
+    for (const name of ['wasm', 'wasm-fused', 'wasm-im2col', 'wasm-stock', 'wasm-workers', 'cpu', 'tensorflow', 'torch', 'torch-2t']) {
       expect(r.backends[name], name).toBeDefined();
     }
     const wasm = r.backends['wasm']!;
