@@ -12,7 +12,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../cli/errors.js';
 import { loadEmissionFactors } from '../model/physics.js';
-import { writeFileAtomic } from '../../pipeline/atomicWrite.js';
+import { isAlive, writeFileAtomic } from '../../pipeline/atomicWrite.js';
 import { dnToReflectance } from './bands.js';
 import { skyPlan, type SkyPlan } from './clouds.js';
 import { createLandscape } from './landscape.js';
@@ -63,6 +63,10 @@ function previewDate(world: World, plans: readonly SkyPlan[]): number {
   return best;
 }
 
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
 async function prepareOut(out: string): Promise<string> {
   if (existsSync(out)) {
     const entries = await fs.readdir(out).catch(() => null);
@@ -71,7 +75,14 @@ async function prepareOut(out: string): Promise<string> {
       throw new UsageError(`--out ${out} is not empty and holds no earlier synthetic world (truth.json): refusing to replace it`);
     }
   }
-  const tmp = `${out.replace(/[\\/]+$/, '')}.partial-${process.pid}`;
+  const base = out.replace(/[\\/]+$/, '');
+  // Leftovers of killed runs (their process is gone) would otherwise pile up beside `out`.
+  const parent = path.dirname(base);
+  for (const name of await fs.readdir(parent).catch(() => [] as string[])) {
+    const m = new RegExp(`^${escapeRegExp(path.basename(base))}\\.(?:partial|old)-(\\d+)$`).exec(name);
+    if (m && !isAlive(Number(m[1]))) await fs.rm(path.join(parent, name), { recursive: true, force: true });
+  }
+  const tmp = `${base}.partial-${process.pid}`;
   await fs.rm(tmp, { recursive: true, force: true });
   await fs.mkdir(tmp, { recursive: true });
   return tmp;
