@@ -53,6 +53,7 @@ function trainBenchCommand(): Command {
 interface TilingBenchFlags {
   sites: number;
   size: number;
+  rounds: number;
   concurrency?: number;
 }
 
@@ -65,6 +66,7 @@ function tilingBenchCommand(): Command {
     )
     .option('--sites <n>', 'random sites inside the scene', positiveInt('--sites'), 400)
     .option('--size <px>', 'patch edge in pixels', positiveInt('--size'), 64)
+    .option('--rounds <n>', 'interleaved rounds; the fastest run of each side is reported', positiveInt('--rounds'), 3)
     .option('--concurrency <n>', 'co2sat concurrency (default: cores); a concurrency-1 run is always added', positiveInt('--concurrency'))
     .action(
       action(async (out, flags: TilingBenchFlags) => {
@@ -73,6 +75,7 @@ function tilingBenchCommand(): Command {
         const result = await runTilingBench({
           sites: flags.sites,
           size: flags.size,
+          rounds: flags.rounds,
           concurrency: flags.concurrency ?? os.availableParallelism(),
           log: (m) => out.info(m),
         });
