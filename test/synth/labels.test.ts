@@ -23,14 +23,14 @@ describe('synth labels', () => {
   let labels: LabelRecord[];
   let sites: Map<string, SiteTruth>;
   beforeAll(async () => {
-    w = await makeWorld({ sites: 6, dates: 24, size: 256, seed: 5, missing: 0 });
+    w = await makeWorld({ sites: 5, dates: 24, size: 224, seed: 5, missing: 0 });
     labels = parseLabelsCsv(readFileSync(path.join(w.dir, 'labels.csv'), 'utf8'));
     sites = new Map((w.truth.sites as unknown as SiteTruth[]).map((s) => [s.site_id, s]));
   }, 60_000);
   afterAll(() => w?.cleanup());
 
   it('has one row per site and date, with datetimes equal to the scenes\' acquisition times', () => {
-    expect(labels.length).toBe(6 * 24);
+    expect(labels.length).toBe(5 * 24);
     const stamps = readdirSync(path.join(w.dir, 'scenes')).map((p) => p.split('_')[2]!);
     const iso = new Set(stamps.map((s) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`));
     expect(new Set(labels.map((l) => l.datetime))).toEqual(iso);
