@@ -119,6 +119,11 @@ function best(runs: RunResult[]): SideResult {
 
 export async function runTilingBench(o: TilingBenchOptions): Promise<TilingBenchResult> {
   const log = o.log ?? (() => undefined);
+  try {
+    await run(python(), ['-c', 'from osgeo import gdal']);
+  } catch {
+    throw new Error(`bench tiling needs GDAL's Python bindings for ${python()} (Debian: apt-get install python3-gdal)`);
+  }
   const dir = o.cacheDir ?? path.join(os.tmpdir(), 'co2sat-bench-tiling');
   const scenes = path.join(dir, 'scenes');
   mkdirSync(scenes, { recursive: true });
