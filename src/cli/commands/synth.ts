@@ -78,6 +78,7 @@ export async function synthCommand(): Promise<Command> {
         onProgress: (p) => {
           bar.setTotal(p.total);
           bar.tick(1, p.label);
+          out.debug(`${p.label}: ${p.done}/${p.total} files written`);
         },
       });
       bar.finish();
