@@ -277,7 +277,7 @@ const num = (v: number | null | undefined, d = 0) => (v == null ? '–' : v.toFi
 /** A plain table for the terminal (and the body of the BENCHMARKS.md section). */
 export function formatTrainBench(r: TrainBenchResult): string {
   const lines = [
-    `arch ${r.arch_name} (stem ${r.arch.stem}, stages ${r.arch.stages.join('/')}, ${r.arch.blocks} block/stage), batch ${r.batch.join('×')}, best of ${r.steps}`,
+    `arch ${r.arch_name} (stem ${r.arch.stem} stride ${r.arch.stem_stride}, stages ${r.arch.stages.join('/')}, ${r.arch.blocks} block/stage), batch ${r.batch.join('×')}, best of ${r.steps}`,
     `machine: ${r.machine.cpus} cores, ${r.machine.cpu_model}, node ${r.machine.node}, load ${r.machine.load_avg_1m.toFixed(1)}; ${r.date}`,
     '',
     '| backend | threads | step ms | infer ms | patches/s | note |',

@@ -1,9 +1,10 @@
 /**
  * The network `co2sat bench train` times, written once for tfjs here and once for PyTorch
  * in bench/train_torch.py from the same `BenchArch` JSON, so both sides run the same layers.
- * It mirrors co2sat's trunk (src/model/trunk.ts): a 3×3 stem, stages that halve the
- * resolution with a stride-2 3×3 conv and add residual blocks (conv–relu–conv + identity,
- * then relu), global average pooling and a dense head; every conv has a bias.
+ * It mirrors co2sat's trunk (src/model/trunk.ts): a 3×3 stem (stride `stem_stride`), stages
+ * that halve the resolution with a stride-2 3×3 conv and add residual blocks (conv–relu–conv
+ * + identity, then relu), global average and max pooling concatenated, and a dense head;
+ * every conv has a bias.
  *
  * Plain tf ops over a parameter list (no tf.layers), taking the tf namespace as an argument,
  * so the same code runs on any backend and inside inference workers (createPredictor).
@@ -14,15 +15,16 @@ import type { Tf } from '../src/backend/index.js';
 export interface BenchArch {
   in_channels: number;
   stem: number;
+  stem_stride: 1 | 2;
   stages: number[];
   blocks: number;
   outputs: number;
 }
 
-/** co2sat's default trunk widths (src/model/spec.ts DEFAULT_SPEC) on 12 bands. */
-export const DEFAULT_ARCH: BenchArch = { in_channels: 12, stem: 16, stages: [16, 32], blocks: 1, outputs: 3 };
-/** A wider 3-stage trunk, about the size issue 4 measured (~0.6 GFLOP per sample, forward and backward). */
-export const WIDE_ARCH: BenchArch = { in_channels: 12, stem: 32, stages: [32, 64, 128], blocks: 1, outputs: 3 };
+/** co2sat's default trunk (src/model/spec.ts DEFAULT_SPEC) on 12 bands. */
+export const DEFAULT_ARCH: BenchArch = { in_channels: 12, stem: 16, stem_stride: 2, stages: [16, 32], blocks: 1, outputs: 3 };
+/** A wider 3-stage trunk at full stem resolution, about the size issue 4 measured. */
+export const WIDE_ARCH: BenchArch = { in_channels: 12, stem: 32, stem_stride: 1, stages: [32, 64, 128], blocks: 1, outputs: 3 };
 
 export interface Conv {
   w: tfjs.Tensor4D;
@@ -30,6 +32,7 @@ export interface Conv {
 }
 export interface BenchParams {
   stem: Conv;
+  stemStride: 1 | 2;
   stages: { down: Conv; blocks: { c1: Conv; c2: Conv }[] }[];
   dense: { w: tfjs.Tensor2D; b: tfjs.Tensor1D };
 }
@@ -56,10 +59,10 @@ export function initParams(tf: Tf, arch: BenchArch, seed = 1, trainable = true):
     return { down, blocks: Array.from({ length: arch.blocks }, () => ({ c1: conv(w, w), c2: conv(w, w, 0.1) })) };
   });
   const dense = {
-    w: wrap(tf.tensor2d(normal(c * arch.outputs, Math.sqrt(1 / c)), [c, arch.outputs])),
+    w: wrap(tf.tensor2d(normal(2 * c * arch.outputs, Math.sqrt(1 / (2 * c))), [2 * c, arch.outputs])),
     b: wrap(tf.zeros([arch.outputs]) as tfjs.Tensor1D),
   };
-  return { stem, stages, dense };
+  return { stem, stemStride: arch.stem_stride, stages, dense };
 }
 
 /** A 3×3 'same' convolution; the bench swaps in other formulations (e.g. im2col). */
@@ -77,12 +80,13 @@ export function forward(tf: Tf, p: BenchParams, x: tfjs.Tensor4D, conv3x3?: Conv
     const y = tf.add(c3(h, c.w, stride), c.b) as tfjs.Tensor4D;
     return relu ? tf.relu(y) : y;
   };
-  let h = conv(x, p.stem, 1, true);
+  let h = conv(x, p.stem, p.stemStride, true);
   for (const stage of p.stages) {
     h = conv(h, stage.down, 2, true);
     for (const blk of stage.blocks) h = tf.relu(tf.add(h, conv(conv(h, blk.c1, 1, true), blk.c2, 1, false))) as tfjs.Tensor4D;
   }
-  return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tfjs.Tensor2D, p.dense.w), p.dense.b) as tfjs.Tensor2D;
+  const pooled = tf.concat([tf.mean(h, [1, 2]), tf.max(h, [1, 2])], 1) as tfjs.Tensor2D;
+  return tf.add(tf.matMul(pooled, p.dense.w), p.dense.b) as tfjs.Tensor2D;
 }
 
 export function paramList(p: BenchParams): tfjs.Tensor[] {

@@ -5,8 +5,9 @@ Prints one JSON object: step_ms (one Adam training step, MSE loss, fastest of --
 on a shared machine other load only adds time),
 infer_ms and infer_patches_per_s (forward of one batch without autograd), threads, torch
 version. The architecture comes as JSON (--arch) from bench/trainModel.ts, so both sides
-build the same layers: a 3x3 stem, stages of a stride-2 3x3 conv then residual blocks
-(conv-relu-conv + identity, relu), global average pooling, a dense head; convs have biases.
+build the same layers: a 3x3 stem (stride stem_stride), stages of a stride-2 3x3 conv then
+residual blocks (conv-relu-conv + identity, relu), global average and max pooling
+concatenated, a dense head; convs have biases.
 """
 import argparse
 import json
@@ -27,8 +28,13 @@ class Block(nn.Module):
         return torch.relu(x + self.c2(torch.relu(self.c1(x))))
 
 
+class AvgMaxPool(nn.Module):
+    def forward(self, x):
+        return torch.cat([x.mean(dim=(2, 3)), x.amax(dim=(2, 3))], dim=1)
+
+
 def build(arch: dict) -> nn.Module:
-    layers = [nn.Conv2d(arch["in_channels"], arch["stem"], 3, 1, 1), nn.ReLU()]
+    layers = [nn.Conv2d(arch["in_channels"], arch["stem"], 3, arch.get("stem_stride", 1), 1), nn.ReLU()]
     c = arch["stem"]
     for w in arch["stages"]:
         # TensorFlow's 'same' for stride 2 on even sizes pads bottom/right only; the cost is
@@ -36,7 +42,7 @@ def build(arch: dict) -> nn.Module:
         layers += [nn.Conv2d(c, w, 3, 2, 1), nn.ReLU()]
         layers += [Block(w) for _ in range(arch["blocks"])]
         c = w
-    layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(c, arch["outputs"])]
+    layers += [AvgMaxPool(), nn.Linear(2 * c, arch["outputs"])]
     return nn.Sequential(*layers)
 
 
