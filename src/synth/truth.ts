@@ -44,6 +44,8 @@ export interface TruthDocument {
 const r = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export const DEFINITIONS: Record<string, string> = {
+  wind: 'weather.csv wind_u and wind_v are m/s towards east and north (meteorological u, v); plumes are drawn along (u, v). Image rows grow southward, so +v points up in the image.',
+  datetime: 'Acquisition time, ISO 8601 UTC: the scene name\'s sensing time and the tiling manifest\'s datetime, so labels and weather join on (site_id, datetime).',
   plume_visibility: 'How readily the air shows condensed vapour at the plant (0.15-1), a logistic in relative humidity and temperature: cold, humid air shows longer, denser plumes.',
   plume_opacity: 'Peak opacity of the plant\'s plumes before turbulent texture (0 when off).',
   cloud_over_plant: 'Mean cumulus opacity within 300 m of the site.',
