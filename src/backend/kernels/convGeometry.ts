@@ -2,16 +2,16 @@
  * The geometry that turns convolution gradients into forward convolutions. Both gradients
  * of `y = conv2d(x, W, stride s, pads)` are correlations themselves:
  *
- * - input gradient: dx[h] = Σ_p dyz[h + padTop − p]·W[p], where dyz is dy with s − 1 zeros
- *   inserted between rows (and columns). With q = k − 1 − p that is a stride-1 'valid'
- *   correlation of dyz, padded by k − 1 − padTop before and H + padTop − Ho·s after, with the
- *   filter reversed in space and its channel axes swapped.
+ * - input gradient: dx[h] = Σ_{i,p: s·i + p − padTop = h} dy[i]·W[p], a correlation of dy with
+ *   the spatially reversed filter (channel axes swapped), one per stride phase of h
+ *   (conv2dBackpropInput.ts, `axisPhase`).
  * - filter gradient: dW[p, c, o] = Σ_{n,i} xpad[n, s·i + p, c]·dy[n, i, o]: a 'valid'
  *   correlation of x laid out as [C_in, H, W, N] ("batch" = input channel, "channels" =
- *   sample) with dy laid out as [Ho, Wo, N, C_out] as the filter, at dilation s.
+ *   sample) with dy laid out as [Ho, Wo, N, C_out] as the filter, at dilation s, padded so
+ *   that exactly k outputs come out (`filterGradPads`).
  *
  * Written for one spatial axis; the same holds for the other. A negative pad means the
- * tensor must be cut instead; `null` marks a case the fast route does not cover.
+ * tensor must be cut instead; `null` geometry marks a case the fast routes do not cover.
  */
 import type { Tf } from '../types.js';
 
@@ -81,11 +81,6 @@ export function convGeometry(
     padLeft: info.padInfo.left,
     padRight: info.padInfo.right,
   };
-}
-
-/** Pads of the input-gradient correlation along one axis (see the module comment). */
-export function inputGradPads(size: number, outSize: number, k: number, stride: number, padBefore: number): [number, number] {
-  return [k - 1 - padBefore, size + padBefore - outSize * stride];
 }
 
 /** Pads of the filter-gradient correlation along one axis: output length must be exactly k. */
