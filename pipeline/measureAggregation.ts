@@ -28,12 +28,14 @@ export async function measureAggregation(o: { world: string; run: string; model:
   const scaled = aggregatePredictions(predictions, sites, spec, { uncertainty: 'scaled' }).aggregates;
   const independent = aggregatePredictions(predictions, sites, spec, { uncertainty: 'independent' }).aggregates;
   const timeMean = aggregatePredictions(predictions, sites, spec, { combine: 'mean' }).aggregates;
+  const randomEffects = aggregatePredictions(predictions, sites, spec, { combine: 'random' }).aggregates;
   const test = new Set(model.splits.test_sites ?? []);
   const report = (only?: Set<string>) => ({
     per_patch: patchErrors(predictions, truth, only ? { sites: only } : {}),
     per_window: windowErrors(scaled, truth, only ? { sites: only } : {}),
     per_window_independent_sd: windowErrors(independent, truth, only ? { sites: only } : {}),
     per_window_time_mean: windowErrors(timeMean, truth, only ? { sites: only } : {}),
+    per_window_random_effects: windowErrors(randomEffects, truth, only ? { sites: only } : {}),
   });
   return { model_id: model.id, window: o.window, test_sites: [...test].sort(), held_out: report(test), all_sites: report() };
 }

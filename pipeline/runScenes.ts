@@ -33,8 +33,8 @@ export interface RunScenesOptions {
   cloudyFraction?: number;
   /** Window sd rule: 'scaled' (default) or 'independent'. */
   uncertainty?: 'scaled' | 'independent';
-  /** How observations are combined: 'ivw' (default) or 'mean' (time average). */
-  combine?: 'ivw' | 'mean';
+  /** How observations are combined: 'ivw', 'random' (random-effects ivw) or 'mean' (time average). */
+  combine?: 'ivw' | 'random' | 'mean';
   configFile?: string;
   log?: (message: string) => void;
   onScene?: (done: number, total: number, sceneId: string) => void;

@@ -6,8 +6,12 @@
  * - n_obs counts the site's patches in the window; n_cloudy those with cloud_fraction ≥
  *   `cloudyFraction` (default 0.5); n_valid those used in the estimates: valid_fraction ≥
  *   `minValidFraction` (default 0.5), cloud_fraction < 1 and a model estimate present.
- * - generation and CO₂: inverse-variance weighted means of the valid patches, each patch's
- *   variance inflated by 1 / (1 − cloud_fraction) (see cloudInflatedVariance.ts). The sd is
+ * - generation and CO₂ (default `combine: 'random'`): inverse-variance weighted means of the
+ *   valid patches, each patch's variance inflated by 1 / (1 − cloud_fraction) (see
+ *   cloudInflatedVariance.ts) and increased by the between-overpass variance τ²
+ *   (DerSimonian–Laird, randomEffectsMean.ts), because a plant's output varies within a
+ *   window and a confident "off" patch must not take the whole window. Its sd is
+ *   √(1/Σw*). With `combine: 'ivw'` (fixed effect, τ² = 0) the sd is
  *   that of the weighted mean, √(1/Σw), multiplied by the Birge ratio √(χ²/(n−1)) when that
  *   exceeds 1 (`uncertainty: 'scaled'`, the default; the Particle Data Group's scale factor):
  *   when a plant's observations scatter more than the model's sds explain (it ramped up and
@@ -26,6 +30,7 @@ import { capacityFactor } from '../model/physics.js';
 import { cloudInflatedVariance } from './cloudInflatedVariance.js';
 import { gaussianInterval } from './interval.js';
 import { inverseVarianceMean, type Estimate } from './inverseVarianceMean.js';
+import { randomEffectsMean } from './randomEffectsMean.js';
 import { comparePredictions, type PredictionRecord } from './prediction.js';
 import { timeAveragedMean, type Observation } from './timeAveragedMean.js';
 import type { SiteInfo } from './siteInfo.js';
@@ -39,15 +44,17 @@ export interface AggregateOptions {
   /** How the window sd is computed (default 'scaled', see above). */
   uncertainty?: 'scaled' | 'independent';
   /**
-   * How observations are combined (default 'ivw'): inverse-variance weighting, or 'mean', the
+   * How observations are combined (default 'random': inverse-variance weights with the
+   * between-overpass variance τ² added, randomEffectsMean.ts), 'ivw': fixed-effect
+   * inverse-variance weighting, or 'mean', the
    * time average weighted by clear fraction (timeAveragedMean.ts), better when the plant's
    * output varies within the window and the model's sd shrinks with its estimate.
    */
   combine?: CombineRule;
 }
 
-export type CombineRule = 'ivw' | 'mean';
-export const COMBINE_RULES: readonly CombineRule[] = ['ivw', 'mean'];
+export type CombineRule = 'ivw' | 'random' | 'mean';
+export const COMBINE_RULES: readonly CombineRule[] = ['ivw', 'random', 'mean'];
 
 /** One site and window, with the flat, unit-named fields written as GeoJSON properties. */
 export interface SiteWindowAggregate {
@@ -108,6 +115,11 @@ function combine(
     if (m === null || s === null) continue;
     estimates.push({ value: m, variance: cloudInflatedVariance(s, r.cloud_fraction) });
   }
+  if (how === 'random') {
+    // τ² already carries the scatter the model's sds do not explain: no Birge scaling.
+    const re = randomEffectsMean(estimates);
+    return re === null ? null : { mean: re.mean, sd: re.sd };
+  }
   const c = inverseVarianceMean(estimates);
   if (c === null) return null;
   const scale = rule === 'scaled' && c.birgeRatio !== null ? Math.max(1, c.birgeRatio) : 1;
@@ -146,7 +158,7 @@ export function aggregateSite(
     pOnSum += w * r.p_on;
   }
   const rule = options.uncertainty ?? 'scaled';
-  const how = options.combine ?? 'ivw';
+  const how = options.combine ?? 'random';
   const gen = combine(withEstimate, 'generation_mw', 'generation_mw_sd', rule, how);
   const co2 = combine(withEstimate, 'co2_t_per_h', 'co2_t_per_h_sd', rule, how);
   const genI = gaussianInterval(gen?.mean ?? null, gen?.sd ?? null);

@@ -75,7 +75,7 @@ describe('aggregateSite', () => {
       pred('s2', '2024-05-07T10:00:00Z', [400, 100], 0.5, { p_on: 0.5 }),
       pred('s3', '2024-05-12T10:00:00Z', [500, 40], 0.2, { p_on: 0.8, co2: [520, 60] }),
     ];
-    const a = aggregateSite(SITE, window, '30d', obs, 'model-x', { uncertainty: 'independent' });
+    const a = aggregateSite(SITE, window, '30d', obs, 'model-x', { combine: 'ivw', uncertainty: 'independent' });
     // weights (1-c)/sd²: 1/2500, 0.5/10000, 0.8/1600
     const w = [1 / 2500, 0.5 / 10000, 0.8 / 1600];
     const x = [600, 400, 500];
@@ -87,7 +87,7 @@ describe('aggregateSite', () => {
     expect(a.generation_mw_p95).toBeCloseTo(mean + 1.6448536 * Math.sqrt(1 / sw), 5);
     // Default 'scaled': the same mean, sd × Birge ratio when the scatter exceeds the sds.
     const chi2 = w.reduce((acc, wi, i) => acc + wi * (x[i]! - mean) ** 2, 0);
-    const scaled = aggregateSite(SITE, window, '30d', obs, 'model-x');
+    const scaled = aggregateSite(SITE, window, '30d', obs, 'model-x', { combine: 'ivw' });
     expect(Math.sqrt(chi2 / 2)).toBeGreaterThan(1);
     expect(scaled.generation_mw).toBe(a.generation_mw);
     expect(scaled.generation_mw_sd).toBeCloseTo(Math.sqrt(1 / sw) * Math.sqrt(chi2 / 2), 9);
@@ -100,6 +100,15 @@ describe('aggregateSite', () => {
     expect(a.window_hours).toBe(720);
     expect(a.energy_mwh).toBeCloseTo(mean * 720, 6);
     expect(a.co2_t).toBeCloseTo(co2 * 720, 6);
+    // The default, random effects: the same cloud-inflated variances plus τ² from the scatter.
+    const q = chi2;
+    const c = sw - w.reduce((acc, wi) => acc + wi * wi, 0) / sw;
+    const tau2 = Math.max(0, (q - 2) / c);
+    const ws = w.map((wi) => 1 / (1 / wi + tau2));
+    const re = aggregateSite(SITE, window, '30d', obs, 'model-x');
+    expect(tau2).toBeGreaterThan(0);
+    expect(re.generation_mw).toBeCloseTo(ws.reduce((acc, wi, i) => acc + wi * x[i]!, 0) / ws.reduce((acc, wi) => acc + wi, 0), 9);
+    expect(re.generation_mw_sd).toBeCloseTo(Math.sqrt(1 / ws.reduce((acc, wi) => acc + wi, 0)), 9);
     expect(a.capacity_factor).toBeCloseTo(mean / 1000, 12);
     expect(a.energy_mwh_p95).toBeCloseTo(a.generation_mw_p95! * 720, 6);
     expect([a.n_obs, a.n_valid, a.n_cloudy]).toEqual([3, 3, 1]);

@@ -29,9 +29,12 @@ describe('timeAveragedMean', () => {
       );
     const obs = [rec('2024-05-02T10:00:00Z', 800, 120), rec('2024-05-07T10:00:00Z', 2, 5), rec('2024-05-12T10:00:00Z', 820, 120)];
     const w = { start: Date.UTC(2024, 4, 1), end: Date.UTC(2024, 4, 31) };
-    const ivw = aggregateSite(site, w, '30d', obs, 'm');
+    const ivw = aggregateSite(site, w, '30d', obs, 'm', { combine: 'ivw' });
     const mean = aggregateSite(site, w, '30d', obs, 'm', { combine: 'mean' });
+    const random = aggregateSite(site, w, '30d', obs, 'm');
     expect(ivw.generation_mw!).toBeLessThan(10);
+    // Random effects (the default) sees the scatter and no longer collapses to the "off" overpass.
+    expect(random.generation_mw!).toBeGreaterThan(400);
     expect(mean.generation_mw!).toBeCloseTo(1622 / 3, 9);
     expect(mean.energy_mwh!).toBeCloseTo((1622 / 3) * 720, 6);
   });

@@ -22,7 +22,7 @@ interface RunFlags {
   minValidFraction?: number;
   cloudyFraction?: number;
   uncertainty?: 'scaled' | 'independent';
-  combine?: 'ivw' | 'mean';
+  combine?: 'ivw' | 'random' | 'mean';
   config?: string;
 }
 
@@ -66,9 +66,9 @@ export async function runCommand(): Promise<Command> {
         .default('scaled'),
     )
     .addOption(
-      new Option('--combine <rule>', "how a window combines its observations: 'ivw' (inverse-variance weights, cloud-inflated) or 'mean' (time average weighted by clear fraction; better for plants that ramp or switch off within the window)")
-        .choices(['ivw', 'mean'])
-        .default('ivw'),
+      new Option('--combine <rule>', "how a window combines its observations: 'ivw' (inverse-variance weights, cloud-inflated), 'random' (inverse-variance with the between-overpass variance τ² added, DerSimonian-Laird: ivw when overpasses agree, near the time average when the plant ramps or switches off) or 'mean' (time average weighted by clear fraction)")
+        .choices(['ivw', 'random', 'mean'])
+        .default('random'),
     )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   withGlobals(cmd, [
