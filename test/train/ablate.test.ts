@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 import { ABLATION_VARIANTS, floorFor, runAblation } from '../../src/train/ablate.js';
-import { checkAims, renderResults, stat, summarise } from '../../src/train/ablationReport.js';
+import { checkAims, pairedWins, renderResults, stat, summarise } from '../../src/train/ablationReport.js';
 import { loadData } from '../../src/train/loadData.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
@@ -42,6 +42,17 @@ describe('ablation', () => {
     expect(md).toMatch(/\| MTL uncertainty \+ hard physics \| [0-9.]+ ± [0-9.]+ \|/);
     expect(md).toContain('## The issue’s aims');
     expect(checkAims(summarise(r.runs)).length).toBe(5);
+    expect(md).toMatch(/lowest of all variants in [0-2] of 2 seeds/);
+  });
+
+  it('counts paired wins within each seed', () => {
+    const run = (variant: string, seed: number, mae: number) => ({
+      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
+    });
+    const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
+    expect(pairedWins(runs, 'a', 'generation')).toEqual({ wins: 2, seeds: 3 });
+    expect(pairedWins(runs, 'a', 'co2')).toEqual({ wins: 0, seeds: 0 });
   });
 
   it('stat gives the sample standard deviation', () => {

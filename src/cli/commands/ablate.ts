@@ -90,7 +90,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   bar.finish();
   await writeFileAtomic(o.out, renderResults(result, context()));
   const summary = summarise(result.runs);
-  const aims = checkAims(summary);
+  const aims = checkAims(summary, result.runs);
   out.result(
     { results: o.out, backend: backend.name, variants: summary, aims, floors: result.floors, runs: result.runs.map(({ metrics, ...r }) => ({ ...r, generation: metrics.generation, co2: metrics.co2, activity: metrics.activity })) },
     `${o.out} written (${result.runs.length} runs, backend ${backend.name})\n${aims.map((a) => `  ${a.met ? 'met' : 'NOT met'}: ${a.aim} (${a.detail})`).join('\n')}`,
