@@ -70,6 +70,7 @@ export function restoreNetwork(dir: string): { net: Network; manifest: ModelMani
     auxStats: manifest.aux_stats,
     efs,
     scales: manifest.target_scales,
+    ...(manifest.interval_scale ? { intervalScale: manifest.interval_scale } : {}),
   };
   return { net, manifest, ctx };
 }

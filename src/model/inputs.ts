@@ -20,6 +20,11 @@ export interface InputContext {
   auxStats: AuxStats;
   efs: EmissionFactors;
   scales: TargetScales;
+  /**
+   * Factors on the predicted σ (and 90 % half-widths) per regression task, fitted on the
+   * validation split after training so its 90 % intervals cover 90 % (absent = 1).
+   */
+  intervalScale?: { generation: number; co2: number };
 }
 
 export function makeInputs(samples: readonly PreparedSample[], ctx: InputContext): NetworkInputs {

@@ -46,6 +46,8 @@ export interface ModelManifest {
   band_stats: BandStats;
   aux_stats: AuxStats;
   target_scales: TargetScales;
+  /** σ factors fitted on the validation split (inputs.ts); absent in older models = 1. */
+  interval_scale?: { generation: number; co2: number };
   /** Emission factors (t/MWh) the physics used, frozen into the model. */
   emission_factors: Record<Fuel, number>;
   /** Training config as given (JSON). */

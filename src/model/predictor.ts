@@ -34,8 +34,8 @@ export function predictPrepared(net: Network, samples: readonly PreparedSample[]
     disposeInputs(inputs);
     const [p, g, gs, c, cs] = arrays.map((a) => a.dataSync() as Float32Array) as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
     arrays.forEach((a) => a.dispose());
-    const gScale = ctx.scales.generation.std;
-    const cScale = ctx.scales.co2.std;
+    const gScale = ctx.scales.generation.std * (ctx.intervalScale?.generation ?? 1);
+    const cScale = ctx.scales.co2.std * (ctx.intervalScale?.co2 ?? 1);
     for (let k = 0; k < chunk.length; k++) {
       out.push({
         p_on: p[k]!,

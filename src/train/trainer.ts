@@ -14,7 +14,7 @@ import { Network } from '../model/network.js';
 import { computeBandStats, type PatchPixels } from '../model/patchInput.js';
 import { FUELS, loadEmissionFactors, type EmissionFactors, type Fuel } from '../model/physics.js';
 import type { TargetScale } from '../model/physicsModes/index.js';
-import { predictPrepared } from '../model/predictor.js';
+import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
 import type { ModelSpec } from '../model/spec.js';
 import { augmentPatch, randomAugment } from './augment.js';
 import type { TrainConfig } from './config.js';
@@ -79,6 +79,37 @@ function meanBce(p: number[], y: boolean[]): number | null {
   if (y.length === 0) return null;
   const eps = 1e-6;
   return -y.reduce((a, yi, i) => a + (yi ? Math.log(Math.max(p[i]!, eps)) : Math.log(Math.max(1 - p[i]!, eps))), 0) / y.length;
+}
+
+/**
+ * The factor on σ that makes 90 % of validation truths fall inside the 90 % intervals: the
+ * 0.9 quantile of |error| / half-width, per task, bounded to [0.25, 4] so a tiny validation
+ * split cannot blow intervals up or collapse them. Held-out plants are not used.
+ */
+export function calibrateIntervals(preds: readonly SamplePrediction[], val: readonly TrainSample[]): { generation: number; co2: number } {
+  const factor = (ratios: number[]): number => {
+    if (ratios.length < 10) return 1;
+    const s = [...ratios].sort((a, b) => a - b);
+    const q = s[Math.min(s.length - 1, Math.ceil(0.9 * s.length) - 1)]!;
+    return Math.min(4, Math.max(0.25, q));
+  };
+  const ratios = (truth: (t: TrainSample) => number | null, pred: (p: SamplePrediction) => [number, number]): number[] =>
+    val.flatMap((s, i) => {
+      const y = truth(s);
+      if (y === null) return [];
+      const [m, h] = pred(preds[i]!);
+      return h > 0 ? [Math.abs(y - m) / h] : [];
+    });
+  return {
+    generation: factor(ratios((s) => s.truth.generation_mw, (p) => [p.generation_mw, p.generation_mw_half90])),
+    co2: factor(ratios((s) => s.truth.co2_t_per_h, (p) => [p.co2_t_per_h, p.co2_t_per_h_half90])),
+  };
+}
+
+/** Cosine decay from the configured rate to 5 % of it over the planned epochs. */
+export function learningRateAt(base: number, epoch: number, epochs: number): number {
+  const t = epochs > 1 ? epoch / (epochs - 1) : 0;
+  return base * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
 export async function train(
@@ -160,6 +191,7 @@ export async function train(
     band_stats: bandStats,
     aux_stats: ctx.auxStats,
     target_scales: ctx.scales,
+    ...(ctx.intervalScale ? { interval_scale: ctx.intervalScale } : {}),
     emission_factors: Object.fromEntries(FUELS.map((f) => [f, efs[f].median])) as Record<Fuel, number>,
     config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
     splits: JSON.parse(JSON.stringify(split)) as Record<string, unknown>,
@@ -170,6 +202,8 @@ export async function train(
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const t0 = Date.now();
+      // tfjs keeps Adam's rate in a protected field without a setter; Adam reads it on every update, so a cosine schedule sets it per epoch.
+      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
       const order = shuffled(train, rng);
       const sums: TaskNumbers = {};
       let steps = 0;
@@ -239,6 +273,7 @@ export async function train(
     optimizer.dispose();
   }
   if (bestSnap) net.store.restore(bestSnap);
+  if (val.length > 0) ctx.intervalScale = calibrateIntervals(predictPrepared(net, val, ctx), val);
   manifest = await saveModelFolder(outDir, baseManifest(), net.store);
   return { manifest, history, bestEpoch: bestEpoch + 1, stoppedEarly, split, test, net, ctx };
 }
