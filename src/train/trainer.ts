@@ -203,7 +203,7 @@ export async function train(
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const t0 = Date.now();
       // tfjs keeps Adam's rate in a protected field without a setter; Adam reads it on every update, so a cosine schedule sets it per epoch.
-      (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
+      if (config.lr_schedule === 'cosine') (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
       const order = shuffled(train, rng);
       const sums: TaskNumbers = {};
       let steps = 0;
