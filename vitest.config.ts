@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // One scratch folder per run, removed at the end (KEEP_TEST_TMP=1 keeps it for debugging).
+    globalSetup: ['test/globalSetup.ts'],
     testTimeout: 120_000,
     hookTimeout: 300_000,
     pool: 'forks',
