@@ -9,6 +9,7 @@
  */
 import type { KernelBackend, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../types.js';
+import { tileByBroadcast } from './broadcast.js';
 import { KernelScope } from './kernelScope.js';
 
 /**
@@ -92,6 +93,6 @@ export function reductionConfigs(tf: Tf, stock: ReadonlyMap<string, KernelConfig
   return [
     { kernelName: 'Sum', backendName: 'wasm', kernelFunc: withFallback('Sum', (be, i, a) => reduceByPooling(tf, be, input(i), a, false)) },
     { kernelName: 'Mean', backendName: 'wasm', kernelFunc: withFallback('Mean', (be, i, a) => reduceByPooling(tf, be, input(i), a, true)) },
-    { kernelName: 'Tile', backendName: 'wasm', kernelFunc: withFallback('Tile', (be, i, a) => tileByMatMul(tf, be, input(i), a['reps'] as number[])) },
+    { kernelName: 'Tile', backendName: 'wasm', kernelFunc: withFallback('Tile', (be, i, a) => tileByMatMul(tf, be, input(i), a['reps'] as number[]) ?? tileByBroadcast(tf, be, input(i), a['reps'] as number[])) },
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * Registers co2sat's gradient kernels on the wasm backend, so a CNN can train there:
- * wasm ships no Conv2DBackpropFilter, a slow scalar Conv2DBackpropInput, and slow Sum,
- * Mean and Tile on the shapes bias, batch-norm and pooling gradients produce. Each kernel
+ * wasm ships no Conv2DBackpropFilter, a slow scalar Conv2DBackpropInput, slow Sum,
+ * Mean and Tile on the shapes bias, batch-norm and pooling gradients produce, an Identity
+ * that copies every tensor the tape saves, and comparisons that broadcast element by element. Each kernel
  * takes its fast route (forward convolutions on XNNPACK) where the geometry is covered and
  * otherwise a correct fallback (wasm's own kernel, or a direct loop), never a wrong answer.
  */
@@ -9,7 +10,9 @@ import type { KernelBackend, KernelConfig, KernelFunc, TensorInfo } from '@tenso
 import type { Tf } from '../types.js';
 import { backpropFilterArgs, conv2dBackpropFilterFast, conv2dBackpropFilterReference } from './conv2dBackpropFilter.js';
 import { backpropInputArgs, conv2dBackpropInputFast } from './conv2dBackpropInput.js';
+import { broadcastingCompareConfig, COMPARE_KERNELS } from './broadcast.js';
 import { depthwiseGradientConfigs } from './depthwiseGradients.js';
+import { identityConfig } from './identity.js';
 import { reductionConfigs } from './reductions.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
@@ -23,6 +26,8 @@ export const WASM_GRADIENT_KERNELS = [
   'Sum',
   'Mean',
   'Tile',
+  'Identity',
+  ...COMPARE_KERNELS,
 ] as const;
 
 /** What was registered before us, per kernel name, so `unregisterWasmGradients` can restore it. */
@@ -63,6 +68,8 @@ export function registerWasmGradients(tf: Tf): void {
   tf.registerKernel(unsortedSegmentSumConfig);
   for (const config of reductionConfigs(tf, stock)) tf.registerKernel(config);
   for (const config of depthwiseGradientConfigs(tf)) tf.registerKernel(config);
+  tf.registerKernel(identityConfig(stock.get('Identity')));
+  for (const name of COMPARE_KERNELS) tf.registerKernel(broadcastingCompareConfig(tf, name, stock.get(name)));
 }
 
 /** Restores wasm's stock kernels (for benchmarks that compare against them, and tests). */
