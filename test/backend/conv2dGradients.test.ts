@@ -18,7 +18,7 @@ interface Case {
   cin: number;
   cout: number;
   k: number;
-  stride: 1 | 2;
+  stride: 1 | 2 | [number, number];
   pad: 'same' | 'valid' | [[0, 0], [number, number], [number, number], [0, 0]];
 }
 
@@ -39,9 +39,12 @@ const CASES: Case[] = [
   // Explicit pads, including pads wider than the kernel (rows no tap of some phase reaches).
   { n: 1, h: 8, w: 7, cin: 3, cout: 12, k: 3, stride: 2, pad: [[0, 0], [2, 0], [0, 3], [0, 0]] },
   { n: 1, h: 6, w: 6, cin: 12, cout: 3, k: 1, stride: 2, pad: [[0, 0], [1, 2], [3, 1], [0, 0]] },
+  // Different strides per axis (one axis merged into channels, the other not).
+  { n: 2, h: 7, w: 8, cin: 3, cout: 3, k: 3, stride: [1, 2], pad: 'same' },
+  { n: 2, h: 8, w: 7, cin: 3, cout: 12, k: 5, stride: [2, 1], pad: 'valid' },
 ];
 
-const name = (c: Case) => `n${c.n} ${c.h}×${c.w}×${c.cin}→${c.cout} k${c.k} s${c.stride} ${typeof c.pad === 'string' ? c.pad : JSON.stringify(c.pad)}`;
+const name = (c: Case) => `n${c.n} ${c.h}×${c.w}×${c.cin}→${c.cout} k${c.k} s${String(c.stride)} ${typeof c.pad === 'string' ? c.pad : JSON.stringify(c.pad)}`;
 
 /** Inputs of one case: x, W and the fixed weights R that turn y into a scalar loss. */
 function inputs(c: Case) {
@@ -88,13 +91,16 @@ describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
       const wt = tf.tensor4d(wv, [c.k, c.k, c.cin, c.cout]);
       const dy = tf.tensor(r, yShape);
       const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC' as const };
-      const dxInfo = conv2dBackpropInputFast(tf, tf.backend(), dy, wt, { ...attrs, inputShape: [c.n, c.h, c.w, c.cin] });
+      // Both input-gradient routes (one merged convolution, one per stride phase).
+      for (const route of ['merged', 'phases'] as const) {
+        const dxInfo = conv2dBackpropInputFast(tf, tf.backend(), dy, wt, { ...attrs, inputShape: [c.n, c.h, c.w, c.cin] }, route);
+        expect(dxInfo, route).not.toBeNull();
+        const dxFast = tf.engine().makeTensorFromTensorInfo(dxInfo!);
+        expect(relativeError(dxFast.dataSync(), ref.dx), route).toBeLessThan(1e-4);
+      }
       const dwInfo = conv2dBackpropFilterFast(tf, tf.backend(), xt, dy, { ...attrs, filterShape: [c.k, c.k, c.cin, c.cout] });
-      expect(dxInfo).not.toBeNull();
       expect(dwInfo).not.toBeNull();
-      const dxFast = tf.engine().makeTensorFromTensorInfo(dxInfo!);
       const dwFast = tf.engine().makeTensorFromTensorInfo(dwInfo!);
-      expect(relativeError(dxFast.dataSync(), ref.dx)).toBeLessThan(1e-4);
       expect(relativeError(dwFast.dataSync(), ref.dw)).toBeLessThan(1e-4);
     });
 

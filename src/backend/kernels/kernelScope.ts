@@ -34,6 +34,12 @@ export class KernelScope {
     return this.run('Transpose', { x }, { perm });
   }
 
+  /** Takes `t` (made outside `run`, e.g. by makeOutput) as a temporary. */
+  adopt(t: TensorInfo): TensorInfo {
+    this.temps.push(t);
+    return t;
+  }
+
   /** Removes `t` from the temporaries so it survives `dispose()` (the kernel's output). */
   keep(t: TensorInfo): TensorInfo {
     const i = this.temps.indexOf(t);
