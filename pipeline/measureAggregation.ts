@@ -26,14 +26,16 @@ export async function measureAggregation(o: { world: string; run: string; model:
   const predictions = await readPredictionFiles([path.join(o.run, 'predictions.jsonl')]);
   const spec = parseWindowSpec(o.window);
   const scaled = aggregatePredictions(predictions, sites, spec, { uncertainty: 'scaled' }).aggregates;
-  const independent = aggregatePredictions(predictions, sites, spec, { uncertainty: 'independent' }).aggregates;
   const timeMean = aggregatePredictions(predictions, sites, spec, { combine: 'mean' }).aggregates;
   const randomEffects = aggregatePredictions(predictions, sites, spec, { combine: 'random' }).aggregates;
+  const fixedEffects = aggregatePredictions(predictions, sites, spec, { combine: 'ivw' }).aggregates;
+  const fixedEffectsIndependent = aggregatePredictions(predictions, sites, spec, { combine: 'ivw', uncertainty: 'independent' }).aggregates;
   const test = new Set(model.splits.test_sites ?? []);
   const report = (only?: Set<string>) => ({
     per_patch: patchErrors(predictions, truth, only ? { sites: only } : {}),
-    per_window: windowErrors(scaled, truth, only ? { sites: only } : {}),
-    per_window_independent_sd: windowErrors(independent, truth, only ? { sites: only } : {}),
+    per_window_default: windowErrors(scaled, truth, only ? { sites: only } : {}),
+    per_window_ivw: windowErrors(fixedEffects, truth, only ? { sites: only } : {}),
+    per_window_ivw_independent_sd: windowErrors(fixedEffectsIndependent, truth, only ? { sites: only } : {}),
     per_window_time_mean: windowErrors(timeMean, truth, only ? { sites: only } : {}),
     per_window_random_effects: windowErrors(randomEffects, truth, only ? { sites: only } : {}),
   });

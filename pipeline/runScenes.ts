@@ -33,7 +33,7 @@ export interface RunScenesOptions {
   cloudyFraction?: number;
   /** Window sd rule: 'scaled' (default) or 'independent'. */
   uncertainty?: 'scaled' | 'independent';
-  /** How observations are combined: 'ivw', 'random' (random-effects ivw) or 'mean' (time average). */
+  /** How observations are combined: 'mean' (default, clear-fraction-weighted time average), 'random' or 'ivw'. */
   combine?: 'ivw' | 'random' | 'mean';
   configFile?: string;
   log?: (message: string) => void;

@@ -100,12 +100,12 @@ describe('aggregateSite', () => {
     expect(a.window_hours).toBe(720);
     expect(a.energy_mwh).toBeCloseTo(mean * 720, 6);
     expect(a.co2_t).toBeCloseTo(co2 * 720, 6);
-    // The default, random effects: the same cloud-inflated variances plus τ² from the scatter.
+    // Random effects: the same cloud-inflated variances plus τ² from the scatter.
     const q = chi2;
     const c = sw - w.reduce((acc, wi) => acc + wi * wi, 0) / sw;
     const tau2 = Math.max(0, (q - 2) / c);
     const ws = w.map((wi) => 1 / (1 / wi + tau2));
-    const re = aggregateSite(SITE, window, '30d', obs, 'model-x');
+    const re = aggregateSite(SITE, window, '30d', obs, 'model-x', { combine: 'random' });
     expect(tau2).toBeGreaterThan(0);
     expect(re.generation_mw).toBeCloseTo(ws.reduce((acc, wi, i) => acc + wi * x[i]!, 0) / ws.reduce((acc, wi) => acc + wi, 0), 9);
     expect(re.generation_mw_sd).toBeCloseTo(Math.sqrt(1 / ws.reduce((acc, wi) => acc + wi, 0)), 9);

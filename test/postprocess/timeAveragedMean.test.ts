@@ -31,9 +31,11 @@ describe('timeAveragedMean', () => {
     const w = { start: Date.UTC(2024, 4, 1), end: Date.UTC(2024, 4, 31) };
     const ivw = aggregateSite(site, w, '30d', obs, 'm', { combine: 'ivw' });
     const mean = aggregateSite(site, w, '30d', obs, 'm', { combine: 'mean' });
-    const random = aggregateSite(site, w, '30d', obs, 'm');
+    const random = aggregateSite(site, w, '30d', obs, 'm', { combine: 'random' });
+    // The default is the clear-fraction-weighted time average.
+    expect(aggregateSite(site, w, '30d', obs, 'm')).toEqual(mean);
     expect(ivw.generation_mw!).toBeLessThan(10);
-    // Random effects (the default) sees the scatter and no longer collapses to the "off" overpass.
+    // Random effects sees the scatter and no longer collapses to the "off" overpass.
     expect(random.generation_mw!).toBeGreaterThan(400);
     expect(mean.generation_mw!).toBeCloseTo(1622 / 3, 9);
     expect(mean.energy_mwh!).toBeCloseTo((1622 / 3) * 720, 6);

@@ -66,9 +66,9 @@ export async function runCommand(): Promise<Command> {
         .default('scaled'),
     )
     .addOption(
-      new Option('--combine <rule>', "how a window combines its observations: 'ivw' (inverse-variance weights, cloud-inflated), 'random' (inverse-variance with the between-overpass variance τ² added, DerSimonian-Laird: ivw when overpasses agree, near the time average when the plant ramps or switches off) or 'mean' (time average weighted by clear fraction)")
+      new Option('--combine <rule>', "how a window combines its observations: 'mean' (time average, each overpass weighted by its clear fraction 1 - cloud_fraction, i.e. inverse variance with cloudy patches' variance inflated), 'random' (inverse-variance weights from the model's sds plus the between-overpass variance, DerSimonian-Laird) or 'ivw' (fixed-effect inverse variance of the model's sds; biased low because an 'off' patch's sd is small)")
         .choices(['ivw', 'random', 'mean'])
-        .default('random'),
+        .default('mean'),
     )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   withGlobals(cmd, [
