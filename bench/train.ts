@@ -40,6 +40,10 @@ export interface TrainBenchResult {
   ratio_step_vs_torch: number | null;
   /** auto backend's patches/s / PyTorch's, both on 1 thread (aim ≥ 0.5). */
   ratio_infer_vs_torch: number | null;
+  /** wasm-fused step time / PyTorch's, 1 thread each (the formulation to recommend on wasm). */
+  ratio_step_fused_vs_torch: number | null;
+  /** wasm-fused patches/s / PyTorch's, 1 thread each. */
+  ratio_infer_fused_vs_torch: number | null;
   /** wasm worker pool patches/s / PyTorch's on as many threads as workers. */
   ratio_infer_workers_vs_torch: number | null;
 }
@@ -161,18 +165,23 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
   o.log(`auto backend: ${auto.name}`);
   if (auto.name !== 'tensorflow' && auto.name !== 'tensorflow-gpu') missing('tensorflow', 'not installed (optional dependency @tensorflow/tfjs-node)');
 
-  // The auto backend against PyTorch on one thread, interleaved.
+  // The auto backend (and, on wasm, its fused-conv formulation) against PyTorch on one
+  // thread, interleaved.
   o.log(`timing ${auto.name} and PyTorch (1 thread) side by side…`);
   {
     const mine = tfjsSubject(auto.tf, arch, o.batch, o.size);
+    const fused = auto.name === 'wasm' ? tfjsSubject(auto.tf, arch, o.batch, o.size, 'fused') : null;
     const peer = await startTorch(1);
     try {
-      const r = await interleave(peer ? [mine, peer.subject] : [mine], o.steps, true);
+      const subjects = [mine, ...(fused ? [fused] : []), ...(peer ? [peer.subject] : [])];
+      const r = await interleave(subjects, o.steps, true);
       backends[auto.name] = row(o.batch, r[0]!, 1, auto.name === 'wasm' ? 'co2sat gradient kernels' : undefined);
-      if (peer) backends['torch'] = row(o.batch, r[1]!, 1, `torch ${peer.version}`);
+      if (fused) backends['wasm-fused'] = row(o.batch, r[1]!, 1, 'tf.fused.conv2d with bias and relu');
+      if (peer) backends['torch'] = row(o.batch, r[r.length - 1]!, 1, `torch ${peer.version}`);
       else missing('torch', torch.reason ?? 'PyTorch not available');
     } finally {
       mine.dispose();
+      fused?.dispose();
       await peer?.subject.dispose();
     }
   }
@@ -186,8 +195,8 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
     s.dispose();
   }
 
-  o.log('timing wasm with fused conv + bias + relu (tf.fused.conv2d)…');
-  {
+  if (backends['wasm-fused'] === undefined) {
+    o.log('timing wasm with fused conv + bias + relu (tf.fused.conv2d)…');
     const s = tfjsSubject(tf, arch, o.batch, o.size, 'fused');
     backends['wasm-fused'] = row(o.batch, (await interleave([s], o.steps, true))[0]!, 1, 'tf.fused.conv2d with bias and relu');
     s.dispose();
@@ -268,6 +277,8 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
     backends,
     ratio_step_vs_torch: ratio(autoRow?.step_ms, backends['torch']?.step_ms),
     ratio_infer_vs_torch: ratio(autoRow?.infer_patches_per_s, backends['torch']?.infer_patches_per_s),
+    ratio_step_fused_vs_torch: ratio(backends['wasm-fused']?.step_ms, backends['torch']?.step_ms),
+    ratio_infer_fused_vs_torch: ratio(backends['wasm-fused']?.infer_patches_per_s, backends['torch']?.infer_patches_per_s),
     ratio_infer_workers_vs_torch: ratio(backends['wasm-workers']?.infer_patches_per_s, backends[torchN]?.infer_patches_per_s),
   };
 }
@@ -285,6 +296,7 @@ export function formatTrainBench(r: TrainBenchResult): string {
     ...Object.entries(r.backends).map(([name, b]) => `| ${name} | ${b.threads} | ${num(b.step_ms)} | ${num(b.infer_ms)} | ${num(b.infer_patches_per_s, 1)} | ${b.note ?? ''} |`),
     '',
     `auto = ${r.auto_backend}: step ${num(r.ratio_step_vs_torch, 2)}× PyTorch's time (aim ≤ 2), inference ${num(r.ratio_infer_vs_torch, 2)}× PyTorch's patches/s (aim ≥ 0.5), 1 thread each; ` +
+      `fused conv: step ${num(r.ratio_step_fused_vs_torch, 2)}×, inference ${num(r.ratio_infer_fused_vs_torch, 2)}×; ` +
       `worker pool ${num(r.ratio_infer_workers_vs_torch, 2)}× PyTorch's patches/s on as many threads`,
   ];
   return lines.join('\n');
