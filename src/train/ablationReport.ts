@@ -172,3 +172,17 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
   ];
   return lines.join('\n');
 }
+
+/** Everything after this line in RESULTS.md is hand-written and survives a rerun of `ablate`. */
+export const KEPT_MARKER = '<!-- co2sat ablate rewrites everything above this line and keeps everything below it -->';
+
+/**
+ * The freshly rendered report followed by the hand-written part of the previous file (from
+ * KEPT_MARKER on), so notes and other measurements are not lost when the ablation reruns.
+ * @param previous the file's current text, or null when there is none
+ */
+export function withKeptSection(rendered: string, previous: string | null): string {
+  const at = previous?.indexOf(KEPT_MARKER) ?? -1;
+  if (previous === null || at < 0) return rendered;
+  return `${rendered.replace(/\n*$/, '\n\n')}${previous.slice(at)}`;
+}

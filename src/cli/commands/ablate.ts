@@ -34,7 +34,9 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const { loadData } = await import('../../train/loadData.js');
   const { describeJoin } = await import('../../train/dataset.js');
   const { runAblation, ABLATION_VARIANTS } = await import('../../train/ablate.js');
-  const { renderResults, summarise, checkAims } = await import('../../train/ablationReport.js');
+  const { renderResults, summarise, checkAims, withKeptSection } = await import('../../train/ablationReport.js');
+  const { readFile } = await import('node:fs/promises');
+  const previous = await readFile(o.out, 'utf8').catch(() => null);
   const { readTrainConfigFile } = await import('../../train/trainConfigFile.js');
   const { codeVersion } = await import('../../model/modelFolder.js');
   const { writeFileAtomic } = await import('../../../pipeline/atomicWrite.js');
@@ -82,13 +84,13 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     onRun: (v, seed) => bar.setStatus(`${v.name}, seed ${seed}`),
     onDone: async (r, soFar) => {
       // Rewritten after every run, so an interrupted ablation still leaves its finished runs.
-      await writeFileAtomic(o.out, renderResults(soFar, context()));
+      await writeFileAtomic(o.out, withKeptSection(renderResults(soFar, context()), previous));
       bar.tick(1);
       out.debug(`${r.variant} seed ${r.seed}: gen MAE ${r.metrics.generation?.mae.toFixed(1) ?? '–'}, CO2 MAE ${r.metrics.co2?.mae.toFixed(1) ?? '–'}, acc ${r.metrics.activity?.accuracy.toFixed(3) ?? '–'} (${r.seconds.toFixed(0)} s)`);
     },
   });
   bar.finish();
-  await writeFileAtomic(o.out, renderResults(result, context()));
+  await writeFileAtomic(o.out, withKeptSection(renderResults(result, context()), previous));
   const summary = summarise(result.runs);
   const aims = checkAims(summary, result.runs);
   out.result(
