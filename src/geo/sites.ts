@@ -15,6 +15,8 @@ export interface Site {
   lat: number;
   fuel: string | null;
   capacity_mw: number | null;
+  name: string | null;
+  technology: string | null;
 }
 
 /** Why `id` cannot be a site id (used as a file name), or null when it is fine. */
@@ -76,7 +78,8 @@ export function parseSites(text: string, file: string): Site[] {
     if (cap !== undefined && cap !== null && !(typeof cap === 'number' && Number.isFinite(cap) && cap >= 0)) {
       throw new InputError(file, `${at}: capacity_mw must be a non-negative number, got ${JSON.stringify(cap)}`);
     }
-    sites.push({ site_id, lon, lat, fuel, capacity_mw: typeof cap === 'number' ? cap : null });
+    const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
+    sites.push({ site_id, lon, lat, fuel, capacity_mw: typeof cap === 'number' ? cap : null, name: text(props.name), technology: text(props.technology) });
   });
   if (sites.length === 0) throw new InputError(file, 'no Point features: a sites file needs at least one site');
   return sites;

@@ -14,11 +14,14 @@ const point = (props: Record<string, unknown>, coordinates: unknown = [8.5, 47.4
 const fc = (...features: unknown[]) => JSON.stringify({ type: 'FeatureCollection', features });
 
 describe('parseSites', () => {
-  it('reads Point features with site_id, fuel and capacity', () => {
-    const s = parseSites(fc(point({ site_id: 'a', fuel: 'coal', capacity_mw: 300 }), point({ site_id: 7 }, [-70, -33])), 'sites.geojson');
+  it('reads Point features with site_id, fuel, capacity, name and technology', () => {
+    const s = parseSites(
+      fc(point({ site_id: 'a', fuel: 'coal', capacity_mw: 300, name: 'Alpha', technology: 'cooling_tower' }), point({ site_id: 7 }, [-70, -33])),
+      'sites.geojson',
+    );
     expect(s).toEqual([
-      { site_id: 'a', lon: 8.5, lat: 47.4, fuel: 'coal', capacity_mw: 300 },
-      { site_id: '7', lon: -70, lat: -33, fuel: null, capacity_mw: null },
+      { site_id: 'a', lon: 8.5, lat: 47.4, fuel: 'coal', capacity_mw: 300, name: 'Alpha', technology: 'cooling_tower' },
+      { site_id: '7', lon: -70, lat: -33, fuel: null, capacity_mw: null, name: null, technology: null },
     ]);
   });
 

@@ -42,7 +42,13 @@ describe('sites GeoJSON', () => {
     expect(parseSitesGeoJson(fc({ site_id: 'A', fuel: 'gas', capacity_mw: 400, name: 'Alpha' }), 's.geojson')[0]).toMatchObject({ site_id: 'A', fuel: 'gas', capacity_mw: 400, lon: 8, lat: 50 });
   });
   it('names the file and feature for an unknown fuel or bad capacity', () => {
-    expect(() => parseSitesGeoJson(fc({ site_id: 'A', fuel: 'peat', capacity_mw: 400 }), 's.geojson')).toThrow("s.geojson: feature 0 (A): unknown fuel 'peat' (expected lignite|coal|gas|oil)");
-    expect(() => parseSitesGeoJson(fc({ site_id: 'A', fuel: 'coal', capacity_mw: -1 }), 's.geojson')).toThrow('capacity_mw must be a positive number');
+    expect(() => parseSitesGeoJson(fc({ site_id: 'A', fuel: 'peat', capacity_mw: 400 }), 's.geojson')).toThrow("s.geojson: site_id 'A': unknown fuel 'peat' (expected lignite|coal|gas|oil)");
+    expect(() => parseSitesGeoJson(fc({ site_id: 'A', fuel: 'coal', capacity_mw: 0 }), 's.geojson')).toThrow("s.geojson: site_id 'A': capacity_mw must be a positive number");
+    expect(() => parseSitesGeoJson(fc({ site_id: 'A', fuel: 'coal' }), 's.geojson')).toThrow('capacity_mw must be a positive number');
+  });
+  it('applies the same GeoJSON, geometry and site_id checks as tiling', () => {
+    expect(() => parseSitesGeoJson(fc({ site_id: '../A', fuel: 'coal', capacity_mw: 100 }), 's.geojson')).toThrow("contains a path separator");
+    const far = JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [200, 50] }, properties: { site_id: 'A', fuel: 'coal', capacity_mw: 1 } }] });
+    expect(() => parseSitesGeoJson(far, 's.geojson')).toThrow('longitude 200 out of range');
   });
 });

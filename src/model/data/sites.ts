@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../../cli/errors.js';
+import { parseSites } from '../../geo/sites.js';
 import { FUELS, isFuel, type Fuel } from '../physics.js';
 
 export interface SiteMeta {
@@ -19,40 +20,20 @@ export interface SiteMeta {
 }
 
 /**
- * Parses a sites FeatureCollection.
- * @throws InputError naming the file and feature index for an unknown fuel, a missing or
- *   non-positive capacity, or a missing/duplicated site_id.
+ * Parses a sites FeatureCollection for the model: the GeoJSON, geometry and site_id checks
+ * are geo/sites.ts's (one parser for every stage); the model adds that each plant has a
+ * known fuel and a positive capacity, since both are model inputs.
+ * @throws InputError naming the file and the site for an unknown fuel or a missing or
+ *   non-positive capacity, and whatever parseSites throws.
  */
 export function parseSitesGeoJson(text: string, file: string): SiteMeta[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw new InputError(file, 'not valid JSON');
-  }
-  const fc = raw as { type?: string; features?: unknown };
-  if (fc.type !== 'FeatureCollection' || !Array.isArray(fc.features)) throw new InputError(file, 'not a GeoJSON FeatureCollection');
-  const seen = new Set<string>();
-  return fc.features.map((f: unknown, i: number) => {
-    const feat = f as { properties?: Record<string, unknown> | null; geometry?: { type?: string; coordinates?: unknown } | null };
-    const p = feat.properties ?? {};
-    const where = `feature ${i}`;
-    const id = p.site_id;
-    if (typeof id !== 'string' && typeof id !== 'number') throw new InputError(file, `${where}: missing site_id`);
-    const site_id = String(id);
-    if (seen.has(site_id)) throw new InputError(file, `${where}: duplicate site_id '${site_id}'`);
-    seen.add(site_id);
-    if (!isFuel(p.fuel)) throw new InputError(file, `${where} (${site_id}): unknown fuel '${String(p.fuel)}' (expected ${FUELS.join('|')})`);
-    const cap = Number(p.capacity_mw);
-    if (!(Number.isFinite(cap) && cap > 0)) throw new InputError(file, `${where} (${site_id}): capacity_mw must be a positive number`);
-    const out: SiteMeta = { site_id, fuel: p.fuel, capacity_mw: cap };
-    if (typeof p.name === 'string') out.name = p.name;
-    if (typeof p.technology === 'string') out.technology = p.technology;
-    const c = feat.geometry?.coordinates;
-    if (feat.geometry?.type === 'Point' && Array.isArray(c) && typeof c[0] === 'number' && typeof c[1] === 'number') {
-      out.lon = c[0];
-      out.lat = c[1];
-    }
+  return parseSites(text, file).map((s) => {
+    const at = `site_id '${s.site_id}'`;
+    if (!isFuel(s.fuel)) throw new InputError(file, `${at}: unknown fuel '${String(s.fuel)}' (expected ${FUELS.join('|')})`);
+    if (!(s.capacity_mw !== null && s.capacity_mw > 0)) throw new InputError(file, `${at}: capacity_mw must be a positive number`);
+    const out: SiteMeta = { site_id: s.site_id, fuel: s.fuel, capacity_mw: s.capacity_mw, lon: s.lon, lat: s.lat };
+    if (s.name !== null) out.name = s.name;
+    if (s.technology !== null) out.technology = s.technology;
     return out;
   });
 }
