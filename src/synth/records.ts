@@ -58,48 +58,6 @@ export function formatWeatherCsv(rows: readonly WeatherRecord[]): string {
   return `${WEATHER_COLUMNS.join(',')}\n${lines.join('\n')}\n`;
 }
 
-function splitCsv(text: string, columns: readonly string[], file: string): string[][] {
-  const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  if (lines[0] !== columns.join(',')) throw new Error(`${file}: header must be '${columns.join(',')}'`);
-  return lines.slice(1).map((line, i) => {
-    const cells = line.split(',');
-    if (cells.length !== columns.length) throw new Error(`${file}: line ${i + 2}: expected ${columns.length} cells, got ${cells.length}`);
-    return cells;
-  });
-}
-
-function num(cell: string, file: string, line: number, column: string): number {
-  const v = Number(cell);
-  if (cell.trim() === '' || !Number.isFinite(v)) throw new Error(`${file}: line ${line}: ${column} '${cell}' is not a number`);
-  return v;
-}
-
-/** Parses labels.csv; errors name the file, line and column. */
-export function parseLabelsCsv(text: string, file = 'labels.csv'): LabelRecord[] {
-  return splitCsv(text, LABEL_COLUMNS, file).map(([site, dt, active, gen, co2], i) => {
-    if (!(active === '' || active === '0' || active === '1')) throw new Error(`${file}: line ${i + 2}: active must be 0, 1 or empty`);
-    return {
-      site_id: site!,
-      datetime: dt!,
-      active: active === '' ? null : active === '1',
-      generation_mw: gen === '' ? null : num(gen!, file, i + 2, 'generation_mw'),
-      co2_t_per_h: co2 === '' ? null : num(co2!, file, i + 2, 'co2_t_per_h'),
-    };
-  });
-}
-
-/** Parses weather.csv; errors name the file, line and column. */
-export function parseWeatherCsv(text: string, file = 'weather.csv'): WeatherRecord[] {
-  return splitCsv(text, WEATHER_COLUMNS, file).map(([site, dt, t, rh, u, v], i) => ({
-    site_id: site!,
-    datetime: dt!,
-    temperature_c: num(t!, file, i + 2, 'temperature_c'),
-    relative_humidity: num(rh!, file, i + 2, 'relative_humidity'),
-    wind_u: num(u!, file, i + 2, 'wind_u'),
-    wind_v: num(v!, file, i + 2, 'wind_v'),
-  }));
-}
-
 /** RFC 7946 sites: WGS84 lon/lat with 7 decimals (~1 cm), flat properties. */
 export function sitesGeoJson(sites: readonly { lon: number; lat: number; properties: SiteProperties }[]): FeatureCollection<Point, SiteProperties> {
   const features: Feature<Point, SiteProperties>[] = sites.map((s) => ({

@@ -7,7 +7,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEmissionFactors } from '../../src/model/physics.js';
-import { missingMasks, parseLabelsCsv, parseWeatherCsv, type LabelRecord } from '../../src/synth/index.js';
+import { parseLabelsCsv, type LabelRow } from '../../src/model/data/labels.js';
+import { parseWeatherCsv } from '../../src/model/data/weather.js';
+import { missingMasks } from '../../src/synth/index.js';
 import { makeWorld, type TestWorld } from './helpers.js';
 
 interface SiteTruth {
@@ -20,11 +22,11 @@ interface SiteTruth {
 
 describe('synth labels', () => {
   let w: TestWorld;
-  let labels: LabelRecord[];
+  let labels: LabelRow[];
   let sites: Map<string, SiteTruth>;
   beforeAll(async () => {
     w = await makeWorld({ sites: 5, dates: 24, size: 224, seed: 5, missing: 0 });
-    labels = parseLabelsCsv(readFileSync(path.join(w.dir, 'labels.csv'), 'utf8'));
+    labels = parseLabelsCsv(readFileSync(path.join(w.dir, 'labels.csv'), 'utf8'), 'labels.csv');
     sites = new Map((w.truth.sites as unknown as SiteTruth[]).map((s) => [s.site_id, s]));
   }, 60_000);
   afterAll(() => w?.cleanup());
@@ -34,7 +36,7 @@ describe('synth labels', () => {
     const stamps = readdirSync(path.join(w.dir, 'scenes')).map((p) => p.split('_')[2]!);
     const iso = new Set(stamps.map((s) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}T${s.slice(9, 11)}:${s.slice(11, 13)}:${s.slice(13, 15)}Z`));
     expect(new Set(labels.map((l) => l.datetime))).toEqual(iso);
-    const weather = parseWeatherCsv(readFileSync(path.join(w.dir, 'weather.csv'), 'utf8'));
+    const weather = parseWeatherCsv(readFileSync(path.join(w.dir, 'weather.csv'), 'utf8'), 'weather.csv');
     expect(weather.map((r) => `${r.site_id}@${r.datetime}`)).toEqual(labels.map((l) => `${l.site_id}@${l.datetime}`));
   });
 
@@ -118,7 +120,7 @@ describe('synth labels with --missing', () => {
     try {
       const text = readFileSync(path.join(w.dir, 'labels.csv'), 'utf8');
       expect(text.split('\n')[0]).toBe('site_id,datetime,active,generation_mw,co2_t_per_h');
-      const rows = parseLabelsCsv(text);
+      const rows = parseLabelsCsv(text, 'labels.csv');
       const n = rows.length;
       for (const key of ['active', 'generation_mw', 'co2_t_per_h'] as const) {
         expect(rows.filter((r) => r[key] === null).length, key).toBe(Math.round(0.3 * n));

@@ -10,7 +10,7 @@ import path from 'node:path';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPatch } from '../../src/geo/readPatch.js';
-import { parseWeatherCsv } from '../../src/synth/index.js';
+import { parseWeatherCsv } from '../../src/model/data/weather.js';
 import { bandFile, makeWorld, type TestWorld } from './helpers.js';
 
 interface Measured {
@@ -32,7 +32,7 @@ async function measure(w: TestWorld): Promise<Measured[]> {
     features: { geometry: { coordinates: [number, number] }; properties: { site_id: string } }[];
   };
   const where = new Map(sites.features.map((f) => [f.properties.site_id, proj4('EPSG:4326', UTM32, f.geometry.coordinates) as [number, number]]));
-  const weather = new Map(parseWeatherCsv(readFileSync(path.join(w.dir, 'weather.csv'), 'utf8')).map((r) => [`${r.site_id}@${r.datetime}`, r]));
+  const weather = new Map(parseWeatherCsv(readFileSync(path.join(w.dir, 'weather.csv'), 'utf8'), 'weather.csv').map((r) => [`${r.site_id}@${r.datetime}`, r]));
   const out: Measured[] = [];
   const cache = new Map<string, Awaited<ReturnType<typeof readPatch>>>();
   for (const s of w.truth.samples) {
@@ -49,9 +49,11 @@ async function measure(w: TestWorld): Promise<Measured[]> {
     const c0 = Math.floor((x - gt[0]) / gt[1]);
     const r0 = Math.floor((y - gt[3]) / gt[5]);
     const wx = weather.get(`${s.site_id}@${s.datetime}`)!;
-    const speed = Math.hypot(wx.wind_u, wx.wind_v);
+    // synth writes every weather cell; a blank would be a generator bug.
+    const [wu, wv] = [wx.wind_u!, wx.wind_v!];
+    const speed = Math.hypot(wu, wv);
     if (speed < 1) continue;
-    const [ux, uy] = [wx.wind_u / speed, wx.wind_v / speed];
+    const [ux, uy] = [wu / speed, wv / speed];
     const sector = (ax: number, ay: number) => {
       let sum = 0;
       let n = 0;
