@@ -85,7 +85,7 @@ describe('wasm kernels', () => {
     const ints = await onBoth(() => Array.from(tf.sum(tf.tensor2d([1, 2, 3, 4], [2, 2], 'int32'), 0).dataSync()));
     expect(ints.wasm).toEqual(ints.cpu);
     for (const [shape, reps] of [[[1, 1, 1, 3], [4, 5, 6, 1]], [[1, 3], [7, 1]], [[2, 3], [2, 2]], [[1, 2, 1], [3, 1, 2]]] as const) {
-      const values = randomArray(shape.reduce((a, b) => a * b, 1), rand);
+      const values = randomArray(shape.reduce((a: number, b: number) => a * b, 1), rand);
       const t = await onBoth(() => tf.tidy(() => tf.tile(tf.tensor(values, [...shape]), [...reps]).dataSync()));
       expect(Array.from(t.wasm)).toEqual(Array.from(t.cpu));
     }

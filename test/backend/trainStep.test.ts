@@ -39,7 +39,7 @@ function forward(p: Record<string, tf.Variable>, x: tf.Tensor4D): tf.Tensor2D {
   let r = tf.relu(conv(h, 'c1', 1));
   r = conv(r, 'c2', 1);
   const { mean, variance } = tf.moments(r, [0, 1, 2]);
-  r = tf.batchNorm(r, mean, variance, p['beta']!, p['gamma']!, 1e-3);
+  r = tf.batchNorm(r, mean, variance, p["beta"]!, p["gamma"]!, 1e-3) as tf.Tensor4D;
   h = tf.relu(tf.add(h, r)) as tf.Tensor4D;
   return tf.add(tf.matMul(tf.mean(h, [1, 2]) as tf.Tensor2D, p['dense'] as tf.Variable<tf.Rank.R2>), p['denseB']!) as tf.Tensor2D;
 }

@@ -77,9 +77,9 @@ describe('soft physics', () => {
     const mk = (gen: number[], co2: number[], logit: number[]) => ({
       activityLogit: tf.tensor1d(logit),
       generationMW: tf.tensor1d(gen),
-      generationLogVar: tf.zeros([3]),
+      generationLogVar: tf.zeros([3]) as tf.Tensor1D,
       co2TPerH: tf.tensor1d(co2),
-      co2LogVar: tf.zeros([3]),
+      co2LogVar: tf.zeros([3]) as tf.Tensor1D,
     });
     const gen = [500, 300, 600];
     const consistent = gen.map((g, i) => efs[plants[i]!.fuel].median * g);
