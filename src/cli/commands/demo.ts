@@ -92,9 +92,9 @@ export async function demoCommand(): Promise<Command> {
         'A few minutes on 2 CPU cores; everything goes under --out.',
     )
     .option('-o, --out <dir>', 'output folder for the world, tiles, model and run', 'demo')
-    .addOption(new Option('--sites <n>', 'number of plants').argParser(positiveInt('--sites')).default(6))
+    .addOption(new Option('--sites <n>', 'number of plants').argParser(positiveInt('--sites')).default(12))
     .addOption(new Option('--dates <n>', 'number of acquisition dates').argParser(positiveInt('--dates')).default(36))
-    .addOption(new Option('--size <px>', 'scene size in 10 m pixels').argParser(positiveInt('--size')).default(512))
+    .addOption(new Option('--size <px>', 'scene size in 10 m pixels').argParser(positiveInt('--size')).default(768))
     .addOption(new Option('--seed <n>', 'seed of the world and the training').argParser(positiveInt('--seed')).default(42))
     .addOption(new Option('--epochs <n>', 'maximum training epochs').argParser(positiveInt('--epochs')).default(15))
     .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (default: auto)');
