@@ -2,21 +2,18 @@
  * `co2sat aggregate`: per-patch predictions (one or many files, e.g. shards) → one GeoJSON
  * feature per site and time window, for QGIS or any GIS.
  */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import path from 'node:path';
-import { action, numberIn, requireOption, withGlobals } from '../command.js';
+import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
+import { action, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../errors.js';
 
-interface AggregateFlags {
+interface AggregateFlags extends AggregationFlags {
   predictions?: string[];
   sites?: string;
   window?: string;
   out: string;
   map?: string;
-  minValidFraction?: number;
-  cloudyFraction?: number;
-  uncertainty?: 'scaled' | 'independent';
-  combine?: 'ivw' | 'random' | 'mean';
   config?: string;
 }
 
@@ -26,10 +23,10 @@ export async function aggregateCommand(): Promise<Command> {
     .description(
       'Combine per-patch predictions into one GeoJSON feature per site and time window.\n\n' +
         'Per window: P(on) (mean weighted by clear fraction), counts of total, valid and cloudy ' +
-        'observations, generation and CO2 by inverse-variance weighting (a patch with cloud ' +
-        'fraction c has its variance inflated by 1/(1-c)), 90% intervals (mean +/- 1.645 sd, the sd ' +
-        'widened by the Birge ratio when observations scatter more than their sds; ' +
-        'clipped at 0), energy (MWh) and emissions (t) as mean x window hours. Several ' +
+        'observations, generation and CO2 as the time average of the overpasses, each weighted by ' +
+        'its clear fraction 1-c (inverse variance with a cloudy patch\'s variance inflated by ' +
+        '1/(1-c); --combine picks other rules), 90% intervals (mean +/- 1.645 sd, clipped at 0), ' +
+        'energy (MWh) and emissions (t) as mean x window hours. Several ' +
         '--predictions files (shards) merge order-independently into the same output as one run.\n\n' +
         'Windows: Nd = N-day bins aligned on 1970-01-01T00:00Z; month/year = UTC calendar; ' +
         'all = one window from the first to the day after the last observation.',
@@ -39,19 +36,8 @@ export async function aggregateCommand(): Promise<Command> {
     .option('-w, --window <spec>', 'time window: Nd (e.g. 30d), month, year or all (default: config aggregate.window)')
     .option('-o, --out <file>', 'output GeoJSON', 'sites.geojson')
     .option('--map <png>', 'also draw a map PNG of the latest window, discs sized by CO2')
-    .addOption(new Option('--min-valid-fraction <f>', 'patches with less data are not used').argParser(numberIn('--min-valid-fraction', 0, 1)).default(0.5))
-    .addOption(new Option('--cloudy-fraction <f>', 'cloud fraction from which a patch counts as cloudy').argParser(numberIn('--cloudy-fraction', 0, 1)).default(0.5))
-    .addOption(
-      new Option('--uncertainty <rule>', "window sd: 'scaled' widens it by the Birge ratio when observations scatter more than their sds; 'independent' is the plain inverse-variance sd")
-        .choices(['scaled', 'independent'])
-        .default('scaled'),
-    )
-    .addOption(
-      new Option('--combine <rule>', "how a window combines its observations: 'mean' (time average, each overpass weighted by its clear fraction 1 - cloud_fraction, i.e. inverse variance with cloudy patches' variance inflated), 'random' (inverse-variance weights from the model's sds plus the between-overpass variance, DerSimonian-Laird) or 'ivw' (fixed-effect inverse variance of the model's sds; biased low because an 'off' patch's sd is small)")
-        .choices(['ivw', 'random', 'mean'])
-        .default('mean'),
-    )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
+  addAggregationOptions(cmd);
   withGlobals(cmd, [
     'co2sat aggregate --predictions predictions.jsonl --sites sites.geojson --window 30d --out sites.geojson',
     'co2sat aggregate -p runs/eu/predictions.shard-*.jsonl -s sites.geojson -w month -o runs/eu/sites.geojson --map runs/eu/map.png',

@@ -3,11 +3,12 @@
  * (only new or changed scenes), safely (lock, atomic writes, resumable after a kill) and
  * optionally as one shard of many.
  */
-import { Command, Option } from 'commander';
-import { action, numberIn, requireOption, withGlobals } from '../command.js';
+import { Command } from 'commander';
+import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
+import { action, requireOption, withGlobals } from '../command.js';
 import { ExitCode, UsageError } from '../errors.js';
 
-interface RunFlags {
+interface RunFlags extends AggregationFlags {
   sites?: string;
   model?: string;
   out?: string;
@@ -19,10 +20,6 @@ interface RunFlags {
   bands?: string;
   keepTiles?: boolean;
   force?: boolean;
-  minValidFraction?: number;
-  cloudyFraction?: number;
-  uncertainty?: 'scaled' | 'independent';
-  combine?: 'ivw' | 'random' | 'mean';
   config?: string;
 }
 
@@ -58,19 +55,8 @@ export async function runCommand(): Promise<Command> {
     .option('--bands <set>', 'band set name or JSON file (default: config tile.bands)')
     .option('--keep-tiles', 'keep the patch GeoTIFFs in OUT/tiles (default: removed once predicted)')
     .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
-    .addOption(new Option('--min-valid-fraction <f>', 'patches with less data are not used').argParser(numberIn('--min-valid-fraction', 0, 1)).default(0.5))
-    .addOption(new Option('--cloudy-fraction <f>', 'cloud fraction from which a patch counts as cloudy').argParser(numberIn('--cloudy-fraction', 0, 1)).default(0.5))
-    .addOption(
-      new Option('--uncertainty <rule>', "window sd: 'scaled' widens it by the Birge ratio when observations scatter more than their sds; 'independent' is the plain inverse-variance sd")
-        .choices(['scaled', 'independent'])
-        .default('scaled'),
-    )
-    .addOption(
-      new Option('--combine <rule>', "how a window combines its observations: 'mean' (time average, each overpass weighted by its clear fraction 1 - cloud_fraction, i.e. inverse variance with cloudy patches' variance inflated), 'random' (inverse-variance weights from the model's sds plus the between-overpass variance, DerSimonian-Laird) or 'ivw' (fixed-effect inverse variance of the model's sds; biased low because an 'off' patch's sd is small)")
-        .choices(['ivw', 'random', 'mean'])
-        .default('mean'),
-    )
     .option('--config <file>', 'run config JSON (see configs/default.json)');
+  addAggregationOptions(cmd);
   withGlobals(cmd, [
     'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
     'co2sat run /data/scenes -s sites.geojson -m models/mtl -o runs/eu --window month --json   # scheduled: only new scenes',
