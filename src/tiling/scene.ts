@@ -25,6 +25,8 @@ const SCENE_CACHE_BYTES = 32 << 20;
 export interface OpenSceneOptions {
   /** proj4 definition for scenes whose CRS has no built-in EPSG definition. */
   crsProj4?: string;
+  /** ISO 8601 UTC time for scenes whose name and DateTime tag carry none (`--datetime`). */
+  fallbackDatetime?: string;
 }
 
 export interface SceneWindow {
@@ -69,9 +71,9 @@ function checkGeoreferenced(r: Raster): GeoTransform {
   return r.geoTransform;
 }
 
-function datetimeOf(ref: SceneRef, r: Raster): string {
-  const t = datetimeFromName(path.basename(ref.source)) ?? datetimeFromTiffTag(r.tiffDateTime);
-  if (!t) throw new InputError(ref.source, "no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag");
+function datetimeOf(ref: SceneRef, r: Raster, opts: OpenSceneOptions): string {
+  const t = datetimeFromName(path.basename(ref.source)) ?? datetimeFromTiffTag(r.tiffDateTime) ?? opts.fallbackDatetime;
+  if (!t) throw new InputError(ref.source, 'no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag (give one with --datetime)');
   return t;
 }
 
@@ -82,7 +84,7 @@ export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Pro
     try {
       const gt = checkGeoreferenced(r);
       const crs = crsOf(r, opts);
-      const datetime = datetimeOf(ref, r);
+      const datetime = datetimeOf(ref, r, opts);
       const bandIds = r.bandDescriptions.map((d, i) => d ?? String(i + 1));
       return {
         ref,
@@ -151,7 +153,7 @@ async function stackBands(
   // The finest grid: smallest pixel; ties keep band-set order.
   const finest = bands.reduce((a, b) => (Math.abs(b.geoTransform![1]) < Math.abs(a.geoTransform![1]) ? b : a));
   const target = finest.geoTransform!;
-  const datetime = datetimeOf(ref, first);
+  const datetime = datetimeOf(ref, first, opts);
 
   /** Nearest-neighbour read of `r` onto window `w` of the target grid. */
   const readOnTarget = async (r: Raster, w: Window): Promise<RasterArray> => {

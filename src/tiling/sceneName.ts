@@ -35,3 +35,18 @@ export function datetimeFromTiffTag(tag: string | null): string | null {
 export function sceneIdOfFile(fileName: string): string {
   return fileName.replace(/\.tiff?$/i, '');
 }
+
+/**
+ * A user-given acquisition time (`--datetime`) as ISO 8601 UTC, or null when it is not one.
+ * Accepts `2024-05-17`, `2024-05-17T10:25:59Z` and offsets (`+02:00`, converted to UTC);
+ * a time without a zone is refused rather than guessed.
+ */
+export function datetimeFromUser(text: string): string | null {
+  const t = text.trim();
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:\d{2}))?$/.exec(t);
+  if (!m) return null;
+  if (m[4] === undefined) return iso(m[1]!, m[2]!, m[3]!);
+  const ms = Date.parse(t);
+  if (Number.isNaN(ms)) return null;
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

@@ -18,6 +18,7 @@ import { discoverScenes, type SceneRef } from './discoverScenes.js';
 import type { ManifestRecord } from './manifest.js';
 import { MANIFEST_NAME, patchKey, readManifestFile, writeManifestFile } from './manifestFile.js';
 import { openScene } from './scene.js';
+import { datetimeFromUser } from './sceneName.js';
 import { tileScene, type SiteSkip } from './tileScene.js';
 
 export interface TileOptions {
@@ -35,6 +36,8 @@ export interface TileOptions {
   bandSet?: string;
   /** proj4 definition for scenes whose CRS has no built-in EPSG definition. */
   crsProj4?: string;
+  /** Acquisition time (ISO 8601) for scenes whose name and DateTime tag carry none. */
+  datetime?: string;
   compression?: 'deflate' | 'none';
   /** Progress: total patches to consider is known per scene; called as work advances. */
   onProgress?: (event: TileProgress) => void;
@@ -66,6 +69,9 @@ export function checkTileOptions(o: TileOptions): void {
   const size = o.size ?? 64;
   if (!Number.isInteger(size) || size < 1 || size > 4096) throw new UsageError(`--size must be an integer in [1, 4096], got ${size}`);
   if (o.concurrency !== undefined && (!Number.isInteger(o.concurrency) || o.concurrency < 1)) throw new UsageError(`--concurrency must be a positive integer, got ${o.concurrency}`);
+  if (o.datetime !== undefined && datetimeFromUser(o.datetime) === null) {
+    throw new UsageError(`--datetime must be an ISO 8601 date or UTC/offset time (2024-05-17 or 2024-05-17T10:25:59Z), got '${o.datetime}'`);
+  }
   if (o.crsProj4 !== undefined) {
     const problem = proj4Problem(o.crsProj4);
     if (problem) throw new UsageError(`--crs-proj4 is not a proj4 definition: ${problem}`);
@@ -83,7 +89,13 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
   const outDir = o.outDir ?? 'tiles';
   const sites = await loadSites(o.sitesFile);
   const bandSets: BandSet[] = o.bandSet ? [loadBandSet(o.bandSet)] : BUILTIN_BAND_SETS.map((n) => loadBandSet(n));
-  const params = { size, compression: o.compression ?? 'deflate', crsProj4: o.crsProj4 ?? null };
+  // The fallback time enters the fingerprint only when given, so earlier manifests stay valid.
+  const params = {
+    size,
+    compression: o.compression ?? 'deflate',
+    crsProj4: o.crsProj4 ?? null,
+    ...(o.datetime !== undefined ? { datetime: datetimeFromUser(o.datetime) } : {}),
+  };
   const scenes: SceneRef[] = await discoverScenes(o.scenesDir, { bandSets, params });
   const manifestPath = path.join(outDir, MANIFEST_NAME);
   const records = await readManifestFile(manifestPath);
@@ -114,7 +126,10 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
     o.onProgress?.({ scenesDone: i, scenesTotal: scenes.length, patchesDone, scene: ref.scene_id });
     let scene;
     try {
-      scene = await openScene(ref, { ...(o.crsProj4 ? { crsProj4: o.crsProj4 } : {}) });
+      scene = await openScene(ref, {
+        ...(o.crsProj4 ? { crsProj4: o.crsProj4 } : {}),
+        ...(o.datetime !== undefined ? { fallbackDatetime: datetimeFromUser(o.datetime)! } : {}),
+      });
     } catch (err) {
       summary.scenes.failed++;
       summary.failures.push({ item: err instanceof InputError ? err.file : ref.source, reason: describe(err) });

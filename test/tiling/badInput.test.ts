@@ -92,6 +92,24 @@ describe('bad scenes: one line naming the file, the others still tiled, nothing 
     await Promise.all([patch.close(), source.close()]);
   });
 
+  it('a scene with no acquisition time asks for --datetime; with it the scene tiles at that time', async () => {
+    const undated = path.join(FIX, 'encodings/u16_tiles_deflate.tif');
+    const f = await failureOf((s) => copyFileSync(undated, path.join(s, 'undated.tif')));
+    expect(f.item).toMatch(/undated\.tif$/);
+    expect(f.reason).toMatch(/^no acquisition time: .*\(give one with --datetime\)$/);
+
+    const d = fresh();
+    copyFileSync(undated, path.join(d, 'scenes', 'undated.tif'));
+    const s = await tileScenes({ scenesDir: path.join(d, 'scenes'), sitesFile: SITES, outDir: path.join(d, 'tiles'), size: 8, datetime: '2017-08-13T17:40:00+02:00' });
+    expect(s.failures).toEqual([]);
+    expect(s.scenes.tiled).toBe(1);
+    const lines = readFileSync(path.join(d, 'tiles', 'manifest.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
+    for (const l of lines) expect((JSON.parse(l) as { datetime: string }).datetime).toBe('2017-08-13T15:40:00Z');
+    await expect(tileScenes({ scenesDir: path.join(d, 'scenes'), sitesFile: SITES, outDir: path.join(d, 'tiles'), datetime: '2017-08-13T15:40' })).rejects.toThrow(
+      /--datetime must be an ISO 8601 date/,
+    );
+  });
+
   it('a per-band scene missing a band', async () => {
     const f = await failureOf((s) => {
       cpSync(S2, path.join(s, path.basename(S2)), { recursive: true });

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/cli/errors.js';
 import { bandIdOf, loadBandSet, validateBandSet } from '../../src/tiling/bandSet.js';
-import { datetimeFromName, datetimeFromTiffTag, sceneIdOfFile } from '../../src/tiling/sceneName.js';
+import { datetimeFromName, datetimeFromTiffTag, datetimeFromUser, sceneIdOfFile } from '../../src/tiling/sceneName.js';
 
 describe('scene names', () => {
   it.each([
@@ -25,6 +25,20 @@ describe('scene names', () => {
     expect(sceneIdOfFile('S2A_T19UDP_20170729T153641.tif')).toBe('S2A_T19UDP_20170729T153641');
     expect(sceneIdOfFile('a.b.TIFF')).toBe('a.b');
   });
+});
+
+describe('--datetime values', () => {
+  it.each([
+    ['2017-08-13', '2017-08-13T00:00:00Z'],
+    ['2017-08-13T15:40:00Z', '2017-08-13T15:40:00Z'],
+    ['2017-08-13T15:40Z', '2017-08-13T15:40:00Z'],
+    ['2017-08-13T17:40:00+02:00', '2017-08-13T15:40:00Z'],
+    ['2017-08-13T00:30:00-01:00', '2017-08-13T01:30:00Z'],
+  ])('%s is %s', (text, iso) => expect(datetimeFromUser(text)).toBe(iso));
+
+  it.each(['2017-08-13T15:40:00', '2017-02-30', '13.08.2017', 'yesterday', ''])('refuses %j (no zone, not a date)', (text) =>
+    expect(datetimeFromUser(text)).toBeNull(),
+  );
 });
 
 describe('band sets', () => {

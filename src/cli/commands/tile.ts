@@ -16,6 +16,7 @@ interface TileFlags {
   force?: boolean;
   bandSet?: string;
   crsProj4?: string;
+  datetime?: string;
   compression: 'deflate' | 'none';
 }
 
@@ -42,6 +43,7 @@ export async function tileCommand(): Promise<Command> {
     .option('--concurrency <n>', `patches read and written at once (default: cores, here ${os.availableParallelism()})`, positiveInt('--concurrency'))
     .option('--band-set <name|file>', 'band set for per-band folders: sentinel2-l2a, sentinel2-l1c, landsat8 or a JSON file (default: the first of these a folder holds completely)')
     .option('--crs-proj4 <definition>', 'proj4 definition for scenes whose CRS has no EPSG code co2sat knows (e.g. MODIS sinusoidal)')
+    .option('--datetime <iso>', 'acquisition time for scenes whose name and DateTime tag carry none (2017-08-13 or 2017-08-13T15:40:00Z)')
     .option('--compression <kind>', 'patch compression: deflate or none', 'deflate')
     .option('--force', 'redo patches even when they are up to date');
   withGlobals(cmd, [
@@ -68,6 +70,7 @@ export async function tileCommand(): Promise<Command> {
         ...(flags.concurrency !== undefined ? { concurrency: flags.concurrency } : {}),
         ...(flags.bandSet !== undefined ? { bandSet: flags.bandSet } : {}),
         ...(flags.crsProj4 !== undefined ? { crsProj4: flags.crsProj4 } : {}),
+        ...(flags.datetime !== undefined ? { datetime: flags.datetime } : {}),
         compression: flags.compression,
         force: flags.force === true,
         onProgress: (p) => {
