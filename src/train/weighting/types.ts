@@ -32,7 +32,7 @@ export interface Combined {
 export interface WeightingStrategy {
   readonly name: WeightingName;
   readonly tasks: readonly Task[];
-  /** Registers learned parameters (only `uncertainty` has any). */
+  /** Registers learned parameters; only `uncertainty` learns some (its log σ² per task). */
   declare(store: ParamStore): void;
   combine(losses: TaskLosses, ctx: StepContext, store: ParamStore): Combined;
   /** GradNorm: the trainer computes ‖∇_W L_t‖ on the last shared layer and reports it here. */
