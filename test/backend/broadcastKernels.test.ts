@@ -6,18 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
-import { randomArray, relativeError, seededRandom } from './gradHelpers.js';
+import { onBoth, randomArray, relativeError, seededRandom } from './gradHelpers.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');
 });
-
-async function onBoth<T>(fn: () => T): Promise<{ cpu: T; wasm: T }> {
-  await tf.setBackend('cpu');
-  const cpu = fn();
-  await tf.setBackend('wasm');
-  return { cpu, wasm: fn() };
-}
 
 describe('wasm broadcasting and identity kernels', () => {
   it('comparisons broadcast like cpu, including ties, infinities, NaN and -0', async () => {

@@ -2,6 +2,7 @@
  * Shared pieces of the backend tests: a seeded RNG for inputs, and a runner that computes
  * the same function on two tfjs backends of one engine and returns plain arrays.
  */
+import * as tf from '@tensorflow/tfjs';
 import type { Tf } from '../../src/backend/index.js';
 
 /** Mulberry32: small, seeded, deterministic across machines. */
@@ -39,4 +40,12 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
 export async function onBackend<T>(tf: Tf, backend: string, fn: () => T | Promise<T>): Promise<T> {
   await tf.setBackend(backend);
   return fn();
+}
+
+/** The same computation on cpu (the reference) and on wasm (with whatever kernels are registered). */
+export async function onBoth<T>(fn: () => T): Promise<{ cpu: T; wasm: T }> {
+  await tf.setBackend('cpu');
+  const cpu = fn();
+  await tf.setBackend('wasm');
+  return { cpu, wasm: fn() };
 }

@@ -7,18 +7,11 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { hasFastConvGradients, registerWasmGradients, selectBackend, unregisterWasmGradients, wasmGradientsRegistered } from '../../src/backend/index.js';
 import { conv2dBackpropFilterReference } from '../../src/backend/kernels/conv2dBackpropFilter.js';
-import { randomArray, relativeError, seededRandom } from './gradHelpers.js';
+import { onBoth, randomArray, relativeError, seededRandom } from './gradHelpers.js';
 
 beforeAll(async () => {
   await selectBackend('wasm');
 });
-
-async function onBoth<T>(fn: () => T): Promise<{ cpu: T; wasm: T }> {
-  await tf.setBackend('cpu');
-  const cpu = fn();
-  await tf.setBackend('wasm');
-  return { cpu, wasm: fn() };
-}
 
 describe('wasm kernels', () => {
   it('UnsortedSegmentSum sums rows into segments, dropping out-of-range ids', async () => {

@@ -20,31 +20,13 @@ import { loadData } from '../../src/train/loadData.js';
 import { train } from '../../src/train/trainer.js';
 import { weatherLookup } from '../../pipeline/modelPredictor.js';
 import { makeTinyWorld, type TinyWorld } from '../train/helpers/tinyWorld.js';
+import { runCommand } from '../helpers/runCommand.js';
 
 let dir: string;
 let world: TinyWorld;
 let modelDir: string;
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cmd = await predictCommand();
-  cmd.exitOverride();
-  let stdout = '';
-  let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await cmd.parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCommand(predictCommand, args);
 
 beforeAll(async () => {
   await selectBackend('wasm');

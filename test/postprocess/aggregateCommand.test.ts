@@ -8,27 +8,9 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregateCommand } from '../../src/cli/commands/aggregate.js';
 import { formatPredictions, makePredictionRecord } from '../../src/postprocess/prediction.js';
+import { runCommand } from '../helpers/runCommand.js';
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const cmd = await aggregateCommand();
-  cmd.exitOverride();
-  let stdout = '';
-  let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await cmd.parseAsync(args, { from: 'user' });
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { code, stdout, stderr };
-}
+const cli = (args: string[]) => runCommand(aggregateCommand, args);
 
 afterEach(() => {
   process.exitCode = 0;
