@@ -13,7 +13,7 @@
 import { promises as fs } from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
-import { isAlive } from './atomicWrite.js';
+import { isAlive } from '../src/io/atomicWrite.js';
 
 export interface LockInfo {
   pid: number;

@@ -4,7 +4,7 @@
  * the site and overpass time (weather.csv, optional: missing weather is imputed by the
  * model with its training means).
  */
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/errors.js';
 import type { SiteMeta } from '../src/model/data/sites.js';
 import type { WeatherRow } from '../src/model/data/weather.js';
 import type { PatchEstimate } from '../src/postprocess/prediction.js';

@@ -4,10 +4,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../src/cli/errors.js';
+import { InputError } from '../src/errors.js';
 import { formatPredictions, makePredictionRecord, type PredictionRecord } from '../src/postprocess/prediction.js';
 import { ManifestParseError, parseManifest, type ManifestRecord } from '../src/tiling/manifest.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../src/io/atomicWrite.js';
 import type { Predictor } from './stages.js';
 
 export interface PredictTilesOptions {

@@ -21,7 +21,7 @@ import { formatPredictions, makePredictionRecord, parsePredictions, type Predict
 import type { AggregateOptions } from '../src/postprocess/aggregateSite.js';
 import type { SiteInfo } from '../src/postprocess/siteInfo.js';
 import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
-import { removeStaleTemporaries, writeFileAtomic } from './atomicWrite.js';
+import { removeStaleTemporaries, writeFileAtomic } from '../src/io/atomicWrite.js';
 import { configHash, type Json } from './configHash.js';
 import { acquireLock } from './lock.js';
 import { inShard, shardSuffix, type Shard } from './shard.js';

@@ -4,7 +4,7 @@
  * `co2sat demo` call this; tests call runPipeline with other stages.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../src/cli/errors.js';
+import { UsageError } from '../src/errors.js';
 import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.js';
 import { contentHash } from './configHash.js';

@@ -6,8 +6,8 @@
  * at any moment a rerun redoes at most the scenes in flight and never trusts half a result.
  */
 import { promises as fs } from 'node:fs';
-import { InputError } from '../src/cli/errors.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { InputError } from '../src/errors.js';
+import { writeFileAtomic } from '../src/io/atomicWrite.js';
 
 export const STATE_VERSION = 1;
 

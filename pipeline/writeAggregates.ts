@@ -15,7 +15,7 @@ import type { SiteInfo } from '../src/postprocess/siteInfo.js';
 import { timeWindowOf, windowKey } from '../src/postprocess/timeWindowOf.js';
 import { toFeature } from '../src/postprocess/toFeature.js';
 import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
-import { writeFileAtomic } from './atomicWrite.js';
+import { writeFileAtomic } from '../src/io/atomicWrite.js';
 import { configHash, contentHash } from './configHash.js';
 
 export interface WriteAggregatesOptions extends AggregateOptions {

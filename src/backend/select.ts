@@ -4,7 +4,7 @@
  * first that loads, remembering why the others did not; a named backend must load or the
  * call fails with the reason.
  */
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { backendEntry, BACKENDS } from './registry.js';
 import { BACKEND_NAMES, type BackendChoice, type BackendName, type LoadOptions, type SelectedBackend } from './types.js';
 import { wasmGradientsRegistered } from './kernels/register.js';

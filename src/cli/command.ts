@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from './output.js';
-import { describeError, exitCodeFor, ExitCode, PartialFailure, UsageError } from './errors.js';
+import { describeError, exitCodeFor, ExitCode, PartialFailure, UsageError } from '../errors.js';
 
 /** Adds --json/--quiet/--verbose and an Examples section to a command's help. */
 export function withGlobals(cmd: Command, examples: readonly string[]): Command {

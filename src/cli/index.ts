@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../errors.js';
 
 /**
  * One line per command, in pipeline order. Command modules keep their top-level imports

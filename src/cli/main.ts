@@ -2,7 +2,7 @@
 /** Entry point of the `co2sat` binary. */
 import { CommanderError } from 'commander';
 import { buildProgram } from './index.js';
-import { ExitCode } from './errors.js';
+import { ExitCode } from '../errors.js';
 
 const program = await buildProgram();
 try {

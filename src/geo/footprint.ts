@@ -7,7 +7,7 @@
 import { booleanPointInPolygon, point, polygon } from '@turf/turf';
 import type { Feature, Polygon } from 'geojson';
 import { fromCrs, type Crs } from './crs.js';
-import type { GeoTransform } from './writeGeoTiff.js';
+import type { GeoTransform } from './geoTransform.js';
 
 const STEPS_PER_EDGE = 16;
 

@@ -3,11 +3,11 @@
  * Patches are small (size² × bands), so reading everything is right here; scenes go through
  * `readWindow` instead. Errors are InputErrors naming the file.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import type { RasterArray, RasterDataType } from './rasterTypes.js';
 import { readWindow } from './readWindow.js';
 import { Raster } from './tiff/openRaster.js';
-import type { GeoTransform } from './writeGeoTiff.js';
+import type { GeoTransform } from './geoTransform.js';
 
 export interface Patch {
   width: number;

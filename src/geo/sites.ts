@@ -5,7 +5,7 @@
  * is worse than a failed run. `site_id` becomes a file name, so path tricks are refused.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 
 export interface Site {
   site_id: string;

@@ -11,7 +11,7 @@
 import { promises as fs } from 'node:fs';
 import { deflate } from 'node:zlib';
 import { promisify } from 'node:util';
-import { produceFileAtomic } from '../../pipeline/atomicWrite.js';
+import { produceFileAtomic } from '../io/atomicWrite.js';
 import { encodeFloatingPoint, encodeHorizontal, type PredictorId } from './codecs/predictorEncode.js';
 import { geoKeysForEpsg, shortGeoKeys, type RawGeoKeys } from './geoKeys.js';
 import { formatNodata, isArrayOfType, sampleEncoding, type RasterArray, type RasterDataType } from './rasterTypes.js';
@@ -20,9 +20,8 @@ import { FieldType, Tag } from './tiff/tags.js';
 
 export type { RasterArray, RasterDataType } from './rasterTypes.js';
 export type { RawGeoKeys } from './geoKeys.js';
+import type { GeoTransform } from './geoTransform.js';
 
-/** GDAL geotransform: x0, dx, rx, y0, ry, dy (x = x0 + col·dx + row·rx, y = y0 + col·ry + row·dy). */
-export type GeoTransform = [number, number, number, number, number, number];
 
 export interface GeoTiffSpec {
   width: number;

@@ -12,7 +12,7 @@
  * an InputError naming the patch and model.json.
  */
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import type { ManifestRecord } from '../tiling/manifest.js';
 import type { SiteMeta } from './data/sites.js';
 import type { WeatherRow } from './data/weather.js';

@@ -69,8 +69,8 @@ export function computeBandStats(patches: Iterable<PatchPixels>, bands: readonly
       count++;
       for (let b = 0; b < c; b++) {
         const v = p.bands[b]![i]!;
-        sum[b] += v;
-        sq[b] += v * v;
+        sum[b]! += v;
+        sq[b]! += v * v;
       }
     }
   }

@@ -3,7 +3,7 @@
  * is reported as an InputError naming the file and the line.
  */
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { mergePredictions, PredictionConflictError } from './mergePredictions.js';
 import { parsePredictions, PredictionParseError, type PredictionRecord } from './prediction.js';
 

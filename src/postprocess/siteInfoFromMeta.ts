@@ -3,7 +3,7 @@
  * by src/model/data/sites.ts) narrowed to SiteInfo. Aggregates are placed on the map, so a
  * site without Point coordinates is an error naming the file and the site.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import type { SiteMeta } from '../model/data/sites.js';
 import type { SiteInfo } from './siteInfo.js';
 

@@ -10,9 +10,9 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { loadEmissionFactors } from '../model/physics.js';
-import { isAlive, writeFileAtomic } from '../../pipeline/atomicWrite.js';
+import { isAlive, writeFileAtomic } from '../io/atomicWrite.js';
 import { dnToReflectance } from './bands.js';
 import { skyPlan, type SkyPlan } from './clouds.js';
 import { createLandscape } from './landscape.js';
@@ -112,8 +112,8 @@ function brightnessSink(samples: readonly Sample[], grid: World['grid'], acc: { 
           if ((r - r0) ** 2 + (c - c0) ** 2 > R * R) continue;
           const v = data[r * size + c]!;
           if (v === 0) continue;
-          acc.sum[i] += dnToReflectance(v);
-          acc.n[i]++;
+          acc.sum[i]! += dnToReflectance(v);
+          acc.n[i]!++;
         }
       }
     });

@@ -5,6 +5,7 @@
  * 60 m grid ceil(size/6) pixels a side, so coarse grids always cover the 10 m footprint
  * (exactly when size is a multiple of 6, as the real 10980).
  */
+import type { GeoTransform } from '../geo/geoTransform.js';
 import proj4 from 'proj4';
 import type { Resolution } from './bands.js';
 
@@ -20,8 +21,6 @@ export interface SceneGrid {
   readonly size: number;
 }
 
-/** GDAL-order geotransform (x0, dx, 0, y0, 0, -dy). */
-export type GeoTransform = [number, number, number, number, number, number];
 
 /** A 100 km tile in UTM 32N over central Germany, home of large lignite and coal plants. */
 export function defaultGrid(size: number): SceneGrid {

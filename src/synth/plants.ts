@@ -6,7 +6,7 @@
  * far enough apart that one plant's patch is about that plant.
  */
 import type { EmissionFactors, Fuel } from '../model/physics.js';
-import { UsageError } from '../cli/errors.js';
+import { UsageError } from '../errors.js';
 import { stream, type Rng } from './rng.js';
 import { toLonLat, type SceneGrid } from './grid.js';
 

@@ -59,8 +59,8 @@ export class PreviewCanvas {
         const v = dn[r * n + c]!;
         if (v === 0) continue;
         const i = o + Math.floor(c / this.factor);
-        sum[i] += dnToReflectance(v);
-        if (channel === 0) this.counts[i]++;
+        sum[i]! += dnToReflectance(v);
+        if (channel === 0) this.counts[i]!++;
       }
     }
   }

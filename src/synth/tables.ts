@@ -3,7 +3,7 @@
  * `weather.csv` and `sites.geojson`, one row per (site, acquisition) in scene order.
  */
 import path from 'node:path';
-import { writeFileAtomic } from '../../pipeline/atomicWrite.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
 import { formatLabelsCsv, formatWeatherCsv, sitesGeoJson, type LabelRecord } from './records.js';
 import { stream } from './rng.js';
 import type { World } from './world.js';

@@ -6,7 +6,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 
 export interface BandSpec {
   id: string;

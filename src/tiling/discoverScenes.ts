@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { bandIdOf, type BandSet } from './bandSet.js';
 import { sceneIdOfFile } from './sceneName.js';
 

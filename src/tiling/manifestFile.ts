@@ -4,8 +4,8 @@
  * A crash leaves the manifest of the last completed scene; the next run redoes the rest.
  */
 import { promises as fs } from 'node:fs';
-import { writeFileAtomic } from '../../pipeline/atomicWrite.js';
-import { InputError } from '../cli/errors.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { InputError } from '../errors.js';
 import { formatManifestLine, parseManifest, type ManifestRecord } from './manifest.js';
 
 export const MANIFEST_NAME = 'manifest.jsonl';

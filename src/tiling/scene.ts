@@ -8,14 +8,14 @@
  * opens completely or fails with one InputError naming the file and the problem.
  */
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { crsForEpsg, proj4Problem, type Crs } from '../geo/crs.js';
 import type { RawGeoKeys } from '../geo/geoKeys.js';
 import { allocRaster, type RasterArray, type RasterDataType } from '../geo/rasterTypes.js';
 import { readWindow } from '../geo/readWindow.js';
 import { Raster } from '../geo/tiff/openRaster.js';
 import type { Window } from '../geo/window.js';
-import type { GeoTransform } from '../geo/writeGeoTiff.js';
+import type { GeoTransform } from '../geo/geoTransform.js';
 import type { SceneRef } from './discoverScenes.js';
 import { datetimeFromName, datetimeFromTiffTag } from './sceneName.js';
 

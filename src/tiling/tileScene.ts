@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { temporaryPathFor } from '../../pipeline/atomicWrite.js';
+import { temporaryPathFor } from '../io/atomicWrite.js';
 import { toCrs } from '../geo/crs.js';
 import { footprintWgs84, inFootprint } from '../geo/footprint.js';
 import type { Site } from '../geo/sites.js';

@@ -10,7 +10,7 @@
  * above is their special case without rotation).
  */
 import type { Window } from '../geo/window.js';
-import type { GeoTransform } from '../geo/writeGeoTiff.js';
+import type { GeoTransform } from '../geo/geoTransform.js';
 
 export interface SitePixel {
   /** Pixel column/row holding the site (may be outside the raster). */

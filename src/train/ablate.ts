@@ -8,7 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import type { PatchPixels } from '../model/patchInput.js';
 import { loadEmissionFactors, isFuel, type EmissionFactors } from '../model/physics.js';
 import { predictPrepared } from '../model/predictor.js';

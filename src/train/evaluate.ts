@@ -4,7 +4,7 @@
  * trained on. `split: 'test'` keeps only the model's held-out sites (or overpasses).
  */
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { restoreNetwork } from '../model/inference.js';
 import { MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
 import { predictPrepared } from '../model/predictor.js';

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { readLabelsCsv } from '../model/data/labels.js';
 import { readSitesGeoJson } from '../model/data/sites.js';
 import { readWeatherCsv, type WeatherRow } from '../model/data/weather.js';

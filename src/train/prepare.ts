@@ -4,7 +4,7 @@
  * into the inputs), plus aux inputs and truths.
  */
 import path from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { toAuxInput } from '../model/features.js';
 import type { PreparedSample } from '../model/inputs.js';
 import { readPatchPixels, toNormalisedHWC, type BandStats, type PatchPixels } from '../model/patchInput.js';

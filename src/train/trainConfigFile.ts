@@ -3,7 +3,7 @@
  * checks that name the file and key, and merges it over the defaults.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../errors.js';
 import { TASKS } from '../model/spec.js';
 import { PHYSICS_NAMES } from '../model/physicsModes/index.js';
 import { withDefaults, type TrainConfig } from './config.js';

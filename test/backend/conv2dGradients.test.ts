@@ -107,7 +107,7 @@ describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
     // Central differences of the (linear) loss at a few coordinates, on wasm's forward conv.
     const f = lossFn(c, r, yShape);
     const evalAt = (xa: Float32Array, wa: Float32Array) =>
-      tf.tidy(() => f(tf.tensor4d(xa, [c.n, c.h, c.w, c.cin]), tf.tensor4d(wa, [c.k, c.k, c.cin, c.cout])).dataSync()[0]);
+      tf.tidy(() => f(tf.tensor4d(xa, [c.n, c.h, c.w, c.cin]), tf.tensor4d(wa, [c.k, c.k, c.cin, c.cout])).dataSync()[0]!);
     const eps = 0.05;
     const rand = seededRandom(7);
     const scale = Math.max(...Array.from(got.dx, Math.abs), ...Array.from(got.dw, Math.abs));
@@ -115,17 +115,17 @@ describe('wasm Conv2DBackpropInput / Conv2DBackpropFilter', () => {
       const i = Math.floor(rand() * x.length);
       const xp = x.slice();
       const xm = x.slice();
-      xp[i] += eps;
-      xm[i] -= eps;
+      xp[i]! += eps;
+      xm[i]! -= eps;
       const fd = (evalAt(xp, wv) - evalAt(xm, wv)) / (2 * eps);
-      expect(Math.abs(fd - got.dx[i]) / scale).toBeLessThan(2e-3);
+      expect(Math.abs(fd - got.dx[i]!) / scale).toBeLessThan(2e-3);
       const j = Math.floor(rand() * wv.length);
       const wp = wv.slice();
       const wm = wv.slice();
-      wp[j] += eps;
-      wm[j] -= eps;
+      wp[j]! += eps;
+      wm[j]! -= eps;
       const fdw = (evalAt(x, wp) - evalAt(x, wm)) / (2 * eps);
-      expect(Math.abs(fdw - got.dw[j]) / scale).toBeLessThan(2e-3);
+      expect(Math.abs(fdw - got.dw[j]!) / scale).toBeLessThan(2e-3);
     }
   });
 });

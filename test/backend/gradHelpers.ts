@@ -30,8 +30,8 @@ export function relativeError(a: ArrayLike<number>, b: ArrayLike<number>): numbe
   let num = 0;
   let den = 0;
   for (let i = 0; i < a.length; i++) {
-    num = Math.max(num, Math.abs(a[i] - b[i]));
-    den = Math.max(den, Math.abs(b[i]));
+    num = Math.max(num, Math.abs(a[i]! - b[i]!));
+    den = Math.max(den, Math.abs(b[i]!));
   }
   return den === 0 ? num : num / den;
 }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { describeBackend, parseBackendChoice, selectBackend, wasmBinaryDir } from '../../src/backend/index.js';
 
 const require = createRequire(import.meta.url);

@@ -57,7 +57,7 @@ function train(steps: number): { losses: number[]; params: Record<string, Float3
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
     const loss = opt.minimize(() => tf.mean(tf.square(tf.sub(tf.gather(forward(params, x), labelled), tf.gather(y, labelled)))) as tf.Scalar, true);
-    losses.push(loss!.dataSync()[0]);
+    losses.push(loss!.dataSync()[0]!);
     loss!.dispose();
   }
   const out: Record<string, Float32Array> = {};
@@ -78,7 +78,7 @@ describe('training on wasm with co2sat kernels', () => {
     await tf.setBackend('wasm');
     const got = train(4);
     // The loss moves (the steps do something) and both backends move it the same way.
-    expect(ref.losses[3]).toBeLessThan(ref.losses[0]);
+    expect(ref.losses[3]).toBeLessThan(ref.losses[0]!);
     expect(relativeError(got.losses, ref.losses)).toBeLessThan(1e-4);
     for (const k of Object.keys(SHAPES)) {
       expect(relativeError(got.params[k]!, ref.params[k]!), k).toBeLessThan(1e-4);

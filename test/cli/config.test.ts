@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultConfigPath, loadConfig } from '../../src/cli/config.js';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/errors.js';
 
 function tmpConfig(content: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'co2sat-config-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, exitCodeFor, ExitCode, InputError, PartialFailure, UsageError } from '../../src/cli/errors.js';
+import { describeError, exitCodeFor, ExitCode, InputError, PartialFailure, UsageError } from '../../src/errors.js';
 
 describe('error → exit code mapping', () => {
   it('maps usage and input errors to 2, partial failures to 3, anything else to 1', () => {

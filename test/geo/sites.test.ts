@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/errors.js';
 import { loadSites, parseSites, siteIdProblem } from '../../src/geo/sites.js';
 
 const point = (props: Record<string, unknown>, coordinates: unknown = [8.5, 47.4], type = 'Point') => ({

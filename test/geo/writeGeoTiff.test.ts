@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/errors.js';
 import { readPatch } from '../../src/geo/readPatch.js';
 import { allocRaster, gdalTypeName, type RasterDataType } from '../../src/geo/rasterTypes.js';
 import { writeGeoTiff, type GeoTiffSpec } from '../../src/geo/writeGeoTiff.js';

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { produceFileAtomic, removeStaleTemporaries, writeFileAtomic } from '../../pipeline/atomicWrite.js';
+import { produceFileAtomic, removeStaleTemporaries, writeFileAtomic } from '../../src/io/atomicWrite.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'co2sat-atomic-'));
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/oracle.js';
 import { resolveSynthOptions } from '../../src/synth/index.js';
-import { UsageError } from '../../src/cli/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { buildProgram } from '../../src/cli/index.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'co2sat-synth-cli-'));

@@ -8,7 +8,7 @@ import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { InputError, UsageError } from '../../src/cli/errors.js';
+import { InputError, UsageError } from '../../src/errors.js';
 import { buildProgram } from '../../src/cli/index.js';
 import { Raster } from '../../src/geo/tiff/openRaster.js';
 import { tileScenes } from '../../src/tiling/tileScenes.js';

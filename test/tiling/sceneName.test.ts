@@ -1,6 +1,6 @@
 /** Acquisition times from names and TIFF tags, and band sets as data. */
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/errors.js';
 import { bandIdOf, loadBandSet, validateBandSet } from '../../src/tiling/bandSet.js';
 import { datetimeFromName, datetimeFromTiffTag, datetimeFromUser, sceneIdOfFile } from '../../src/tiling/sceneName.js';
 

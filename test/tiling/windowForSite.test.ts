@@ -3,7 +3,7 @@
  * even sizes, points exactly on pixel edges, south-up and rotated geotransforms.
  */
 import { describe, expect, it } from 'vitest';
-import type { GeoTransform } from '../../src/geo/writeGeoTiff.js';
+import type { GeoTransform } from '../../src/geo/geoTransform.js';
 import { pixelOf, windowForSite, windowGeoTransform } from '../../src/tiling/windowForSite.js';
 
 const UTM: GeoTransform = [500000, 10, 0, 5000000, 0, -10];

@@ -90,9 +90,9 @@ function accumulateFilterGrad(g: ConvGeometry, x: ArrayLike<number>, dy: ArrayLi
             const xBase = ((n * H + h) * W + w) * C;
             const dwBase = (p * g.filterWidth + q) * C * O;
             for (let c = 0; c < C; c++) {
-              const xval = x[xBase + c];
+              const xval = x[xBase + c]!;
               const row = dwBase + c * O;
-              for (let o = 0; o < O; o++) dw[row + o] += xval * dy[dyBase + o];
+              for (let o = 0; o < O; o++) dw[row + o]! += xval * dy[dyBase + o]!;
             }
           }
         }

@@ -72,7 +72,7 @@ export function depthwiseGradientConfigs(tf: Tf): KernelConfig[] {
     forEachTap(c, (xb, dyb, wb) => {
       for (let ch = 0; ch < c.inChannels; ch++) {
         const xval = xv[xb + ch]!;
-        for (let k = 0; k < m; k++) dw[wb + ch * m + k] += xval * dyv[dyb + ch * m + k]!;
+        for (let k = 0; k < m; k++) dw[wb + ch * m + k]! += xval * dyv[dyb + ch * m + k]!;
       }
     });
     return heap.makeOutput(filterShape, 'float32', undefined, dw);
@@ -91,7 +91,7 @@ export function depthwiseGradientConfigs(tf: Tf): KernelConfig[] {
       for (let ch = 0; ch < c.inChannels; ch++) {
         let acc = 0;
         for (let k = 0; k < m; k++) acc += dyv[dyb + ch * m + k]! * wv[wb + ch * m + k]!;
-        dx[xb + ch] += acc;
+        dx[xb + ch]! += acc;
       }
     });
     return heap.makeOutput(inputShape, 'float32', undefined, dx);

@@ -26,9 +26,9 @@ function unsortedSegmentSum(args: { inputs: NamedTensorInfoMap; backend: unknown
   const outShape = [numSegments, ...x.shape.slice(ids.shape.length)];
   const out = x.dtype === 'int32' ? new Int32Array(numSegments * block) : new Float32Array(numSegments * block);
   for (let i = 0; i < idCount; i++) {
-    const seg = idv[i];
+    const seg = idv[i]!;
     if (seg < 0 || seg >= numSegments) continue; // TensorFlow drops out-of-range ids
-    for (let k = 0; k < block; k++) out[seg * block + k] += xv[i * block + k];
+    for (let k = 0; k < block; k++) out[seg * block + k]! += xv[i * block + k]!;
   }
   return heap.makeOutput(outShape, x.dtype === 'int32' ? 'int32' : 'float32', undefined, out);
 }

@@ -7,7 +7,7 @@ import { Command } from 'commander';
 import os from 'node:os';
 import path from 'node:path';
 import { action, positiveInt, withGlobals } from '../command.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
 import { DATA_OPTIONS_HELP } from './train.js';
 
@@ -39,7 +39,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const previous = await readFile(o.out, 'utf8').catch(() => null);
   const { readTrainConfigFile } = await import('../../train/trainConfigFile.js');
   const { codeVersion } = await import('../../model/modelFolder.js');
-  const { writeFileAtomic } = await import('../../../pipeline/atomicWrite.js');
+  const { writeFileAtomic } = await import('../../io/atomicWrite.js');
 
   const w = o.world;
   const paths = {

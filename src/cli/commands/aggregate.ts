@@ -6,7 +6,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
 import { action, requireOption, withGlobals } from '../command.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 interface AggregateFlags extends AggregationFlags {
   predictions?: string[];

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
 import { action, requireOption, withGlobals } from '../command.js';
-import { ExitCode, UsageError } from '../errors.js';
+import { ExitCode, UsageError } from '../../errors.js';
 
 interface RunFlags extends AggregationFlags {
   sites?: string;

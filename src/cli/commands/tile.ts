@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import os from 'node:os';
 import { action, ExitCode, positiveInt, requireOption, withGlobals } from '../command.js';
-import { PartialFailure } from '../errors.js';
+import { PartialFailure } from '../../errors.js';
 import type { Output } from '../output.js';
 
 interface TileFlags {
@@ -56,7 +56,7 @@ export async function tileCommand(): Promise<Command> {
     action(async (out: Output, scenesDir: string, flags: TileFlags) => {
       const sites = requireOption(flags.sites, '--sites <file>');
       if (flags.compression !== 'deflate' && flags.compression !== 'none') {
-        const { UsageError } = await import('../errors.js');
+        const { UsageError } = await import('../../errors.js');
         throw new UsageError(`--compression must be deflate or none, got '${String(flags.compression)}'`);
       }
       const { tileScenes } = await import('../../tiling/tileScenes.js');

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import { action, positiveInt, requireOption, withGlobals } from '../command.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
 
 interface TrainOptions {

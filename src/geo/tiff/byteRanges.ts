@@ -4,7 +4,7 @@
  * download fails at open even when the windows read later would fall in its intact part.
  */
 import type { GeoTIFFImage } from 'geotiff';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../errors.js';
 
 /** Every strip/tile must lie inside the file; the count must match the image geometry. */
 export async function checkByteRanges(

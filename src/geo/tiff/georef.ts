@@ -7,7 +7,7 @@
 import type { ImageFileDirectory } from 'geotiff';
 import type { RawGeoKeys } from '../geoKeys.js';
 import { shortGeoKeys } from '../geoKeys.js';
-import type { GeoTransform } from '../writeGeoTiff.js';
+import type { GeoTransform } from '../geoTransform.js';
 
 const GTRasterTypeGeoKey = 1025;
 const RasterPixelIsPoint = 2;

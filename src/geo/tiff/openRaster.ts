@@ -9,7 +9,7 @@
  * part. A COG's overviews are ignored: image 0 is the full-resolution IFD.
  */
 import { GeoTIFF, getDecoder, type BaseDecoder, type GeoTIFFImage } from 'geotiff';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../errors.js';
 import { fillBlock, swapBytes } from '../codecs/byteOrder.js';
 import { inflatePrefix } from '../codecs/inflatePrefix.js';
 import { undoFloatingPoint, undoHorizontal } from '../codecs/predictorDecode.js';
@@ -17,7 +17,7 @@ import { compressionLabel, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js'
 import { epsgFromGeoKeys, type RawGeoKeys } from '../geoKeys.js';
 import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '../rasterTypes.js';
 import { FileByteSource } from '../source/fileSource.js';
-import type { GeoTransform } from '../writeGeoTiff.js';
+import type { GeoTransform } from '../geoTransform.js';
 import { BlockCache } from './blockCache.js';
 import { checkByteRanges } from './byteRanges.js';
 import { geoTransformOf, rawGeoKeys } from './georef.js';

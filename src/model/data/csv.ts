@@ -3,7 +3,7 @@
  * comma-separated fields, optional double quotes. Returns rows as header → cell maps with
  * their 1-based line numbers, so each typed parser can name the line it rejects.
  */
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../errors.js';
 
 export interface CsvRow {
   lineNo: number;

@@ -4,7 +4,7 @@
  * label for that task (masked in training, never a reason to drop the row).
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../errors.js';
 import { optionalNumber, readCsv, requiredString, requiredTime } from './csv.js';
 
 export interface LabelRow {

@@ -4,7 +4,7 @@
  * for reports.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../errors.js';
 import { parseSites } from '../../geo/sites.js';
 import { FUELS, isFuel, type Fuel } from '../physics.js';
 

@@ -4,7 +4,7 @@
  * towards east, v towards north). Blank cells are missing and imputed with training means.
  */
 import { readFileSync } from 'node:fs';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../errors.js';
 import { optionalNumber, readCsv, requiredString, requiredTime } from './csv.js';
 
 export interface WeatherRow {
