@@ -83,8 +83,7 @@ describe(`readWindow over the encoding matrix (${ORACLE_NOTE})`, () => {
       const file = path.join(ENC, name);
       const raster = await Raster.open(file);
       try {
-        const gdalAnswer = oracle(`tiling/encodings/${name.replace(/\.tif$/, '')}`, () => live!.get(name)!);
-        if (!gdalAnswer) return expect.fail('no GDAL and no golden answer');
+        const gdalAnswer = oracle(`tiling/encodings/${name.replace(/\.tif$/, '')}`, () => live!.get(name)!, { inputs: { [name]: file } });
         expect([raster.width, raster.height]).toEqual(gdalAnswer.size);
         expect(raster.bandCount).toBe(gdalAnswer.bands);
         expect(gdalTypeName[raster.dataType]).toBe(gdalAnswer.type);

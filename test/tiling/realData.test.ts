@@ -71,7 +71,6 @@ describe.skipIf(!HAS_SHARED_REAL)(`tiling ../shared/data/real (${ORACLE_NOTE})`,
         }
         return gdalSceneAnswer(reference, sites, SIZE);
       });
-      if (!answer) return expect.fail('no GDAL and no golden answer');
       const mine = records.filter((r) => r.scene_id === sceneId);
       expect(mine.map((r) => r.site_id).sort()).toEqual(answer.inside.map((p) => p.site_id).sort());
       expect(mine.length).toBeGreaterThan(0);

@@ -75,7 +75,6 @@ describe(`tileScenes on fixture scenes (${ORACLE_NOTE})`, () => {
   for (const sceneId of sceneIds) {
     it(`${sceneId}: windows, pixels, geotransforms and fractions match GDAL`, async () => {
       const answer = oracle(`tiling/tile/${sceneId}`, () => referenceFor(sceneId));
-      if (!answer) return expect.fail('no GDAL and no golden answer');
       const mine = records.filter((r) => r.scene_id === sceneId);
       expect(mine.map((r) => r.site_id).sort()).toEqual(answer.inside.map((p) => p.site_id).sort());
       expect(answer.inside.length).toBeGreaterThanOrEqual(3); // centre, edge and corner sites
@@ -112,8 +111,8 @@ describe(`tileScenes on fixture scenes (${ORACLE_NOTE})`, () => {
             bands: info.bands.map((b) => ({ type: b.type, noDataValue: b.noDataValue ?? null, description: b.description ?? null, checksum: b.checksum })),
           };
         }),
+        { inputs: Object.fromEntries(mine.map((r) => [r.path, path.join(out, r.path)])) },
       );
-      if (!answer) return expect.fail('no GDAL and no golden answer');
       expect(answer.map((a) => a.site_id)).toEqual(mine.map((r) => r.site_id));
       for (const [i, r] of mine.entries()) {
         const patch = await readPatch(path.join(out, r.path));
