@@ -117,10 +117,18 @@ describe('aggregateSite', () => {
     expect(a.window_end).toBe('2024-05-31T00:00:00Z');
   });
   it('never shrinks the sd below √(1/Σw) when observations agree better than their sds', () => {
-    const obs = [pred('s1', '2024-05-02T10:00:00Z', [500, 50], 0), pred('s2', '2024-05-03T10:00:00Z', [501, 50], 0)];
-    const a = aggregateSite(SITE, window, '30d', obs, 'm');
+    // The rule belongs to inverse-variance weighting with the Birge-ratio scaling ('ivw',
+    // 'scaled'): the scatter may widen the interval, never narrow it below the model's sds.
+    const agree = [pred('s1', '2024-05-02T10:00:00Z', [500, 50], 0), pred('s2', '2024-05-03T10:00:00Z', [501, 50], 0)];
+    const a = aggregateSite(SITE, window, '30d', agree, 'm', { combine: 'ivw', uncertainty: 'scaled' });
     expect(a.generation_mw).toBeCloseTo(500.5, 12);
     expect(a.generation_mw_sd).toBeCloseTo(50 / Math.SQRT2, 12);
+    // Disagreeing observations (Birge ratio 4) widen it by that ratio.
+    const disagree = [pred('s1', '2024-05-02T10:00:00Z', [300, 50], 0), pred('s2', '2024-05-03T10:00:00Z', [700, 50], 0)];
+    const d = aggregateSite(SITE, window, '30d', disagree, 'm', { combine: 'ivw', uncertainty: 'scaled' });
+    const birge = Math.sqrt(((300 - 500) ** 2 + (700 - 500) ** 2) / 50 ** 2 / 1);
+    expect(birge).toBeGreaterThan(1);
+    expect(d.generation_mw_sd).toBeCloseTo((50 / Math.SQRT2) * birge, 9);
   });
   it('drops mostly-nodata and fully cloudy patches, counting them, and says why when nothing is left', () => {
     const obs = [pred('s1', '2024-05-02T10:00:00Z', [600, 50], 1), pred('s2', '2024-05-03T10:00:00Z', [600, 50], 0, { valid: 0.2 })];

@@ -55,6 +55,40 @@ describe('ablation', () => {
     expect(pairedWins(runs, 'a', 'co2')).toEqual({ wins: 0, seeds: 0 });
   });
 
+  it('checks each aim against the numbers: met where they hold, not met where they do not', () => {
+    // A single-task model has no score for the other task (null).
+    const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
+      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      metrics: {
+        activity: null, per_fuel: {}, n: 1,
+        generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },
+        co2: co2 === null ? null : { mae: co2, rmse: co2, r2: 0, mae_pct_capacity: pct, coverage90: co2Cov, n: 1 },
+      },
+    });
+    // Physics wins generation in both seeds but loses CO2 to MTL equal; 9 % of capacity;
+    // generation coverage inside 85-95 %, CO2 coverage below it.
+    const runs = [
+      run('MTL uncertainty + hard physics', 0, 100, 300, 9, 0.9, 0.8),
+      run('MTL uncertainty + hard physics', 1, 110, 320, 9, 0.9, 0.8),
+      run('MTL equal', 0, 150, 250, 14, 0.9, 0.9),
+      run('MTL equal', 1, 160, 260, 14, 0.9, 0.9),
+      run('single-task generation', 0, 200, null, 18, 0.9, 0.9),
+      run('single-task generation', 1, 210, null, 18, 0.9, 0.9),
+      run('single-task CO₂', 0, null, 400, 0, 0.9, 0.9),
+      run('single-task CO₂', 1, null, 410, 0, 0.9, 0.9),
+    ];
+    const aims = checkAims(summarise(runs), runs);
+    const met = Object.fromEntries(aims.map((a) => [a.aim, a.met]));
+    expect(met).toEqual({
+      'MTL uncertainty + physics beats single-task and MTL equal on generation MAE': true,
+      'MTL uncertainty + physics beats single-task and MTL equal on CO₂ MAE': false,
+      'generation MAE under 10 % of mean capacity (hard physics)': true,
+      '90 % intervals cover 85–95 % of generation truths (hard physics)': true,
+      '90 % intervals cover 85–95 % of CO₂ truths (hard physics)': false,
+    });
+    expect(aims[0]!.detail).toContain('lowest of all variants in 2 of 2 seeds');
+  });
+
   it('stat gives the sample standard deviation', () => {
     expect(stat([1, 2, 3])).toEqual({ mean: 2, sd: 1, n: 3 });
     expect(stat([null, undefined])).toBeNull();
