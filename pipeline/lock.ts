@@ -1,50 +1,73 @@
 /**
- * One run at a time per output folder: a lock file created with O_EXCL holding the owner's
- * PID, host and start time. A lock left by a process that no longer exists on this host
- * (`kill -9`, a crash, a reboot) is stale and taken over; a live owner makes the second
- * run fail at once with a message naming the PID, so schedulers see a clear error instead
- * of two runs interleaving their writes.
+ * One run at a time per output folder, as a lease that recovers by itself: the lock is a
+ * directory (mkdir is atomic on local, NFS and SMB file systems alike) whose mtime the holder
+ * renews every `staleMs / 2` while it lives (proper-lockfile's heartbeat). A lease not renewed
+ * for `staleMs` is stale whatever host took it — a killed pod, a crashed node, a reboot — and
+ * the next run takes it over with a warning naming the old holder. A live holder makes a
+ * second run fail at once with LockHeldError (exit 75, "retry later").
  *
- * Limits: PIDs are only checked on the same host (a lock from another host is never
- * treated as stale: remove it by hand if that host is gone), and two runs that find the
- * same stale lock at the same instant could both take it over; the rename-then-check below
- * re-checks what it moved aside, which makes that window a few microseconds wide.
+ * On the holder's own host a dead PID ends the lease at once (a `kill -9` followed by a rerun
+ * on the same machine need not wait for staleness); across hosts only the heartbeat counts.
+ *
+ * Why a lease rather than a PID check: on a shared volume each Kubernetes pod has its own
+ * hostname and PID namespace, so "is that PID alive?" cannot be answered across hosts; a
+ * heartbeat can. Clocks of the hosts sharing the folder must agree to well within staleMs.
  */
 import { promises as fs } from 'node:fs';
-import { hostname } from 'node:os';
+import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
-import { isAlive } from '../src/io/atomicWrite.js';
+import lockfile from 'proper-lockfile';
+import { LockHeldError, type LeaseHolder } from '../src/errors.js';
+import { isAlive, writeFileAtomic } from '../src/io/atomicWrite.js';
 
-export interface LockInfo {
-  pid: number;
-  host: string;
-  started: string;
-  command: string;
+export { LockHeldError };
+export type LockInfo = LeaseHolder;
+
+/** Default lease: stale after 30 s without a heartbeat, renewed every 15 s. */
+export const DEFAULT_STALE_MS = 30_000;
+
+/**
+ * The host name written into the lease. `CO2SAT_HOSTNAME` overrides it (tests; containers
+ * whose hostname says nothing useful).
+ */
+export function leaseHostname(): string {
+  return process.env.CO2SAT_HOSTNAME ?? osHostname();
 }
 
-/** Another live process holds the lock. */
-export class LockHeldError extends Error {
-  override readonly name = 'LockHeldError';
-  constructor(
-    readonly lockFile: string,
-    readonly holder: LockInfo,
-  ) {
-    super(
-      `${lockFile}: another co2sat run (pid ${holder.pid} on ${holder.host}, started ${holder.started}) is writing this output folder; wait for it or stop it` +
-        (holder.host === hostname() ? '' : `, or delete the lock if ${holder.host} is gone`),
-    );
-  }
+/** Lease length in ms: `CO2SAT_LEASE_STALE_MS` or the default (proper-lockfile's minimum is 2 s). */
+export function leaseStaleMs(): number {
+  const fromEnv = Number(process.env.CO2SAT_LEASE_STALE_MS);
+  return Number.isFinite(fromEnv) && fromEnv >= 2000 ? fromEnv : DEFAULT_STALE_MS;
 }
 
 export interface Lock {
   readonly file: string;
-  /** Removes the lock (only if it is still ours). Safe to call twice. */
+  /** Set when the heartbeat could not renew the lease (another run may now hold it). */
+  readonly compromised: Error | null;
+  /** Stops the heartbeat and removes the lease (only if still ours). Safe to call twice. */
   release(): Promise<void>;
 }
 
-async function readLock(file: string): Promise<LockInfo | null> {
+export interface LockOptions {
+  command?: string;
+  staleMs?: number;
+  /** Called when a stale lease was taken over, with the holder it names (null if unreadable). */
+  onTakeover?: (previous: LeaseHolder | null, lastBeatSecondsAgo: number) => void;
+}
+
+/**
+ * The holder's record sits beside the lease directory, not inside it: proper-lockfile removes
+ * a stale or released lease with rmdir, which must find the directory empty.
+ */
+function holderFile(lockDir: string): string {
+  return `${lockDir}.holder.json`;
+}
+
+async function readHolder(lockDir: string): Promise<LeaseHolder | null> {
   try {
-    const info = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<LockInfo>;
+    // co2sat 0.1 wrote the holder into a plain lock file; leases keep it beside the directory.
+    const plain = await fs.stat(lockDir).then((st) => st.isFile(), () => false);
+    const info = JSON.parse(await fs.readFile(plain ? lockDir : holderFile(lockDir), 'utf8')) as Partial<LeaseHolder>;
     if (typeof info.pid !== 'number' || typeof info.host !== 'string') return null;
     return { pid: info.pid, host: info.host, started: String(info.started ?? '?'), command: String(info.command ?? '') };
   } catch {
@@ -52,68 +75,78 @@ async function readLock(file: string): Promise<LockInfo | null> {
   }
 }
 
-/**
- * Takes the lock file `file`, removing a stale one.
- * @throws LockHeldError when a live process holds it
- */
-export async function acquireLock(file: string, command = process.argv.slice(1).join(' ')): Promise<Lock> {
-  await fs.mkdir(path.dirname(file), { recursive: true });
-  const me: LockInfo = { pid: process.pid, host: hostname(), started: new Date().toISOString(), command };
-  for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      const handle = await fs.open(file, 'wx');
-      try {
-        await handle.writeFile(`${JSON.stringify(me)}\n`);
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      let released = false;
-      return {
-        file,
-        release: async () => {
-          if (released) return;
-          released = true;
-          const now = await readLock(file);
-          if (now && now.pid === me.pid && now.host === me.host && now.started === me.started) await fs.rm(file, { force: true });
-        },
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const holder = await readLock(file);
-    if (holder === null) {
-      // Unreadable: a writer between open and write, or a torn file from a crash. Give a
-      // live writer a moment, then treat a still-unreadable lock as stale.
-      await new Promise((r) => setTimeout(r, 50));
-      if ((await readLock(file)) !== null) continue;
-    } else if (holder.host !== hostname() || isAlive(holder.pid)) {
-      throw new LockHeldError(file, holder);
-    }
-    // Stale: move it aside under a unique name (atomic), then retry the exclusive create.
-    const aside = `${file}.stale.${process.pid}.${attempt}`;
-    try {
-      await fs.rename(file, aside);
-    } catch {
-      continue; // someone else moved it first; retry
-    }
-    // If another run replaced the stale lock between our read and our rename, we just moved
-    // its live lock: put it back (link fails rather than overwrite) and report it as held.
-    const moved = await readLock(aside);
-    if (moved && holder && (moved.pid !== holder.pid || moved.started !== holder.started) && isAlive(moved.pid)) {
-      await fs.link(aside, file).catch(() => undefined);
-      await fs.rm(aside, { force: true });
-      throw new LockHeldError(file, moved);
-    }
-    await fs.rm(aside, { force: true });
+/** What the lease at `file` says now: its holder and seconds since its last heartbeat, or null. */
+export async function inspectLock(file: string): Promise<{ holder: LeaseHolder | null; lastBeatSecondsAgo: number } | null> {
+  try {
+    const st = await fs.stat(file);
+    return { holder: await readHolder(file), lastBeatSecondsAgo: (Date.now() - st.mtimeMs) / 1000 };
+  } catch {
+    return null;
   }
-  const holder = await readLock(file);
-  throw new LockHeldError(file, holder ?? { pid: -1, host: '?', started: '?', command: '' });
 }
 
-/** Runs `fn` holding the lock, releasing it afterwards whatever happens. */
-export async function withLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const lock = await acquireLock(file);
+/**
+ * Takes the lease at `file` (a directory), taking over a stale one.
+ * @throws LockHeldError when a live run holds it
+ */
+export async function acquireLock(file: string, options: LockOptions = {}): Promise<Lock> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const staleMs = options.staleMs ?? leaseStaleMs();
+  const before = await inspectLock(file);
+  const holder = before?.holder;
+  if (holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
+    // The holder died on this host: its lease ends now. Move it aside (atomic; a racing run
+    // that moved it first makes the rename fail harmlessly), then remove it.
+    const aside = `${file}.dead.${process.pid}.${Date.now()}`;
+    if (await fs.rename(file, aside).then(() => true, () => false)) await fs.rm(aside, { recursive: true, force: true });
+  } else if (before && !(await fs.stat(file)).isDirectory()) {
+    // A lock file of co2sat 0.1 (a plain file, PID-checked): stale when its holder is gone.
+    if (holder && (holder.host !== leaseHostname() || isAlive(holder.pid))) throw new LockHeldError(file, holder, Math.round(staleMs / 1000));
+    await fs.rm(file, { force: true });
+  }
+  let compromised: Error | null = null;
+  let releaseLease: () => Promise<void>;
+  try {
+    releaseLease = await lockfile.lock(file, {
+      lockfilePath: file,
+      realpath: false,
+      stale: staleMs,
+      update: staleMs / 2,
+      // A lost heartbeat must not crash the process from a timer: record it; the run checks it.
+      onCompromised: (err: Error) => {
+        compromised = err;
+      },
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+      throw new LockHeldError(file, await readHolder(file), Math.round(staleMs / 1000));
+    }
+    throw err;
+  }
+  const me: LeaseHolder = { pid: process.pid, host: leaseHostname(), started: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(' ') };
+  await writeFileAtomic(holderFile(file), `${JSON.stringify(me)}\n`);
+  if (before) options.onTakeover?.(before.holder, before.lastBeatSecondsAgo);
+  let released = false;
+  return {
+    file,
+    get compromised() {
+      return compromised;
+    },
+    release: async () => {
+      if (released) return;
+      released = true;
+      // Our lease may have been taken over after a lost heartbeat: then neither the lease nor
+      // the holder record is ours to remove.
+      if (compromised) return;
+      await fs.rm(holderFile(file), { force: true });
+      await releaseLease().catch(() => undefined);
+    },
+  };
+}
+
+/** Runs `fn` holding the lease, releasing it afterwards whatever happens. */
+export async function withLock<T>(file: string, fn: () => Promise<T>, options: LockOptions = {}): Promise<T> {
+  const lock = await acquireLock(file, options);
   try {
     return await fn();
   } finally {

@@ -2,7 +2,7 @@
  * `co2sat run`: tile → predict → aggregate over a scenes folder, incrementally and safely.
  *
  * Output folder layout (suffix `.shard-i-of-n` on per-shard files when sharded):
- *   run.lock                 held while a run writes (stale-PID check, see lock.ts)
+ *   run.lock/                the lease, renewed while a run writes (see lock.ts)
  *   state.json               scenes done/failed with fingerprints, model id, config hashes
  *   parts/<scene_id>.jsonl   each done scene's predictions, written atomically
  *   predictions.jsonl        all done scenes' predictions (concatenation of the parts)
@@ -24,6 +24,7 @@ import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec
 import { removeStaleTemporaries, writeFileAtomic } from '../src/io/atomicWrite.js';
 import { configHash, type Json } from './configHash.js';
 import { acquireLock } from './lock.js';
+import { isTransient, TransientError } from '../src/errors.js';
 import { inShard, shardSuffix, type Shard } from './shard.js';
 import type { PipelineStages, SceneRef } from './stages.js';
 import { loadState, saveState, STATE_VERSION } from './state.js';
@@ -46,6 +47,12 @@ export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOpti
   onScene?: (done: number, total: number, sceneId: string) => void;
   /** Notes for --verbose. */
   log?: (message: string) => void;
+  /** Warnings the operator should see (a stale lease taken over). */
+  warn?: (message: string) => void;
+  /** Retries of a scene after a transient failure within this run (default 2). */
+  retries?: number;
+  /** First retry delay in ms, doubled each retry (default 1000). */
+  retryDelayMs?: number;
 }
 
 export interface RunSummary {
@@ -58,7 +65,10 @@ export interface RunSummary {
   sites: number;
   windows: { total: number; recomputed: number; reused: number } | null;
   outputs: { predictions: string; geojson: string | null; map: string | null; state: string };
-  failed: { item: string; reason: string }[];
+  /** Scenes that failed for good: this run's and those recorded by earlier runs (not retried until they change). */
+  failed: { item: string; reason: string; recorded: boolean }[];
+  /** Scenes whose transient failure outlasted the retries: the next run retries them. */
+  transient: { item: string; reason: string }[];
   unknown_sites: string[];
   seconds: number;
 }
@@ -74,7 +84,13 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
   const stateFile = path.join(out, `state${sfx}.json`);
   const predictionsFile = path.join(out, `predictions${sfx}.jsonl`);
   // The lock comes first: a run that loses it must not touch the folder.
-  const lock = await acquireLock(path.join(out, `run${sfx}.lock`));
+  const lock = await acquireLock(path.join(out, `run${sfx}.lock`), {
+    onTakeover: (previous, ago) =>
+      o.warn?.(
+        `took over a stale lease of run${sfx}.lock (last heartbeat ${ago.toFixed(0)} s ago) held by ` +
+          (previous ? `pid ${previous.pid} on ${previous.host}, started ${previous.started}` : 'an unknown holder'),
+      ),
+  });
   const predictor = await o.stages.loadPredictor().catch(async (err: unknown) => {
     await lock.release();
     throw err;
@@ -108,28 +124,44 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     const todo: S[] = [];
     for (const s of listed) {
       const st = state.scenes[s.scene_id];
-      // A done scene whose part file went missing (deleted by hand) is simply redone.
+      // A done scene whose part file went missing (deleted by hand) is simply redone; a scene
+      // that failed for good is not retried until its files change (a new fingerprint).
+      if (st?.status === 'failed' && st.fingerprint === s.fingerprint) continue;
       if (!(st?.status === 'done' && st.fingerprint === s.fingerprint && (await partExists(s.scene_id)))) todo.push(s);
     }
+    const recordedFailures = new Set(listed.filter((s) => !todo.includes(s) && state.scenes[s.scene_id]?.status === 'failed').map((s) => s.scene_id));
     const changed = todo.filter((s) => state.scenes[s.scene_id]?.status === 'done').length;
     log(`${listed.length} scenes in shard, ${todo.length} to process`);
     await saveState(stateFile, state);
 
     let predicted = 0;
     let done = 0;
+    const retries = o.retries ?? 2;
+    const retryDelayMs = o.retryDelayMs ?? 1000;
     for (const scene of todo) {
-      try {
-        const records = await o.stages.tileScene(scene, tilesDir);
-        const estimates = records.length > 0 ? await predictor.predict(records.map((record) => ({ record, tilesDir }))) : [];
-        const preds = records.map((r, i) => makePredictionRecord({ ...r, fingerprint: scene.fingerprint }, estimates[i]!, predictor));
-        await writeFileAtomic(path.join(partsDir, `${scene.scene_id}.jsonl`), formatPredictions(preds));
-        state.scenes[scene.scene_id] = { fingerprint: scene.fingerprint, status: 'done', datetime: preds[0]?.datetime ?? null, patches: preds.length };
-        predicted += preds.length;
-      } catch (err) {
-        const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
-        log(`${scene.scene_id}: failed: ${reason}`);
-        await fs.rm(path.join(partsDir, `${scene.scene_id}.jsonl`), { force: true });
-        state.scenes[scene.scene_id] = { fingerprint: scene.fingerprint, status: 'failed', datetime: null, patches: 0, error: reason };
+      if (lock.compromised) throw new TransientError(`lost the lease of ${lock.file} (${lock.compromised.message}); another run may hold it now`);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          const records = await o.stages.tileScene(scene, tilesDir);
+          const estimates = records.length > 0 ? await predictor.predict(records.map((record) => ({ record, tilesDir }))) : [];
+          const preds = records.map((r, i) => makePredictionRecord({ ...r, fingerprint: scene.fingerprint }, estimates[i]!, predictor));
+          await writeFileAtomic(path.join(partsDir, `${scene.scene_id}.jsonl`), formatPredictions(preds));
+          state.scenes[scene.scene_id] = { fingerprint: scene.fingerprint, status: 'done', datetime: preds[0]?.datetime ?? null, patches: preds.length };
+          predicted += preds.length;
+          break;
+        } catch (err) {
+          const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+          const transient = isTransient(err);
+          if (transient && attempt < retries) {
+            log(`${scene.scene_id}: transient failure, retry ${attempt + 1} of ${retries}: ${reason}`);
+            await new Promise((r) => setTimeout(r, retryDelayMs * 2 ** attempt));
+            continue;
+          }
+          log(`${scene.scene_id}: failed${transient ? ' (transient: the next run retries it)' : ''}: ${reason}`);
+          await fs.rm(path.join(partsDir, `${scene.scene_id}.jsonl`), { force: true });
+          state.scenes[scene.scene_id] = { fingerprint: scene.fingerprint, status: transient ? 'retry' : 'failed', datetime: null, patches: 0, error: reason };
+          break;
+        }
       }
       await saveState(stateFile, state);
       if (!o.keepTiles) await fs.rm(path.join(tilesDir, scene.scene_id), { recursive: true, force: true });
@@ -163,9 +195,9 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     state.updated = new Date().toISOString();
     await saveState(stateFile, state);
 
-    const failed = listed
-      .filter((s) => state.scenes[s.scene_id]?.status === 'failed')
-      .map((s) => ({ item: s.scene_id, reason: state.scenes[s.scene_id]!.error ?? 'failed' }));
+    const withStatus = (status: 'failed' | 'retry') => listed.filter((s) => state.scenes[s.scene_id]?.status === status);
+    const failed = withStatus('failed').map((s) => ({ item: s.scene_id, reason: state.scenes[s.scene_id]?.error ?? 'failed', recorded: recordedFailures.has(s.scene_id) }));
+    const transient = withStatus('retry').map((s) => ({ item: s.scene_id, reason: state.scenes[s.scene_id]?.error ?? 'transient failure' }));
     return {
       out,
       shard: o.shard && o.shard.count > 1 ? `${o.shard.index}/${o.shard.count}` : null,
@@ -177,6 +209,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
       windows,
       outputs: { predictions: predictionsFile, geojson, map, state: stateFile },
       failed,
+      transient,
       unknown_sites: unknownSites,
       seconds: (Date.now() - t0) / 1000,
     };

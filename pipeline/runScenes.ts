@@ -37,6 +37,7 @@ export interface RunScenesOptions {
   combine?: 'ivw' | 'random' | 'mean';
   configFile?: string;
   log?: (message: string) => void;
+  warn?: (message: string) => void;
   onScene?: (done: number, total: number, sceneId: string) => void;
 }
 
@@ -98,6 +99,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
       concurrency: config.tile.concurrency ?? undefined,
     }),
     log: o.log,
+    warn: o.warn,
     onScene: o.onScene,
   });
 }

@@ -14,7 +14,12 @@ export const STATE_VERSION = 1;
 export interface SceneState {
   /** Fingerprint of the scene's files when it was processed; a change means redo. */
   fingerprint: string;
-  status: 'done' | 'failed';
+  /**
+   * done: predicted. failed: failed for good (corrupt, unreadable, wrong CRS) — not retried
+   * until its fingerprint changes. retry: a transient failure outlasted the run's retries —
+   * retried by the next run.
+   */
+  status: 'done' | 'failed' | 'retry';
   /** Acquisition time (ISO 8601), known once tiled. */
   datetime: string | null;
   /** Patches written and predicted. */

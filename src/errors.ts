@@ -10,8 +10,13 @@ export const ExitCode = {
   internal: 1,
   /** Bad usage or unreadable input: nothing useful was done. */
   usage: 2,
-  /** Some items failed; the rest were done and written. */
+  /** Some items failed; the rest were done and written (failures recorded in the run state). */
   partial: 3,
+  /**
+   * EX_TEMPFAIL from sysexits.h: try again later. A live run holds the output folder's lease,
+   * or a transient failure (network, a busy file system) persisted through the retries.
+   */
+  tempfail: 75,
 } as const;
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -34,21 +39,97 @@ export class InputError extends Error {
   }
 }
 
+/** What a command that failed on some items still reports: its summary, as JSON and as text. */
+export interface FailureReport {
+  json: Record<string, unknown>;
+  text: string;
+}
+
 /** A run that finished what it could: `failed` items are named, the rest were written. */
 export class PartialFailure extends Error {
   override readonly name = 'PartialFailure';
   constructor(
     message: string,
     readonly failed: readonly { item: string; reason: string }[],
+    /** The command's summary, printed once together with the error (one JSON object with --json). */
+    readonly report?: FailureReport,
   ) {
     super(message);
   }
 }
 
+/**
+ * Every item failed: nothing useful was done, so a scheduler must not treat the run as a
+ * partial success (exit 2, like bad input). `failed` names each item and why.
+ */
+export class AllFailedError extends Error {
+  override readonly name = 'AllFailedError';
+  constructor(
+    message: string,
+    readonly failed: readonly { item: string; reason: string }[],
+    readonly report?: FailureReport,
+  ) {
+    super(message);
+  }
+}
+
+/** Who holds an output folder's lease, as written in the lease itself. */
+export interface LeaseHolder {
+  pid: number;
+  host: string;
+  started: string;
+  command: string;
+}
+
+/** A live run (its lease renewed within the stale limit) holds the output folder: retry later. */
+export class LockHeldError extends Error {
+  override readonly name = 'LockHeldError';
+  constructor(
+    readonly lockFile: string,
+    readonly holder: LeaseHolder | null,
+    readonly staleSeconds: number,
+  ) {
+    const who = holder ? `pid ${holder.pid} on ${holder.host}, started ${holder.started}` : 'holder unknown';
+    super(
+      `${lockFile}: another co2sat run (${who}) is writing this output folder; ` +
+        `retry later (its lease goes stale ${staleSeconds} s after its last heartbeat, then the next run takes over)`,
+    );
+  }
+}
+
+/**
+ * A failure that may pass by itself (a network error, a 5xx, a busy or stale file handle),
+ * raised after the retries within the run ran out: the scheduler should retry the run later.
+ */
+export class TransientError extends Error {
+  override readonly name = 'TransientError';
+}
+
+/** Error codes of failures that may pass by themselves: network, busy or stale file systems. */
+const TRANSIENT_CODES = new Set([
+  'EAGAIN', 'EBUSY', 'ETIMEDOUT', 'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ENOTCONN',
+  'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN', 'ESTALE', 'EMFILE', 'ENFILE',
+  'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * True for a failure worth retrying: a TransientError, or a system error whose code says the
+ * network or the file system was momentarily unavailable (also when wrapped as `cause`).
+ */
+export function isTransient(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    if (e instanceof TransientError) return true;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  }
+  return false;
+}
+
 /** Exit code for any thrown value. */
 export function exitCodeFor(err: unknown): ExitCodeValue {
-  if (err instanceof UsageError || err instanceof InputError) return ExitCode.usage;
+  if (err instanceof UsageError || err instanceof InputError || err instanceof AllFailedError) return ExitCode.usage;
   if (err instanceof PartialFailure) return ExitCode.partial;
+  if (err instanceof LockHeldError || err instanceof TransientError) return ExitCode.tempfail;
   return ExitCode.internal;
 }
 

@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from './output.js';
-import { describeError, exitCodeFor, ExitCode, PartialFailure, UsageError } from '../errors.js';
+import { AllFailedError, describeError, exitCodeFor, ExitCode, PartialFailure, UsageError } from '../errors.js';
 
 /** Adds --json/--quiet/--verbose and an Examples section to a command's help. */
 export function withGlobals(cmd: Command, examples: readonly string[]): Command {
@@ -38,19 +38,30 @@ export function action<A extends unknown[]>(
     try {
       await fn(out, ...(args.slice(0, -1) as A));
     } catch (err) {
-      const code = exitCodeFor(err);
-      const message = describeError(err, out.verbose);
-      if (out.json) {
-        const failed = err instanceof PartialFailure ? err.failed : undefined;
-        process.stdout.write(`${JSON.stringify({ error: message, exit_code: code, failed })}\n`);
-      }
-      process.stderr.write(`co2sat: ${message}\n`);
-      if (err instanceof PartialFailure && !out.quiet) {
-        for (const f of err.failed) process.stderr.write(`  ${f.item}: ${f.reason}\n`);
-      }
-      process.exitCode = code;
+      reportFailure(out, err);
     }
   };
+}
+
+/**
+ * Prints a failure once and sets the exit code: with --json one object on stdout (the
+ * command's summary, if it has one, with `error`, `exit_code` and `failed` added); else the
+ * summary text on stdout, then one line on stderr and one line per failed item.
+ */
+export function reportFailure(out: Output, err: unknown): void {
+  const code = exitCodeFor(err);
+  const message = describeError(err, out.verbose);
+  const itemized = err instanceof PartialFailure || err instanceof AllFailedError ? err : null;
+  if (out.json) {
+    process.stdout.write(`${JSON.stringify({ ...(itemized?.report?.json ?? {}), error: message, error_kind: err instanceof Error ? err.name : 'Error', exit_code: code, failed: itemized?.failed })}\n`);
+  } else if (itemized?.report && !out.quiet) {
+    process.stdout.write(`${itemized.report.text}\n`);
+  }
+  process.stderr.write(`co2sat: ${message}\n`);
+  if (itemized && !out.quiet && !out.json) {
+    for (const f of itemized.failed) process.stderr.write(`  ${f.item}: ${f.reason}\n`);
+  }
+  process.exitCode = code;
 }
 
 /** commander argument parser for positive integers, with a usage error that names the flag. */

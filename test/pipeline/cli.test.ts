@@ -1,8 +1,9 @@
 /**
  * The `co2sat run` binary as schedulers see it, with the real stages on a synthetic world:
  * kill -9 mid-run then rerun equals an uninterrupted run; a corrupt scene gives exit 3 with
- * a --json summary naming it while the rest is written; a folder locked by a live process
- * gives exit 2 and a message naming the PID.
+ * a --json summary naming it while the rest is written, is recorded and not retried by the
+ * next run until its file changes; a folder locked by a live process gives exit 75 (retry
+ * later) and a message naming the PID.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
@@ -95,18 +96,30 @@ describe('co2sat run (binary)', () => {
     expect(s.failed[0]!.reason).toContain(band);
     const fc = JSON.parse(readFileSync(path.join(out, 'sites.geojson'), 'utf8')) as { features: unknown[] };
     expect(fc.features.length).toBeGreaterThan(0);
+    // The next run does not retry it (recorded in the state), and still says the output is partial.
+    const again = runCli(scenes, out);
+    expect(again.status).toBe(3);
+    const s2 = JSON.parse(again.stdout) as { scenes: { new: number; changed: number }; failed: { item: string; recorded: boolean }[] };
+    expect(s2.scenes).toMatchObject({ new: 0, changed: 0 });
+    expect(s2.failed).toMatchObject([{ item: victim, recorded: true }]);
+    // Once the file is replaced (a new fingerprint) it is retried and the run is whole.
+    cpSync(path.join(world, 'scenes', victim, band), path.join(scenes, victim, band));
+    const fixed = runCli(scenes, out);
+    expect(fixed.status).toBe(0);
+    expect((JSON.parse(fixed.stdout) as { failed: unknown[] }).failed).toEqual([]);
   });
 
-  it('exits 2 naming the live PID when the output folder is locked', () => {
+  it('exits 75 (retry later) naming the live PID when the output folder is locked', () => {
     const out = path.join(dir, 'locked');
     const sleeper = spawn('sleep', ['30']);
     try {
       spawnSync('mkdir', ['-p', out]);
       writeFileSync(path.join(out, 'run.lock'), JSON.stringify({ pid: sleeper.pid, host: hostname(), started: '2026-01-01T00:00:00Z', command: 'co2sat run' }));
       const r = runCli(path.join(world, 'scenes'), out);
-      expect(r.status).toBe(2);
+      expect(r.status).toBe(75);
       expect(r.stderr).toMatch(new RegExp(`^co2sat: .*run\\.lock: another co2sat run \\(pid ${sleeper.pid} on `));
-      expect((JSON.parse(r.stdout) as { exit_code: number }).exit_code).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(JSON.parse(r.stdout) as { exit_code: number; error_kind: string }).toMatchObject({ exit_code: 75, error_kind: 'LockHeldError' });
       expect(readdirSync(out)).toEqual(['run.lock']);
     } finally {
       sleeper.kill('SIGKILL');

@@ -1,10 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { acquireLock, LockHeldError, withLock } from '../../pipeline/lock.js';
-import { compilePipeline } from './compile.js';
+import { compileEntries, compilePipeline } from './compile.js';
 // @ts-expect-error plain JS helper without type declarations
 import { writeToyScene } from './toyStages.mjs';
 
@@ -16,8 +17,10 @@ function deadPid(): number {
   return Number(r.stdout);
 }
 
-describe('lock', () => {
-  it('refuses a second holder while the first is alive, naming its PID', async () => {
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('lease', () => {
+  it('refuses a second holder while the first is alive, naming its PID; release removes it', async () => {
     const file = path.join(tmp('lock'), 'run.lock');
     const lock = await acquireLock(file);
     const err = await acquireLock(file).catch((e: unknown) => e);
@@ -25,23 +28,28 @@ describe('lock', () => {
     expect((err as Error).message).toContain(`pid ${process.pid} on ${hostname()}`);
     await lock.release();
     expect(existsSync(file)).toBe(false);
-    await withLock(file, async () => expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid));
+    expect(existsSync(`${file}.holder.json`)).toBe(false);
+    await withLock(file, async () => expect(JSON.parse(readFileSync(`${file}.holder.json`, 'utf8')).pid).toBe(process.pid));
     expect(existsSync(file)).toBe(false);
   });
 
-  it('takes over a stale lock left by a dead process', async () => {
+  it('ends at once when its holder died on this host, with a warning naming it', async () => {
     const file = path.join(tmp('lock'), 'run.lock');
-    writeFileSync(file, JSON.stringify({ pid: deadPid(), host: hostname(), started: '2020-01-01T00:00:00Z', command: 'killed' }));
-    const lock = await acquireLock(file);
-    expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
+    mkdirSync(file);
+    const dead = { pid: deadPid(), host: hostname(), started: '2020-01-01T00:00:00Z', command: 'killed' };
+    writeFileSync(`${file}.holder.json`, JSON.stringify(dead));
+    const seen: unknown[] = [];
+    const lock = await acquireLock(file, { onTakeover: (previous) => seen.push(previous) });
+    expect(seen).toEqual([dead]);
+    expect(JSON.parse(readFileSync(`${file}.holder.json`, 'utf8')).pid).toBe(process.pid);
     await lock.release();
   });
 
-  it('takes over a torn (empty) lock file but never a live foreign one', async () => {
+  it('takes over a co2sat 0.1 lock file of a dead process, never a live one', async () => {
     const dir = tmp('lock');
-    const torn = path.join(dir, 'torn.lock');
-    writeFileSync(torn, '');
-    await (await acquireLock(torn)).release();
+    const old = path.join(dir, 'old.lock');
+    writeFileSync(old, JSON.stringify({ pid: deadPid(), host: hostname(), started: 'then', command: 'killed' }));
+    await (await acquireLock(old)).release();
     const sleeper = spawn('sleep', ['30']);
     try {
       const live = path.join(dir, 'live.lock');
@@ -54,13 +62,59 @@ describe('lock', () => {
   });
 });
 
+describe('lease across hosts (two processes, two host names, 2 s lease)', () => {
+  let leaseJs = '';
+  beforeAll(async () => {
+    leaseJs = path.join(await compileEntries(['pipeline/lock.ts']), 'dist', 'pipeline', 'lock.js');
+  });
+
+  /** A process on host `host` that takes the lease and holds it (heartbeat running) until killed. */
+  function holder(file: string, host: string): Promise<ChildProcess> {
+    const code = `const { acquireLock } = await import(${JSON.stringify(pathToFileURL(leaseJs).href)});
+      await acquireLock(${JSON.stringify(file)}); process.stdout.write('held\\n'); setInterval(() => {}, 1000);`;
+    const p = spawn(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, CO2SAT_HOSTNAME: host, CO2SAT_LEASE_STALE_MS: '2000' } });
+    return new Promise((resolve, reject) => {
+      p.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve(p));
+      p.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
+    });
+  }
+
+  it('a live holder on another host keeps its lease past the stale limit; once killed, it goes stale and is taken over with a warning', async () => {
+    const file = path.join(tmp('lease'), 'run.lock');
+    const a = await holder(file, 'pod-a');
+    process.env.CO2SAT_HOSTNAME = 'pod-b';
+    try {
+      // The heartbeat keeps it fresh: still refused after more than the 2 s lease.
+      await sleep(3000);
+      const held = await acquireLock(file, { staleMs: 2000 }).catch((e: unknown) => e);
+      expect(held).toBeInstanceOf(LockHeldError);
+      expect((held as Error).message).toContain('on pod-a');
+      a.kill('SIGKILL');
+      await new Promise((r) => a.on('close', r));
+      // Another host cannot see that pod-a's PID is gone: right after the kill it is still held…
+      await expect(acquireLock(file, { staleMs: 2000 })).rejects.toBeInstanceOf(LockHeldError);
+      // …and once no heartbeat came for the lease's length it is taken over, naming pod-a.
+      await sleep(2600);
+      const warnings: string[] = [];
+      const lock = await acquireLock(file, { staleMs: 2000, onTakeover: (prev, ago) => warnings.push(`${prev?.host} ${prev?.pid} ${ago.toFixed(1)}`) });
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`^pod-a ${a.pid} `));
+      expect(JSON.parse(readFileSync(`${file}.holder.json`, 'utf8')).host).toBe('pod-b');
+      await lock.release();
+    } finally {
+      delete process.env.CO2SAT_HOSTNAME;
+      a.kill('SIGKILL');
+    }
+  }, 30_000);
+});
+
 describe('two concurrent runs on one folder', () => {
   let dist = '';
   beforeAll(async () => {
     dist = await compilePipeline();
   });
 
-  it('one finishes, the other exits 2 with a clear message, and the output is intact', async () => {
+  it('one finishes, the other exits 75 with a clear message, and the output is intact', async () => {
     const scenes = tmp('scenes');
     for (let k = 0; k < 6; k++) await writeToyScene(scenes, `S${k}`, k * 5, k);
     const out = tmp('run');
@@ -80,7 +134,7 @@ describe('two concurrent runs on one folder', () => {
     for (let i = 0; i < 200 && !existsSync(path.join(out, 'run.lock')); i++) await new Promise((r) => setTimeout(r, 25));
     const second = await run();
     const a = await first;
-    expect(second.code).toBe(2);
+    expect(second.code).toBe(75);
     expect(second.stderr).toMatch(/LockHeldError: .*run\.lock: another co2sat run \(pid \d+ on .*\) is writing this output folder/);
     expect(a.code).toBe(0);
     const summary = JSON.parse(a.stdout.trim().split('\n').pop()!) as { scenes: { new: number } };

@@ -26,5 +26,5 @@ try {
   process.stdout.write(`${JSON.stringify(summary)}\n`);
 } catch (err) {
   process.stderr.write(`${err.name}: ${err.message}\n`);
-  process.exitCode = err.name === 'LockHeldError' ? 2 : 1;
+  process.exitCode = err.name === 'LockHeldError' ? 75 : 1;
 }

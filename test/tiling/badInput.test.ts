@@ -215,6 +215,30 @@ describe('co2sat tile exit codes', () => {
     expect(j.failures[0]!.item).toMatch(/junk_20200101T000000\.tif$/);
     expect(r.stderr).toMatch(/1 of 2 scenes failed/);
   });
+  it('3 in text mode prints each failed scene exactly once', async () => {
+    const d = fresh();
+    copyFileSync(GOOD, path.join(d, 'scenes', path.basename(GOOD)));
+    writeFileSync(path.join(d, 'scenes', 'junk_20200101T000000.tif'), 'not a tiff');
+    const r = await run([path.join(d, 'scenes'), '--sites', SITES, '--out', path.join(d, 'tiles')]);
+    expect(r.code).toBe(3);
+    expect((r.stdout + r.stderr).split('junk_20200101T000000.tif').length - 1).toBe(1);
+  });
+  it('2 when every scene fails: nothing useful was done; each failure printed once', async () => {
+    const d = fresh();
+    writeFileSync(path.join(d, 'scenes', 'junk_20200101T000000.tif'), 'not a tiff');
+    writeFileSync(path.join(d, 'scenes', 'more_20200102T000000.tif'), 'not a tiff either');
+    const text = await run([path.join(d, 'scenes'), '--sites', SITES, '--out', path.join(d, 'tiles')]);
+    expect(text.code).toBe(2);
+    expect(text.stderr).toMatch(/all 2 scenes failed/);
+    for (const name of ['junk_20200101T000000.tif', 'more_20200102T000000.tif']) {
+      expect((text.stdout + text.stderr).split(name).length - 1, name).toBe(1);
+    }
+    const json = await run([path.join(d, 'scenes'), '--sites', SITES, '--out', path.join(d, 'tiles'), '--json']);
+    expect(json.code).toBe(2);
+    const lines = json.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!) as { exit_code: number; error_kind: string; failed: unknown[] }).toMatchObject({ exit_code: 2, error_kind: 'AllFailedError' });
+  });
   it('2 for a missing --sites and for an empty folder', async () => {
     expect((await run([tmp])).code).toBe(2);
     const d = fresh();

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
 import { action, requireOption, withGlobals } from '../command.js';
-import { ExitCode, UsageError } from '../../errors.js';
+import { ExitCode } from '../../errors.js';
 
 interface RunFlags extends AggregationFlags {
   sites?: string;
@@ -68,7 +68,6 @@ export async function runCommand(): Promise<Command> {
       const modelDir = requireOption(flags.model, '--model');
       const outDir = requireOption(flags.out, '--out');
       const { runScenes } = await import('../../../pipeline/runScenes.js');
-      const { LockHeldError } = await import('../../../pipeline/lock.js');
       const bar = out.progress('run', 0);
       let summary;
       try {
@@ -91,19 +90,17 @@ export async function runCommand(): Promise<Command> {
           combine: flags.combine,
           configFile: flags.config,
           log: (m) => out.debug(m),
+          warn: (m) => out.warn(m),
           onScene: (done, total, id) => {
             bar.setTotal(total);
             bar.tick(1, id);
           },
         });
-      } catch (err) {
-        if (err instanceof LockHeldError) throw new UsageError(err.message);
-        throw err;
       } finally {
         bar.finish();
       }
       const s = summary;
-      const exit = s.failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+      const exit = runExitCode(s);
       const lines = [
         `${s.out}: scenes ${s.scenes.total} (new ${s.scenes.new}, changed ${s.scenes.changed}, skipped ${s.scenes.skipped}, failed ${s.scenes.failed}, removed ${s.scenes.removed})`,
         `patches predicted ${s.patches.predicted}, in predictions ${s.patches.total}; sites ${s.sites}` +
@@ -112,7 +109,8 @@ export async function runCommand(): Promise<Command> {
         s.outputs.geojson
           ? `wrote ${s.outputs.geojson}, ${s.outputs.predictions}, ${s.outputs.map}`
           : `wrote ${s.outputs.predictions}; merge shards with: co2sat aggregate --predictions ${s.out}/predictions.shard-*.jsonl --sites ${sitesFile} --out ${s.out}/sites.geojson`,
-        ...s.failed.map((f) => `failed ${f.item}: ${f.reason}`),
+        ...s.failed.map((f) => `failed ${f.item}: ${f.reason}${f.recorded ? ' (recorded earlier; retried once its files change)' : ''}`),
+        ...s.transient.map((f) => `transient failure ${f.item}: ${f.reason} (the next run retries it)`),
       ];
       if (s.unknown_sites.length > 0) out.warn(`${s.unknown_sites.length} site(s) in predictions but not in ${sitesFile}`);
       out.result({ ...s, exit_code: exit }, lines.join('\n'));
@@ -121,4 +119,16 @@ export async function runCommand(): Promise<Command> {
     }),
   );
   return cmd;
+}
+
+/**
+ * The exit status a scheduler acts on: 75 when a transient failure outlasted the retries
+ * (retry later), 2 when every scene failed (nothing useful was done), 3 when some failed for
+ * good (recorded; done otherwise), else 0.
+ */
+export function runExitCode(s: { scenes: { total: number }; failed: readonly unknown[]; transient: readonly unknown[] }): number {
+  if (s.transient.length > 0) return ExitCode.tempfail;
+  if (s.failed.length > 0 && s.failed.length === s.scenes.total) return ExitCode.usage;
+  if (s.failed.length > 0) return ExitCode.partial;
+  return ExitCode.ok;
 }

@@ -4,8 +4,8 @@
  */
 import { Command } from 'commander';
 import os from 'node:os';
-import { action, ExitCode, positiveInt, requireOption, withGlobals } from '../command.js';
-import { PartialFailure } from '../../errors.js';
+import { action, positiveInt, requireOption, withGlobals } from '../command.js';
+import { AllFailedError, PartialFailure } from '../../errors.js';
 import type { Output } from '../output.js';
 
 interface TileFlags {
@@ -90,19 +90,14 @@ export async function tileCommand(): Promise<Command> {
       const text = [
         `${summary.patches.written} patches written, ${summary.patches.up_to_date} up to date, ${summary.sites_skipped.length} site/scene pairs skipped`,
         `${summary.scenes.tiled}/${summary.scenes.total} scenes tiled into ${summary.out} (manifest ${summary.manifest})`,
-        ...summary.failures.map((f) => `failed: ${f.item}: ${f.reason}`),
       ].join('\n');
       if (summary.failures.length > 0) {
-        const message = `${summary.failures.length} of ${summary.scenes.total} scenes failed; the others were tiled`;
-        if (out.json) {
-          // One JSON object for scripts: the summary with the error and exit code in it.
-          out.result({ ...summary, error: message, exit_code: ExitCode.partial }, '');
-          process.stderr.write(`co2sat: ${message}\n`);
-          process.exitCode = ExitCode.partial;
-          return;
+        // Printed once, by the action wrapper: the summary, one error line, each failed scene.
+        const report = { json: { ...summary }, text };
+        if (summary.scenes.tiled === 0) {
+          throw new AllFailedError(`all ${summary.scenes.total} scenes failed; nothing was tiled`, summary.failures, report);
         }
-        out.result(summary, text);
-        throw new PartialFailure(message, summary.failures);
+        throw new PartialFailure(`${summary.failures.length} of ${summary.scenes.total} scenes failed; the others were tiled`, summary.failures, report);
       }
       out.result(summary, text);
     }),
