@@ -2,7 +2,9 @@
  * Write-then-rename, so a crash or `kill -9` never leaves a half-written output under its
  * final name: readers see the old file or the new one, never a mix. The temporary name
  * sits in the same folder (rename is only atomic within one filesystem) and carries the
- * PID so concurrent writers never share one.
+ * PID so concurrent writers never share one. After each rename the folder itself is fsynced:
+ * the rename lives in the directory entry, and without that a power loss can forget it even
+ * though the file's bytes were synced.
  */
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -15,7 +17,24 @@ export function temporaryPathFor(finalPath: string): string {
   return path.join(dir, `.${base}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
 }
 
-/** Writes `data` to `finalPath` atomically (fsync, then rename); creates parent folders. */
+/**
+ * Flushes a folder's entries (a rename, a new name) to disk. File systems that cannot fsync a
+ * folder (some network and Windows ones answer EISDIR/EINVAL/EPERM) are left as they are.
+ */
+export async function syncDirectory(dir: string): Promise<void> {
+  let handle: fs.FileHandle | undefined;
+  try {
+    handle = await fs.open(dir, 'r');
+    await handle.sync();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EINVAL' && code !== 'EPERM' && code !== 'EBADF') throw err;
+  } finally {
+    await handle?.close();
+  }
+}
+
+/** Writes `data` to `finalPath` atomically (fsync, then rename, then fsync the folder); creates parent folders. */
 export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(finalPath), { recursive: true });
   const tmp = temporaryPathFor(finalPath);
@@ -32,6 +51,7 @@ export async function writeFileAtomic(finalPath: string, data: string | Uint8Arr
     await fs.rm(tmp, { force: true });
     throw err;
   }
+  await syncDirectory(path.dirname(finalPath));
 }
 
 /**
@@ -48,6 +68,7 @@ export async function produceFileAtomic(finalPath: string, fill: (tmpPath: strin
     await fs.rm(tmp, { force: true, recursive: true });
     throw err;
   }
+  await syncDirectory(path.dirname(finalPath));
 }
 
 /** Removes leftover `.NAME.PID.XXXX.tmp` files of dead writers in `dir` (not recursive). */

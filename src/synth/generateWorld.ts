@@ -12,7 +12,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { loadEmissionFactors } from '../model/physics.js';
-import { isAlive, writeFileAtomic } from '../io/atomicWrite.js';
+import { isAlive, syncDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { dnToReflectance } from './bands.js';
 import { skyPlan, type SkyPlan } from './clouds.js';
 import { createLandscape } from './landscape.js';
@@ -93,9 +93,11 @@ async function swapIn(tmp: string, out: string): Promise<void> {
     const old = `${out.replace(/[\\/]+$/, '')}.old-${process.pid}`;
     await fs.rename(out, old);
     await fs.rename(tmp, out);
+    await syncDirectory(path.dirname(out));
     await fs.rm(old, { recursive: true, force: true });
   } else {
     await fs.rename(tmp, out);
+    await syncDirectory(path.dirname(out));
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { temporaryPathFor } from '../io/atomicWrite.js';
+import { syncDirectory, temporaryPathFor } from '../io/atomicWrite.js';
 import { toCrs } from '../geo/crs.js';
 import { footprintWgs84, inFootprint } from '../geo/footprint.js';
 import type { Site } from '../geo/sites.js';
@@ -118,6 +118,7 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
     throw failed.reason;
   }
   for (const s of staged) await fs.rename(s.tmp, s.final);
+  if (staged.length > 0) await syncDirectory(sceneDir);
   result.written.sort((a, b) => a.site_id.localeCompare(b.site_id));
   return result;
 }

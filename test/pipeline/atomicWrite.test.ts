@@ -3,6 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pathToFileURL } from 'node:url';
+import { compileEntries } from './compile.js';
 import { produceFileAtomic, removeStaleTemporaries, writeFileAtomic } from '../../src/io/atomicWrite.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'co2sat-atomic-'));
@@ -36,5 +38,24 @@ describe('atomic writes', () => {
     writeFileSync(path.join(dir, `.y.json.${process.pid}.0123abcd.tmp`), 'mine, in flight');
     expect(await removeStaleTemporaries(dir)).toBe(1);
     expect(readdirSync(dir)).toEqual([`.y.json.${process.pid}.0123abcd.tmp`]);
+  });
+
+  const HAS_STRACE = spawnSync('strace', ['-V']).status === 0;
+  it.skipIf(!HAS_STRACE)('fsyncs the folder after the publishing rename (seen with strace; skipped without it)', async () => {
+    const root = await compileEntries(['src/io/atomicWrite.ts']);
+    const lib = pathToFileURL(path.join(root, 'dist', 'src', 'io', 'atomicWrite.js')).href;
+    const dir = tmp();
+    const target = path.join(dir, 'out.json');
+    const code = `const { writeFileAtomic } = await import(${JSON.stringify(lib)}); await writeFileAtomic(${JSON.stringify(target)}, 'x');`;
+    const r = spawnSync('strace', ['-f', '-e', 'trace=openat,rename,renameat,renameat2,fsync,fdatasync', process.execPath, '--input-type=module', '-e', code], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const lines = r.stderr.split('\n');
+    const renamed = lines.findIndex((l) => /rename/.test(l) && l.includes(target));
+    expect(renamed, 'the rename onto the final name').toBeGreaterThan(-1);
+    // The folder is opened and fsynced after the rename.
+    const opened = lines.slice(renamed).map((l) => new RegExp(`openat\\(AT_FDCWD, "${dir}", [^)]*\\) = (\\d+)`).exec(l)).find((m) => m);
+    expect(opened, 'the folder opened after the rename').toBeTruthy();
+    const fd = opened![1]!;
+    expect(lines.slice(renamed).some((l) => new RegExp(`fsync\\(${fd}\\)`).test(l))).toBe(true);
   });
 });
