@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { InputError } from '../errors.js';
+import { assertMatchesSchema } from '../io/jsonSchema.js';
 
 export type Fuel = 'lignite' | 'coal' | 'gas' | 'oil';
 export const FUELS: readonly Fuel[] = ['lignite', 'coal', 'gas', 'oil'];
@@ -54,16 +56,23 @@ export function defaultEmissionFactorsPath(): string {
   throw new Error('configs/emission-factors.json not found beside the co2sat package');
 }
 
-/** Reads and checks an emission-factor table; errors name the file and the bad entry. */
+/**
+ * Reads and checks an emission-factor table against configs/emission-factors.schema.json;
+ * errors name the file, the JSON path and the rule (or the missing fuel).
+ */
 export function loadEmissionFactors(file = defaultEmissionFactorsPath()): EmissionFactors {
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as { unit?: string; fuels?: Record<string, EmissionFactor> };
-  if (raw.unit !== 't_co2_per_mwh') throw new Error(`${file}: unit must be "t_co2_per_mwh"`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new InputError(file, `cannot read emission factors: ${(err as Error).message}`);
+  }
+  assertMatchesSchema(raw, ['configs', 'emission-factors.schema.json'], file);
+  const fuels = (raw as { fuels: Record<string, EmissionFactor> }).fuels;
   const out: Partial<Record<Fuel, EmissionFactor>> = {};
   for (const fuel of FUELS) {
-    const ef = raw.fuels?.[fuel];
-    if (!ef || !(typeof ef.median === 'number' && ef.median > 0)) {
-      throw new Error(`${file}: fuels.${fuel}.median must be a positive number`);
-    }
+    const ef = fuels[fuel];
+    if (!ef) throw new InputError(file, `fuels.${fuel} is missing: every fuel (${FUELS.join(', ')}) needs a factor`);
     out[fuel] = ef;
   }
   return out as EmissionFactors;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { defaultConfigPath, loadConfig } from '../../src/cli/config.js';
 import { InputError } from '../../src/errors.js';
+import { loadEmissionFactors } from '../../src/model/physics.js';
 
 function tmpConfig(content: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'co2sat-config-'));
@@ -37,11 +38,32 @@ describe('run configuration', () => {
   it('names the file and the key for a bad value, an unknown key and bad JSON', () => {
     const bad = tmpConfig(JSON.stringify({ train: { physics: 'strong' } }));
     expect(() => loadConfig(bad)).toThrow(InputError);
-    expect(() => loadConfig(bad)).toThrow(`${bad}: train.physics must be none|soft|hard, got "strong"`);
+    expect(() => loadConfig(bad)).toThrow(`${bad}: train.physics must be one of none|soft|hard, got "strong" (rule enum)`);
     const unknown = tmpConfig(JSON.stringify({ tiles: {} }));
-    expect(() => loadConfig(unknown)).toThrow(/unknown key 'tiles'/);
+    expect(() => loadConfig(unknown)).toThrow(/unknown key 'tiles' \(rule additionalProperties\)/);
     const notJson = tmpConfig('{ size: 1 ');
     expect(() => loadConfig(notJson)).toThrow(/not valid JSON/);
     expect(() => loadConfig('/nonexistent/co2sat.json')).toThrow(/cannot read config: ENOENT/);
+  });
+
+  it('checks every rule of the schema, the ones hand-written checks had drifted from included', () => {
+    const dup = tmpConfig(JSON.stringify({ train: { tasks: ['activity', 'activity'] } }));
+    expect(() => loadConfig(dup)).toThrow(`${dup}: train.tasks must NOT have duplicate items (items ## 0 and 1 are identical), got ["activity","activity"] (rule uniqueItems)`);
+    const window = tmpConfig(JSON.stringify({ aggregate: { window: '0d' } }));
+    expect(() => loadConfig(window)).toThrow(/aggregate\.window must match pattern .*, got "0d" \(rule pattern\)/);
+    const nested = tmpConfig(JSON.stringify({ tile: { size: 64, extra: 1 } }));
+    expect(() => loadConfig(nested)).toThrow(`${nested}: tile: unknown key 'extra' (rule additionalProperties)`);
+    const type = tmpConfig(JSON.stringify({ tile: { concurrency: 'two' } }));
+    expect(() => loadConfig(type)).toThrow(/tile\.concurrency must be integer,null, got "two" \(rule type\)/);
+  });
+
+  it('checks emission-factor tables against their schema too', () => {
+    const good = { unit: 't_co2_per_mwh', fuels: { lignite: { median: 1.18 }, coal: { median: 1 }, gas: { median: 0.39 }, oil: { median: 0.82 } } };
+    expect(loadEmissionFactors(tmpConfig(JSON.stringify(good))).gas.median).toBe(0.39);
+    const negative = tmpConfig(JSON.stringify({ ...good, fuels: { ...good.fuels, gas: { median: -0.4 } } }));
+    expect(() => loadEmissionFactors(negative)).toThrow(`${negative}: fuels.gas.median must be > 0, got -0.4 (rule exclusiveMinimum)`);
+    const missing = tmpConfig(JSON.stringify({ ...good, fuels: { coal: { median: 1 } } }));
+    expect(() => loadEmissionFactors(missing)).toThrow(InputError);
+    expect(() => loadEmissionFactors(missing)).toThrow(/fuels\.lignite is missing/);
   });
 });
