@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, type RunOptions } from '../../pipeline/runPipeline.js';
+import { runExitCode } from '../../src/cli/commands/run.js';
 import { writeAggregates } from '../../pipeline/writeAggregates.js';
 import { parseShard } from '../../pipeline/shard.js';
 import type { PipelineStages } from '../../pipeline/stages.js';
@@ -147,5 +148,58 @@ describe('runPipeline', () => {
     const geojson = path.join(sharded, 'sites.geojson');
     await writeAggregates({ predictions: merged, sites, window: parseWindowSpec('30d'), geojsonFile: geojson });
     expect(read(geojson)).toBe(read(path.join(single, 'sites.geojson')));
+  });
+});
+
+describe('failures a scheduler can act on', () => {
+  it('retries a transient failure within the run; one that persists is left for the next run (exit 75), which does it', async () => {
+    const dir = tmp('flaky-scenes');
+    await scenes(dir, 0, 4);
+    const transient = new Map<string, number>([['S001', 1], ['S002', 5]]);
+    const attempts = new Map<string, number>();
+    const stages = toyStages({ transient, attempts }) as PipelineStages;
+    const out = tmp('flaky-run');
+    const first = await runPipeline(opts(dir, out, { stages, retries: 2, retryDelayMs: 5 }));
+    // S001 failed once and worked on its retry; S002 failed all 3 attempts.
+    expect(attempts.get('S001')).toBe(2);
+    expect(attempts.get('S002')).toBe(3);
+    expect(first.transient).toEqual([{ item: 'S002', reason: expect.stringContaining('EBUSY') as string }]);
+    expect(first.failed).toEqual([]);
+    expect(runExitCode(first)).toBe(75);
+    const state = JSON.parse(read(path.join(out, 'state.json'))) as { scenes: Record<string, { status: string }> };
+    expect(state.scenes['S002']!.status).toBe('retry');
+    expect(state.scenes['S001']!.status).toBe('done');
+    // The next run retries S002 (and only it) and is whole.
+    transient.set('S002', 0);
+    const second = await runPipeline(opts(dir, out, { stages, retries: 2, retryDelayMs: 5 }));
+    expect(attempts.get('S002')).toBe(4);
+    expect(attempts.get('S001')).toBe(2);
+    expect(second.transient).toEqual([]);
+    expect(runExitCode(second)).toBe(0);
+    const fresh = tmp('flaky-fresh');
+    await runPipeline(opts(dir, fresh));
+    expect(read(path.join(out, 'sites.geojson'))).toBe(read(path.join(fresh, 'sites.geojson')));
+  });
+
+  it('records a scene that fails for good and does not retry it until it changes; all failed is exit 2', async () => {
+    const dir = tmp('bad-scenes');
+    await scenes(dir, 0, 3);
+    await writeToyScene(dir, 'S001', 9, 1, { corrupt: true });
+    const attempts = new Map<string, number>();
+    const stages = toyStages({ attempts }) as PipelineStages;
+    const out = tmp('bad-run');
+    const first = await runPipeline(opts(dir, out, { stages, retries: 2, retryDelayMs: 5 }));
+    expect(attempts.get('S001')).toBe(1); // a parse error is not transient: no retry
+    expect(first.failed).toMatchObject([{ item: 'S001', recorded: false }]);
+    expect(runExitCode(first)).toBe(3);
+    const second = await runPipeline(opts(dir, out, { stages }));
+    expect(attempts.get('S001')).toBe(1);
+    expect(second.failed).toMatchObject([{ item: 'S001', recorded: true }]);
+    expect(runExitCode(second)).toBe(3);
+    await writeToyScene(dir, 'S001', 9, 1);
+    const third = await runPipeline(opts(dir, out, { stages }));
+    expect(attempts.get('S001')).toBe(2);
+    expect(runExitCode(third)).toBe(0);
+    expect(runExitCode({ scenes: { total: 2 }, failed: [1, 2], transient: [] })).toBe(2);
   });
 });

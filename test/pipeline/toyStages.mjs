@@ -27,7 +27,12 @@ export async function writeToyScene(dir, sceneId, day, k, { corrupt = false, sit
   await fs.writeFile(path.join(dir, `${sceneId}.scene.json`), text);
 }
 
-export function toyStages({ modelId = 'toy-model-1', delayMs = 0, onTile } = {}) {
+/**
+ * `transient`: scene id → how many more tiling attempts fail with EBUSY (a busy file system)
+ * before it works; the map is decremented in place, so it spans runs sharing it.
+ * `attempts`: scene id → tiling attempts so far, filled in by the stages.
+ */
+export function toyStages({ modelId = 'toy-model-1', delayMs = 0, onTile, transient = new Map(), attempts = new Map() } = {}) {
   const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
   return {
     async listScenes(dir) {
@@ -41,6 +46,12 @@ export function toyStages({ modelId = 'toy-model-1', delayMs = 0, onTile } = {})
       );
     },
     async tileScene(scene, tilesDir) {
+      attempts.set(scene.scene_id, (attempts.get(scene.scene_id) ?? 0) + 1);
+      const left = transient.get(scene.scene_id) ?? 0;
+      if (left > 0) {
+        transient.set(scene.scene_id, left - 1);
+        throw Object.assign(new Error(`EBUSY: resource busy or locked, open '${scene.file}'`), { code: 'EBUSY' });
+      }
       const scn = JSON.parse(await fs.readFile(scene.file, 'utf8'));
       if (delayMs > 0) await sleep(delayMs);
       const records = [];
