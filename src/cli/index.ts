@@ -60,11 +60,12 @@ Getting started:
       --sites world/sites.geojson --out models/mtl
   $ co2sat run world/scenes --sites world/sites.geojson --model models/mtl --out runs/mtl
 
-Exit codes:
-  ${ExitCode.ok}  ok
-  ${ExitCode.usage}  usage error or unreadable input (nothing useful was done)
-  ${ExitCode.partial}  some items failed, the rest were done
-  ${ExitCode.internal}  internal error (a bug: please report it with --verbose output)
+Exit codes (with --json every failure is also one JSON object on stdout):
+  ${ExitCode.ok}   ok
+  ${ExitCode.usage}   usage error or bad input, or every item failed: nothing useful was done (fix, don't retry)
+  ${ExitCode.partial}   some items failed for good (named, and recorded by 'run'); the rest were done and written
+  ${ExitCode.tempfail}  try again later: a live run holds the output folder's lease, or a transient failure persisted
+  ${ExitCode.internal}   internal error (a bug: please report it with --verbose output)
 
 Run 'co2sat <command> --help' for each command's options and examples.`,
     );

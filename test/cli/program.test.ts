@@ -15,7 +15,7 @@ describe('co2sat program', () => {
       // commander throws on --help under exitOverride
     }
     expect(help).toContain('Usage: co2sat');
-    expect(after).toMatch(/Exit codes:[\s\S]*2\s+usage error[\s\S]*3\s+some items failed/);
+    expect(after).toMatch(/Exit codes[^\n]*:[\s\S]*\n  2\s+usage error[\s\S]*\n  3\s+some items failed[\s\S]*\n  75\s+try again later/);
   });
 
   it('gives every command an Examples section and the global flags', async () => {

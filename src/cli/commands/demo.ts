@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import path from 'node:path';
 import { action, positiveInt, withGlobals } from '../command.js';
 import type { Output } from '../output.js';
+import { ExitCode, PartialFailure, TransientError, UsageError } from '../../errors.js';
 
 interface DemoFlags {
   out: string;
@@ -78,7 +79,13 @@ async function runStep(out: Output, argv: string[], passthrough: string[]): Prom
   await program.parseAsync(['node', 'co2sat', ...argv, ...passthrough]);
   const code = process.exitCode ?? 0;
   process.exitCode = before;
-  if (code !== 0) throw new Error(`demo step 'co2sat ${argv[0]}' failed (exit ${code}); see the message above`);
+  if (code === 0) return;
+  // The step printed its own error; the demo exits with the step's code so a script can act on it.
+  const message = `demo step 'co2sat ${argv[0]}' failed (exit ${code}); see the message above`;
+  if (code === ExitCode.usage) throw new UsageError(message);
+  if (code === ExitCode.tempfail) throw new TransientError(message);
+  if (code === ExitCode.partial) throw new PartialFailure(message, []);
+  throw new Error(message);
 }
 
 export async function demoCommand(): Promise<Command> {
