@@ -22,13 +22,13 @@ import type { AggregateOptions } from '../src/postprocess/aggregateSite.js';
 import type { SiteInfo } from '../src/postprocess/siteInfo.js';
 import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../src/io/atomicWrite.js';
-import { configHash, type Json } from './configHash.js';
+import { configHash, type Json } from '../src/io/configHash.js';
 import { acquireLock } from './lock.js';
 import { isTransient, TransientError } from '../src/errors.js';
 import { inShard, shardSuffix, type Shard } from './shard.js';
 import type { PipelineStages, SceneRef } from './stages.js';
 import { loadState, saveState, STATE_VERSION } from './state.js';
-import { writeAggregates } from './writeAggregates.js';
+import { writeAggregates } from '../src/postprocess/writeAggregates.js';
 
 export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOptions {
   scenesDir: string;

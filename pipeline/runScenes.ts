@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { UsageError } from '../src/errors.js';
 import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.js';
-import { contentHash } from './configHash.js';
+import { contentHash } from '../src/io/configHash.js';
 import { defaultStages } from './defaultStages.js';
 import { runPipeline, type RunSummary } from './runPipeline.js';
 import { parseShard, ShardSpecError } from './shard.js';
@@ -46,7 +46,7 @@ export interface RunScenesOptions {
  *   LockHeldError when another run holds the output folder
  */
 export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
-  const { loadConfig } = await import('../src/cli/config.js');
+  const { loadConfig } = await import('../src/records/runConfig.js');
   const { loadSites } = await import('../src/geo/sites.js');
   const { readSitesGeoJson } = await import('../src/model/data/sites.js');
   const { readWeatherCsv } = await import('../src/model/data/weather.js');

@@ -5,35 +5,15 @@
  * tiling and model code, and tests may pass a different but real implementation.
  */
 import type { ManifestRecord } from '../src/tiling/manifest.js';
-import type { PatchEstimate } from '../src/postprocess/prediction.js';
+import type { Predictor } from '../src/predict/predictor.js';
+
+export type { PatchRef, Predictor } from '../src/predict/predictor.js';
 
 /** A scene as found in the scenes folder. */
 export interface SceneRef {
   scene_id: string;
   /** Changes whenever the scene's files change (names, sizes, mtimes or contents). */
   fingerprint: string;
-}
-
-/** One patch to predict: its manifest line and the folder the line's path is relative to. */
-export interface PatchRef {
-  record: ManifestRecord;
-  tilesDir: string;
-}
-
-/** A loaded model (or any estimator with the same contract). */
-export interface Predictor {
-  /** Stable id of the model: outputs record it, and a new id invalidates predictions. */
-  readonly id: string;
-  readonly backend: string;
-  /**
-   * What changes whenever the model's weights change (e.g. their SHA-256), when the id alone
-   * may not (an id of folder name and seed survives retraining): folded into the run's
-   * prediction hash so a retrained model reprocesses every scene.
-   */
-  readonly fingerprint?: string;
-  /** Estimates for each patch, in input order. */
-  predict(patches: readonly PatchRef[]): Promise<PatchEstimate[]>;
-  dispose(): void;
 }
 
 export interface PipelineStages<S extends SceneRef = SceneRef> {

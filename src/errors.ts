@@ -26,6 +26,28 @@ export class UsageError extends Error {
 }
 
 /**
+ * How library code names an option in a message: `option 'crs-proj4'`. Only the CLI turns
+ * that into flag syntax (`--crs-proj4`, see src/cli/command.ts), so the library stays usable
+ * from code, where there are no flags.
+ */
+export function optionText(name: string): string {
+  return `option '${name}'`;
+}
+
+/** The pattern optionText writes, for the CLI to rewrite. */
+export const OPTION_TEXT_PATTERN = /option '([a-z][a-z0-9-]*)'/g;
+
+/** An option has a bad value: `option` is its name (kebab-case, as the CLI spells its flag). */
+export class OptionError extends UsageError {
+  constructor(
+    readonly option: string,
+    problem: string,
+  ) {
+    super(`${optionText(option)} ${problem}`);
+  }
+}
+
+/**
  * An input file or folder cannot be used. The message names the file and what is wrong,
  * on one line, e.g. `scenes/a.tif: truncated: tile 12 ends at byte 81920, file has 40000`.
  */

@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from './output.js';
-import { AllFailedError, describeError, exitCodeFor, ExitCode, PartialFailure, UsageError } from '../errors.js';
+import { AllFailedError, describeError, exitCodeFor, ExitCode, OPTION_TEXT_PATTERN, PartialFailure, UsageError } from '../errors.js';
 
 /** Adds --json/--quiet/--verbose and an Examples section to a command's help. */
 export function withGlobals(cmd: Command, examples: readonly string[]): Command {
@@ -43,6 +43,11 @@ export function action<A extends unknown[]>(
   };
 }
 
+/** Library messages name options as `option 'size'`; on the command line they are `--size`. */
+export function asFlags(message: string): string {
+  return message.replace(OPTION_TEXT_PATTERN, (_m, name: string) => `--${name}`);
+}
+
 /**
  * Prints a failure once and sets the exit code: with --json one object on stdout (the
  * command's summary, if it has one, with `error`, `exit_code` and `failed` added); else the
@@ -50,16 +55,16 @@ export function action<A extends unknown[]>(
  */
 export function reportFailure(out: Output, err: unknown): void {
   const code = exitCodeFor(err);
-  const message = describeError(err, out.verbose);
+  const message = asFlags(describeError(err, out.verbose));
   const itemized = err instanceof PartialFailure || err instanceof AllFailedError ? err : null;
   if (out.json) {
-    process.stdout.write(`${JSON.stringify({ ...(itemized?.report?.json ?? {}), error: message, error_kind: err instanceof Error ? err.name : 'Error', exit_code: code, failed: itemized?.failed })}\n`);
+    process.stdout.write(`${JSON.stringify({ ...(itemized?.report?.json ?? {}), error: message, error_kind: err instanceof Error ? err.name : 'Error', exit_code: code, failed: itemized?.failed.map((f) => ({ ...f, reason: asFlags(f.reason) })) })}\n`);
   } else if (itemized?.report && !out.quiet) {
     process.stdout.write(`${itemized.report.text}\n`);
   }
   process.stderr.write(`co2sat: ${message}\n`);
   if (itemized && !out.quiet && !out.json) {
-    for (const f of itemized.failed) process.stderr.write(`  ${f.item}: ${f.reason}\n`);
+    for (const f of itemized.failed) process.stderr.write(`  ${f.item}: ${asFlags(f.reason)}\n`);
   }
   process.exitCode = code;
 }

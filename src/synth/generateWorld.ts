@@ -10,7 +10,7 @@
  */
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../errors.js';
+import { OptionError } from '../errors.js';
 import { loadEmissionFactors } from '../model/physics.js';
 import { isAlive, syncDirectory, writeFileAtomic } from '../io/atomicWrite.js';
 import { dnToReflectance } from './bands.js';
@@ -70,9 +70,9 @@ function escapeRegExp(s: string): string {
 async function prepareOut(out: string): Promise<string> {
   if (existsSync(out)) {
     const entries = await fs.readdir(out).catch(() => null);
-    if (entries === null) throw new UsageError(`--out ${out} exists and is not a folder`);
+    if (entries === null) throw new OptionError('out', `${out} exists and is not a folder`);
     if (entries.length > 0 && !entries.includes('truth.json')) {
-      throw new UsageError(`--out ${out} is not empty and holds no earlier synthetic world (truth.json): refusing to replace it`);
+      throw new OptionError('out', `${out} is not empty and holds no earlier synthetic world (truth.json): refusing to replace it`);
     }
   }
   const base = out.replace(/[\\/]+$/, '');

@@ -3,7 +3,7 @@
  * `generateWorld`), their defaults and their validation. Bad values are UsageErrors naming
  * the flag, so the CLI exits 2 before anything is written.
  */
-import { UsageError } from '../errors.js';
+import { OptionError, UsageError } from '../errors.js';
 
 export type SynthLayout = 'per-band' | 'multiband';
 export const SYNTH_LAYOUTS: readonly SynthLayout[] = ['per-band', 'multiband'];
@@ -46,23 +46,23 @@ export const SYNTH_DEFAULTS = { sites: 20, dates: 60, size: 1024, seed: 42, layo
 /** A world small enough for the demo to generate in seconds on 2 cores. */
 export const DEMO_WORLD = { sites: 6, dates: 36, size: 512 } as const;
 
-function intIn(value: number, flag: string, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`${flag} must be an integer in [${min}, ${max}], got ${value}`);
+function intIn(value: number, option: string, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) throw new OptionError(option, `must be an integer in [${min}, ${max}], got ${value}`);
   return value;
 }
 
 export function resolveSynthOptions(o: SynthOptions, join: (a: string, b: string) => string): ResolvedSynthOptions {
-  if (typeof o.out !== 'string' || o.out.length === 0) throw new UsageError('missing required option --out');
+  if (typeof o.out !== 'string' || o.out.length === 0) throw new OptionError('out', 'is required');
   const layout = o.layout ?? SYNTH_DEFAULTS.layout;
-  if (!SYNTH_LAYOUTS.includes(layout)) throw new UsageError(`--layout must be one of ${SYNTH_LAYOUTS.join(', ')}, got '${String(layout)}'`);
+  if (!SYNTH_LAYOUTS.includes(layout)) throw new OptionError('layout', `must be one of ${SYNTH_LAYOUTS.join(', ')}, got '${String(layout)}'`);
   const missing = o.missing ?? SYNTH_DEFAULTS.missing;
-  if (!(Number.isFinite(missing) && missing >= 0 && missing < 1)) throw new UsageError(`--missing must be a fraction in [0, 1), got ${missing}`);
+  if (!(Number.isFinite(missing) && missing >= 0 && missing < 1)) throw new OptionError('missing', `must be a fraction in [0, 1), got ${missing}`);
   return {
     out: o.out,
-    sites: intIn(o.sites ?? SYNTH_DEFAULTS.sites, '--sites', 1, 1000),
-    dates: intIn(o.dates ?? SYNTH_DEFAULTS.dates, '--dates', 1, 1000),
-    size: intIn(o.size ?? SYNTH_DEFAULTS.size, '--size', 128, 10980),
-    seed: intIn(o.seed ?? SYNTH_DEFAULTS.seed, '--seed', 0, 4294967295),
+    sites: intIn(o.sites ?? SYNTH_DEFAULTS.sites, 'sites', 1, 1000),
+    dates: intIn(o.dates ?? SYNTH_DEFAULTS.dates, 'dates', 1, 1000),
+    size: intIn(o.size ?? SYNTH_DEFAULTS.size, 'size', 128, 10980),
+    seed: intIn(o.seed ?? SYNTH_DEFAULTS.seed, 'seed', 0, 4294967295),
     layout,
     missing,
     preview: o.preview === true ? join(o.out, 'preview.png') : typeof o.preview === 'string' && o.preview.length > 0 ? o.preview : null,

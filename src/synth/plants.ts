@@ -6,7 +6,7 @@
  * far enough apart that one plant's patch is about that plant.
  */
 import type { EmissionFactors, Fuel } from '../model/physics.js';
-import { UsageError } from '../errors.js';
+import { OptionError, optionText } from '../errors.js';
 import { stream, type Rng } from './rng.js';
 import { toLonLat, type SceneGrid } from './grid.js';
 
@@ -115,7 +115,7 @@ export const SITE_MARGIN_M = 480;
 export function generatePlants(seed: number, count: number, grid: SceneGrid, factors: EmissionFactors): Plant[] {
   const extent = grid.size * 10;
   const usable = extent - 2 * SITE_MARGIN_M;
-  if (usable <= 0) throw new UsageError(`--size ${grid.size} is too small: sites need ${SITE_MARGIN_M} m margins (use --size 128 or more)`);
+  if (usable <= 0) throw new OptionError('size', `${grid.size} is too small: sites need ${SITE_MARGIN_M} m margins (use 128 or more)`);
   const place = stream(seed, 'site-positions');
   const minSpacing = Math.max(700, Math.min(5000, usable / Math.sqrt(count) / 1.6));
   const pts: [number, number][] = [];
@@ -132,7 +132,7 @@ export function generatePlants(seed: number, count: number, grid: SceneGrid, fac
       }
     }
     if (pts.length > 0 && bestDist < Math.min(minSpacing, 640)) {
-      throw new UsageError(`--sites ${count} do not fit in a ${grid.size} px scene with ${Math.round(Math.min(minSpacing, 640))} m between sites: use fewer sites or a larger --size`);
+      throw new OptionError('sites', `${count}: that many plants do not fit in a ${grid.size} px scene with ${Math.round(Math.min(minSpacing, 640))} m between them: use fewer plants or a larger ${optionText('size')}`);
     }
     // Snap to a 10 m pixel centre so the stack sits in one well-defined pixel of every date.
     const col = Math.floor((best![0] - grid.originX) / 10);

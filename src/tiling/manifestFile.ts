@@ -5,7 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { InputError } from '../errors.js';
+import { InputError, optionText } from '../errors.js';
 import { formatManifestLine, parseManifest, type ManifestRecord } from './manifest.js';
 
 export const MANIFEST_NAME = 'manifest.jsonl';
@@ -27,7 +27,7 @@ export async function readManifestFile(file: string): Promise<Map<string, Manife
   try {
     return new Map(parseManifest(text).map((r) => [patchKey(r.scene_id, r.site_id), r]));
   } catch (err) {
-    throw new InputError(file, `${(err as Error).message} (fix or delete the manifest, or rerun with --force into a new --out)`);
+    throw new InputError(file, `${(err as Error).message} (fix or delete the manifest, or rerun with ${optionText('force')} into a new ${optionText('out')})`);
   }
 }
 

@@ -8,7 +8,7 @@
  * opens completely or fails with one InputError naming the file and the problem.
  */
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, optionText } from '../errors.js';
 import { crsForEpsg, proj4Problem, type Crs } from '../geo/crs.js';
 import type { RawGeoKeys } from '../geo/geoKeys.js';
 import { allocRaster, type RasterArray, type RasterDataType } from '../geo/rasterTypes.js';
@@ -59,11 +59,11 @@ function crsOf(r: Raster, opts: OpenSceneOptions): Crs {
   if (builtin) return builtin;
   if (opts.crsProj4) {
     const problem = proj4Problem(opts.crsProj4);
-    if (problem) throw new InputError(r.file, `--crs-proj4 '${opts.crsProj4}' is not a proj4 definition: ${problem}`);
+    if (problem) throw new InputError(r.file, `${optionText('crs-proj4')} '${opts.crsProj4}' is not a proj4 definition: ${problem}`);
     return { epsg, proj4: opts.crsProj4, label: opts.crsProj4 };
   }
   const what = epsg !== null ? `EPSG:${epsg} has no built-in definition` : 'the CRS is user-defined (no EPSG code)';
-  throw new InputError(r.file, `${what}: pass its proj4 definition with --crs-proj4 (e.g. '+proj=sinu +R=6371007.181 +units=m' for MODIS)`);
+  throw new InputError(r.file, `${what}: pass its proj4 definition with ${optionText('crs-proj4')} (e.g. '+proj=sinu +R=6371007.181 +units=m' for MODIS)`);
 }
 
 function checkGeoreferenced(r: Raster): GeoTransform {
@@ -73,7 +73,7 @@ function checkGeoreferenced(r: Raster): GeoTransform {
 
 function datetimeOf(ref: SceneRef, r: Raster, opts: OpenSceneOptions): string {
   const t = datetimeFromName(path.basename(ref.source)) ?? datetimeFromTiffTag(r.tiffDateTime) ?? opts.fallbackDatetime;
-  if (!t) throw new InputError(ref.source, 'no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag (give one with --datetime)');
+  if (!t) throw new InputError(ref.source, `no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag (give one with ${optionText('datetime')})`);
   return t;
 }
 

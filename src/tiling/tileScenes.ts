@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { removeStaleTemporaries } from '../io/atomicWrite.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, OptionError } from '../errors.js';
 import { proj4Problem } from '../geo/crs.js';
 import { loadSites } from '../geo/sites.js';
 import { BUILTIN_BAND_SETS, loadBandSet, type BandSet } from './bandSet.js';
@@ -67,14 +67,14 @@ function describe(err: unknown): string {
 /** Checks options that do not need the disk; @throws UsageError */
 export function checkTileOptions(o: TileOptions): void {
   const size = o.size ?? 64;
-  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new UsageError(`--size must be an integer in [1, 4096], got ${size}`);
-  if (o.concurrency !== undefined && (!Number.isInteger(o.concurrency) || o.concurrency < 1)) throw new UsageError(`--concurrency must be a positive integer, got ${o.concurrency}`);
+  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new OptionError('size', `must be an integer in [1, 4096], got ${size}`);
+  if (o.concurrency !== undefined && (!Number.isInteger(o.concurrency) || o.concurrency < 1)) throw new OptionError('concurrency', `must be a positive integer, got ${o.concurrency}`);
   if (o.datetime !== undefined && datetimeFromUser(o.datetime) === null) {
-    throw new UsageError(`--datetime must be an ISO 8601 date or UTC/offset time (2024-05-17 or 2024-05-17T10:25:59Z), got '${o.datetime}'`);
+    throw new OptionError('datetime', `must be an ISO 8601 date or UTC/offset time (2024-05-17 or 2024-05-17T10:25:59Z), got '${o.datetime}'`);
   }
   if (o.crsProj4 !== undefined) {
     const problem = proj4Problem(o.crsProj4);
-    if (problem) throw new UsageError(`--crs-proj4 is not a proj4 definition: ${problem}`);
+    if (problem) throw new OptionError('crs-proj4', `is not a proj4 definition: ${problem}`);
   }
 }
 

@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, optionText } from '../errors.js';
 import { readLabelsCsv } from '../model/data/labels.js';
 import { readSitesGeoJson } from '../model/data/sites.js';
 import { readWeatherCsv, type WeatherRow } from '../model/data/weather.js';
@@ -24,7 +24,7 @@ export function readManifestFile(tilesDir: string): { file: string; records: Man
   try {
     text = readFileSync(file, 'utf8');
   } catch {
-    throw new InputError(file, 'not found (run co2sat tile first, or point --tiles at its output folder)');
+    throw new InputError(file, `not found (run co2sat tile first, or point ${optionText('tiles')} at its output folder)`);
   }
   try {
     return { file, records: parseManifest(text) };

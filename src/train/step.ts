@@ -4,6 +4,7 @@
  * log. GradNorm additionally gets ‖∇_W L_t‖ on the last shared layer, one extra backward
  * pass per task.
  */
+import { optionText } from '../errors.js';
 import * as tf from '@tensorflow/tfjs';
 import { LAST_SHARED_PARAM } from '../model/heads.js';
 import type { NetworkInputs, Network } from '../model/network.js';
@@ -53,7 +54,7 @@ export function trainStep(s: StepSetup, inputs: NetworkInputs, y: TaskTargets, c
   if (!Number.isFinite(total) || Object.values(losses).some((v) => !Number.isFinite(v))) {
     Object.values(grads).forEach((g) => g.dispose());
     const parts = s.tasks.map((t) => `${t}=${losses[t]}`).join(', ');
-    throw new TrainingDivergedError(`training loss became ${total} at epoch ${ctx.epoch + 1}, step ${ctx.step + 1} (${parts}); try a lower --lr or check the labels`);
+    throw new TrainingDivergedError(`training loss became ${total} at epoch ${ctx.epoch + 1}, step ${ctx.step + 1} (${parts}); try a lower ${optionText('lr')} or check the labels`);
   }
   s.optimizer.applyGradients(grads);
   Object.values(grads).forEach((g) => g.dispose());

@@ -5,6 +5,7 @@
  * and the best checkpoint kept (written to the model folder each time it improves, so a
  * killed run still leaves its best model).
  */
+import { UsageError, optionText } from '../errors.js';
 import * as tf from '@tensorflow/tfjs';
 import { AUX_FEATURES, computeAuxStats } from '../model/features.js';
 import type { InputContext } from '../model/inputs.js';
@@ -123,7 +124,7 @@ export async function train(
   const { bands, patchSize } = commonGeometry(usable, data.manifestFile);
   const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction });
   const parts = applySplit(usable, split);
-  if (parts.train.length === 0) throw new Error('the training split is empty; add sites or lower --val-fraction/--test-fraction');
+  if (parts.train.length === 0) throw new UsageError(`the training split is empty; add sites or lower ${optionText('val-fraction')}/${optionText('test-fraction')}`);
   const trainPixels = await loadPixels(parts.train, data.tilesDir, data.pixelCache);
   const bandStats = computeBandStats(trainPixels, bands);
   const train = prepareSamples(parts.train, trainPixels, bandStats);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { defaultConfigPath, loadConfig } from '../../src/cli/config.js';
+import { defaultConfigPath, loadConfig } from '../../src/records/runConfig.js';
 import { InputError } from '../../src/errors.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 

@@ -18,7 +18,7 @@ import { parseManifest } from '../../src/tiling/manifest.js';
 import { withDefaults } from '../../src/train/config.js';
 import { loadData } from '../../src/train/loadData.js';
 import { train } from '../../src/train/trainer.js';
-import { weatherLookup } from '../../pipeline/modelPredictor.js';
+import { weatherLookup } from '../../src/predict/modelPredictor.js';
 import { makeTinyWorld, type TinyWorld } from '../train/helpers/tinyWorld.js';
 import { runCommand } from '../helpers/runCommand.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runPipeline, type RunOptions } from '../../pipeline/runPipeline.js';
 import { runExitCode } from '../../src/cli/commands/run.js';
-import { writeAggregates } from '../../pipeline/writeAggregates.js';
+import { writeAggregates } from '../../src/postprocess/writeAggregates.js';
 import { parseShard } from '../../pipeline/shard.js';
 import type { PipelineStages } from '../../pipeline/stages.js';
 import { readPredictionFiles } from '../../src/postprocess/readPredictionFiles.js';

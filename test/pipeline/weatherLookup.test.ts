@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { weatherLookup } from '../../pipeline/modelPredictor.js';
+import { weatherLookup } from '../../src/predict/modelPredictor.js';
 import { parseWeatherCsv } from '../../src/model/data/weather.js';
 
 const rows = parseWeatherCsv(

@@ -103,12 +103,12 @@ describe('resolveSynthOptions', () => {
   });
 
   it.each([
-    [{ out: '' }, /--out/],
-    [{ out: 'w', size: 10981 }, /--size/],
-    [{ out: 'w', sites: 2.5 }, /--sites/],
-    [{ out: 'w', missing: 1 }, /--missing/],
-    [{ out: 'w', layout: 'cube' as never }, /--layout/],
-  ])('rejects %o', (opts, message) => {
+    [{ out: '' }, /option 'out'/],
+    [{ out: 'w', size: 10981 }, /option 'size'/],
+    [{ out: 'w', sites: 2.5 }, /option 'sites'/],
+    [{ out: 'w', missing: 1 }, /option 'missing'/],
+    [{ out: 'w', layout: 'cube' as never }, /option 'layout'/],
+  ])('rejects %o, naming the option (the CLI writes it as a flag)', (opts, message) => {
     expect(() => resolveSynthOptions(opts, path.join)).toThrow(UsageError);
     expect(() => resolveSynthOptions(opts, path.join)).toThrow(message);
   });

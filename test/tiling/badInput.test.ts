@@ -70,7 +70,7 @@ describe('bad scenes: one line naming the file, the others still tiled, nothing 
   it('a user-defined CRS without --crs-proj4 asks for it; with it the scene tiles', async () => {
     const modis = path.join(FIX, 'encodings/i16_sinusoidal_strips_deflate.tif');
     const f = await failureOf((s) => copyFileSync(modis, path.join(s, 'modis_20170106T000000.tif')));
-    expect(f.reason).toMatch(/user-defined \(no EPSG code\): pass its proj4 definition with --crs-proj4/);
+    expect(f.reason).toMatch(/user-defined \(no EPSG code\): pass its proj4 definition with option 'crs-proj4'/);
     // With the definition: a site at the raster centre tiles, and the patch keeps the CRS keys.
     const r = await Raster.open(modis);
     const gt = r.geoTransform!;
@@ -96,7 +96,7 @@ describe('bad scenes: one line naming the file, the others still tiled, nothing 
     const undated = path.join(FIX, 'encodings/u16_tiles_deflate.tif');
     const f = await failureOf((s) => copyFileSync(undated, path.join(s, 'undated.tif')));
     expect(f.item).toMatch(/undated\.tif$/);
-    expect(f.reason).toMatch(/^no acquisition time: .*\(give one with --datetime\)$/);
+    expect(f.reason).toMatch(/^no acquisition time: .*\(give one with option 'datetime'\)$/);
 
     const d = fresh();
     copyFileSync(undated, path.join(d, 'scenes', 'undated.tif'));
@@ -106,7 +106,7 @@ describe('bad scenes: one line naming the file, the others still tiled, nothing 
     const lines = readFileSync(path.join(d, 'tiles', 'manifest.jsonl'), 'utf8').trim().split('\n').filter(Boolean);
     for (const l of lines) expect((JSON.parse(l) as { datetime: string }).datetime).toBe('2017-08-13T15:40:00Z');
     await expect(tileScenes({ scenesDir: path.join(d, 'scenes'), sitesFile: SITES, outDir: path.join(d, 'tiles'), datetime: '2017-08-13T15:40' })).rejects.toThrow(
-      /--datetime must be an ISO 8601 date/,
+      /option 'datetime' must be an ISO 8601 date/,
     );
   });
 
@@ -238,6 +238,14 @@ describe('co2sat tile exit codes', () => {
     const lines = json.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!) as { exit_code: number; error_kind: string; failed: unknown[] }).toMatchObject({ exit_code: 2, error_kind: 'AllFailedError' });
+  });
+  it('names options as flags: the library says option \'datetime\', the CLI says --datetime', async () => {
+    const d = fresh();
+    copyFileSync(GOOD, path.join(d, 'scenes', path.basename(GOOD)));
+    const r = await run([path.join(d, 'scenes'), '--sites', SITES, '--out', path.join(d, 'tiles'), '--datetime', 'yesterday']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^co2sat: --datetime must be an ISO 8601 date/);
+    expect(r.stderr).not.toContain("option 'datetime'");
   });
   it('2 for a missing --sites and for an empty folder', async () => {
     expect((await run([tmp])).code).toBe(2);

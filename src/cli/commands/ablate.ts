@@ -29,7 +29,7 @@ interface AblateOptions {
 }
 
 async function run(out: Output, o: AblateOptions): Promise<void> {
-  const { loadConfig } = await import('../config.js');
+  const { loadConfig } = await import('../../records/runConfig.js');
   const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
   const { loadData } = await import('../../train/loadData.js');
   const { describeJoin } = await import('../../train/dataset.js');

@@ -48,12 +48,12 @@ export async function aggregateCommand(): Promise<Command> {
       const t0 = Date.now();
       const files = requireOption(flags.predictions, '--predictions');
       const sitesFile = requireOption(flags.sites, '--sites');
-      const { loadConfig } = await import('../config.js');
+      const { loadConfig } = await import('../../records/runConfig.js');
       const { parseWindowSpec, WindowSpecError } = await import('../../postprocess/windowSpec.js');
       const { readPredictionFiles } = await import('../../postprocess/readPredictionFiles.js');
       const { readSitesGeoJson } = await import('../../model/data/sites.js');
       const { siteInfoFromMeta } = await import('../../postprocess/siteInfoFromMeta.js');
-      const { writeAggregates } = await import('../../../pipeline/writeAggregates.js');
+      const { writeAggregates } = await import('../../postprocess/writeAggregates.js');
       const config = loadConfig(flags.config);
       let window;
       try {

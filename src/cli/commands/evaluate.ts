@@ -62,7 +62,7 @@ export function evaluateTable(m: import('../../train/metrics.js').EvaluationMetr
 }
 
 async function run(out: Output, o: EvaluateOptions): Promise<void> {
-  const { loadConfig } = await import('../config.js');
+  const { loadConfig } = await import('../../records/runConfig.js');
   const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
   const { evaluateModel } = await import('../../train/evaluate.js');
   const { describeJoin } = await import('../../train/dataset.js');

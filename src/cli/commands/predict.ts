@@ -43,11 +43,11 @@ export async function predictCommand(): Promise<Command> {
       const modelDir = requireOption(flags.model, '--model');
       const tilesDir = requireOption(flags.tiles, '--tiles');
       const sitesFile = requireOption(flags.sites, '--sites');
-      const { loadConfig } = await import('../config.js');
+      const { loadConfig } = await import('../../records/runConfig.js');
       const { readSitesGeoJson } = await import('../../model/data/sites.js');
       const { readWeatherCsv } = await import('../../model/data/weather.js');
-      const { loadModelPredictor } = await import('../../../pipeline/modelPredictor.js');
-      const { predictTiles } = await import('../../../pipeline/predictTiles.js');
+      const { loadModelPredictor } = await import('../../predict/modelPredictor.js');
+      const { predictTiles } = await import('../../predict/predictTiles.js');
       const config = loadConfig(flags.config);
       const sites = readSitesGeoJson(sitesFile);
       const weather = flags.weather ? readWeatherCsv(flags.weather) : null;

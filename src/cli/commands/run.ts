@@ -5,7 +5,7 @@
  */
 import { Command } from 'commander';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
-import { action, requireOption, withGlobals } from '../command.js';
+import { action, asFlags, requireOption, withGlobals } from '../command.js';
 import { ExitCode } from '../../errors.js';
 
 interface RunFlags extends AggregationFlags {
@@ -109,8 +109,8 @@ export async function runCommand(): Promise<Command> {
         s.outputs.geojson
           ? `wrote ${s.outputs.geojson}, ${s.outputs.predictions}, ${s.outputs.map}`
           : `wrote ${s.outputs.predictions}; merge shards with: co2sat aggregate --predictions ${s.out}/predictions.shard-*.jsonl --sites ${sitesFile} --out ${s.out}/sites.geojson`,
-        ...s.failed.map((f) => `failed ${f.item}: ${f.reason}${f.recorded ? ' (recorded earlier; retried once its files change)' : ''}`),
-        ...s.transient.map((f) => `transient failure ${f.item}: ${f.reason} (the next run retries it)`),
+        ...s.failed.map((f) => `failed ${f.item}: ${asFlags(f.reason)}${f.recorded ? ' (recorded earlier; retried once its files change)' : ''}`),
+        ...s.transient.map((f) => `transient failure ${f.item}: ${asFlags(f.reason)} (the next run retries it)`),
       ];
       if (s.unknown_sites.length > 0) out.warn(`${s.unknown_sites.length} site(s) in predictions but not in ${sitesFile}`);
       out.result({ ...s, exit_code: exit }, lines.join('\n'));

@@ -42,7 +42,7 @@ function fmt(n: number | undefined | null, d = 3): string {
 }
 
 async function run(out: Output, o: TrainOptions): Promise<void> {
-  const { loadConfig } = await import('../config.js');
+  const { loadConfig } = await import('../../records/runConfig.js');
   const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
   const { withDefaults } = await import('../../train/config.js');
   const { readTrainConfigFile } = await import('../../train/trainConfigFile.js');

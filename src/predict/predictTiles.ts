@@ -4,11 +4,11 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../src/errors.js';
-import { formatPredictions, makePredictionRecord, type PredictionRecord } from '../src/postprocess/prediction.js';
-import { ManifestParseError, parseManifest, type ManifestRecord } from '../src/tiling/manifest.js';
-import { writeFileAtomic } from '../src/io/atomicWrite.js';
-import type { Predictor } from './stages.js';
+import { InputError } from '../errors.js';
+import { formatPredictions, makePredictionRecord, type PredictionRecord } from '../postprocess/prediction.js';
+import { ManifestParseError, parseManifest, type ManifestRecord } from '../tiling/manifest.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import type { Predictor } from './predictor.js';
 
 export interface PredictTilesOptions {
   tilesDir: string;

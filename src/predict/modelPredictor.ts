@@ -4,11 +4,11 @@
  * the site and overpass time (weather.csv, optional: missing weather is imputed by the
  * model with its training means).
  */
-import { InputError } from '../src/errors.js';
-import type { SiteMeta } from '../src/model/data/sites.js';
-import type { WeatherRow } from '../src/model/data/weather.js';
-import type { PatchEstimate } from '../src/postprocess/prediction.js';
-import type { PatchRef, Predictor } from './stages.js';
+import { InputError } from '../errors.js';
+import type { SiteMeta } from '../model/data/sites.js';
+import type { WeatherRow } from '../model/data/weather.js';
+import type { PatchEstimate } from '../postprocess/prediction.js';
+import type { PatchRef, Predictor } from './predictor.js';
 
 export interface ModelPredictorOptions {
   /** Backend name (`auto`, `wasm`, `tensorflow`…), default `auto`. */
@@ -58,7 +58,7 @@ export function weatherLookup(rows: readonly WeatherRow[], toleranceHours = 3): 
  * @throws InputError for a missing or corrupt model folder; per patch, for a site missing from the sites file
  */
 export async function loadModelPredictor(modelDir: string, o: ModelPredictorOptions): Promise<Predictor> {
-  const { loadModel } = await import('../src/model/inference.js');
+  const { loadModel } = await import('../model/inference.js');
   const model = await loadModel(modelDir, { backend: o.backend ?? 'auto' });
   const sites = new Map(o.sites.map((s) => [s.site_id, s]));
   const weatherOf = o.weather ? weatherLookup(o.weather, o.weatherToleranceHours) : () => null;

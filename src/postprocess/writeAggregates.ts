@@ -6,17 +6,17 @@
  * fresh run would compute.
  */
 import { promises as fs } from 'node:fs';
-import { aggregatePredictions } from '../src/postprocess/aggregatePredictions.js';
-import type { AggregateOptions, SiteWindowAggregate } from '../src/postprocess/aggregateSite.js';
-import { formatGeoJSON } from '../src/postprocess/formatGeoJSON.js';
-import { formatPredictionLine, type PredictionRecord } from '../src/postprocess/prediction.js';
-import { renderSitesMap } from '../src/postprocess/renderSitesMap.js';
-import type { SiteInfo } from '../src/postprocess/siteInfo.js';
-import { timeWindowOf, windowKey } from '../src/postprocess/timeWindowOf.js';
-import { toFeature } from '../src/postprocess/toFeature.js';
-import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
-import { writeFileAtomic } from '../src/io/atomicWrite.js';
-import { configHash, contentHash } from './configHash.js';
+import { aggregatePredictions } from './aggregatePredictions.js';
+import type { AggregateOptions, SiteWindowAggregate } from './aggregateSite.js';
+import { formatGeoJSON } from './formatGeoJSON.js';
+import { formatPredictionLine, type PredictionRecord } from './prediction.js';
+import { renderSitesMap } from './renderSitesMap.js';
+import type { SiteInfo } from './siteInfo.js';
+import { timeWindowOf, windowKey } from './timeWindowOf.js';
+import { toFeature } from './toFeature.js';
+import { formatWindowSpec, type WindowSpec } from './windowSpec.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { configHash, contentHash } from '../io/configHash.js';
 
 export interface WriteAggregatesOptions extends AggregateOptions {
   predictions: readonly PredictionRecord[];

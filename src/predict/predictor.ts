@@ -1,0 +1,30 @@
+/**
+ * The predict stage's contract: a loaded model (or any estimator with the same contract) that
+ * turns patches into estimates. The pipeline orchestrates it (pipeline/stages.ts); the model
+ * folder implements it (modelPredictor.ts).
+ */
+import type { ManifestRecord } from '../tiling/manifest.js';
+import type { PatchEstimate } from '../postprocess/prediction.js';
+
+/** One patch to predict: its manifest line and the folder the line's path is relative to. */
+export interface PatchRef {
+  record: ManifestRecord;
+  tilesDir: string;
+}
+
+/** A loaded model (or any estimator with the same contract). */
+export interface Predictor {
+  /** Stable id of the model: outputs record it, and a new id invalidates predictions. */
+  readonly id: string;
+  readonly backend: string;
+  /**
+   * What changes whenever the model's weights change (e.g. their SHA-256), when the id alone
+   * may not (an id of folder name and seed survives retraining): folded into the run's
+   * prediction hash so a retrained model reprocesses every scene.
+   */
+  readonly fingerprint?: string;
+  /** Estimates for each patch, in input order. */
+  predict(patches: readonly PatchRef[]): Promise<PatchEstimate[]>;
+  dispose(): void;
+}
+
