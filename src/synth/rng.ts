@@ -5,6 +5,7 @@
  * generated cannot change a single value: a band rendered alone at 10980² equals the same
  * band of a full run, and adding a date does not reshuffle the plants.
  */
+import { mulberry32, shuffledWith } from '../random.js';
 
 /** 32-bit integer hash (lowbias32, Wellons' hash-prospector): good avalanche, two multiplies. */
 export function hash32(x: number): number {
@@ -44,19 +45,11 @@ export function unitFromHash(h: number): number {
  * group instead of threading a single generator through the program.
  */
 export class Rng {
-  private state: number;
+  /** co2sat's one generator (src/random.ts), seeded with this stream's key. */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32(seed);
   }
 
   /** Uniform in [lo, hi). */
@@ -94,12 +87,7 @@ export class Rng {
 
   /** Fisher–Yates shuffle of a copy. */
   shuffled<T>(items: readonly T[]): T[] {
-    const out = [...items];
-    for (let i = out.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      [out[i], out[j]] = [out[j]!, out[i]!];
-    }
-    return out;
+    return shuffledWith(items, this.next);
   }
 }
 

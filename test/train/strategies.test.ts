@@ -69,6 +69,6 @@ describe('a diverging loss', () => {
     // An absurd learning rate blows the weights up within a few steps.
     const run = fit({ physics: 'none', weighting: 'equal', learning_rate: 1e12, epochs: 5, batch_size: 4 });
     await expect(run).rejects.toThrow(TrainingDivergedError);
-    await expect(run).rejects.toThrow(/training loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+ \(activity=.*\); try a lower --lr or check the labels/);
+    await expect(run).rejects.toThrow(/training loss became (NaN|Infinity|-Infinity) at epoch \d+, step \d+ \(activity=.*\); try a lower option 'lr' or check the labels/);
   });
 });
