@@ -1,7 +1,10 @@
 /**
  * The training configuration: everything that decides what `co2sat train` builds, saved
- * verbatim in model.json. Defaults are small enough to train on a laptop CPU (wasm).
+ * verbatim in model.json. Defaults are small enough to train on a laptop CPU (wasm). What the
+ * run config also sets (tasks, weighting, physics, epochs, batch, seed, split) comes from
+ * configs/default.json, the one set of defaults; the rest has its only default here.
  */
+import { loadConfig } from '../records/runConfig.js';
 import type { Likelihood, PhysicsName, Task } from '../model/spec.js';
 import { TASKS } from '../model/spec.js';
 import type { SplitBy } from './split.js';
@@ -33,19 +36,21 @@ export interface TrainConfig {
   architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
 }
 
+const shipped = loadConfig().train;
+
 export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
-  tasks: [...TASKS],
-  weighting: 'uncertainty',
+  tasks: shipped.tasks.filter((t): t is Task => (TASKS as readonly string[]).includes(t)),
+  weighting: shipped.weighting,
   weighting_options: {},
-  physics: 'hard',
+  physics: shipped.physics,
   likelihood: 'gaussian',
-  epochs: 30,
-  batch_size: 32,
+  epochs: shipped.epochs,
+  batch_size: shipped.batch,
   learning_rate: 2e-3,
   lr_schedule: 'constant',
   patience: 8,
-  seed: 0,
-  split_by: 'site',
+  seed: shipped.seed,
+  split_by: shipped.split,
   val_fraction: 0.15,
   test_fraction: 0.2,
   min_valid_fraction: 0.5,

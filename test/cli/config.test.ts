@@ -5,6 +5,7 @@ import path from 'node:path';
 import { defaultConfigPath, loadConfig } from '../../src/records/runConfig.js';
 import { InputError } from '../../src/errors.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
+import { DEFAULT_TRAIN_CONFIG } from '../../src/train/config.js';
 
 function tmpConfig(content: string): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'co2sat-config-'));
@@ -65,5 +66,13 @@ describe('run configuration', () => {
     const missing = tmpConfig(JSON.stringify({ ...good, fuels: { coal: { median: 1 } } }));
     expect(() => loadEmissionFactors(missing)).toThrow(InputError);
     expect(() => loadEmissionFactors(missing)).toThrow(/fuels\.lignite is missing/);
+  });
+
+  it('has one set of training defaults: the trainer\'s come from configs/default.json', () => {
+    const shipped = loadConfig().train;
+    const d = DEFAULT_TRAIN_CONFIG;
+    expect([d.tasks, d.weighting, d.physics, d.epochs, d.batch_size, d.seed, d.split_by]).toEqual([
+      shipped.tasks, shipped.weighting, shipped.physics, shipped.epochs, shipped.batch, shipped.seed, shipped.split,
+    ]);
   });
 });
