@@ -21,6 +21,7 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../src/random.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const CLI = path.resolve(here, '..', 'src', 'cli', 'main.js');
@@ -37,18 +38,8 @@ const KILLS = arg('kills', 20);
 const SIZE = arg('size', 2560);
 const SEED = arg('seed', 7);
 
-/** A small deterministic RNG (mulberry32) so a soak is repeatable from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(SEED);
+// co2sat's own seeded generator, so a soak is repeatable from its seed.
+const random = mulberry32(SEED);
 
 function co2sat(args: string[]): { status: number | null; stdout: string; stderr: string; seconds: number } {
   const t0 = performance.now();

@@ -67,9 +67,8 @@ export interface FailureReport {
   text: string;
 }
 
-/** A run that finished what it could: `failed` items are named, the rest were written. */
-export class PartialFailure extends Error {
-  override readonly name = 'PartialFailure';
+/** A command that ran over several items and some failed: `failed` names each and why. */
+export abstract class ItemizedFailure extends Error {
   constructor(
     message: string,
     readonly failed: readonly { item: string; reason: string }[],
@@ -80,19 +79,17 @@ export class PartialFailure extends Error {
   }
 }
 
+/** A run that finished what it could: `failed` items are named, the rest were written (exit 3). */
+export class PartialFailure extends ItemizedFailure {
+  override readonly name = 'PartialFailure';
+}
+
 /**
  * Every item failed: nothing useful was done, so a scheduler must not treat the run as a
- * partial success (exit 2, like bad input). `failed` names each item and why.
+ * partial success (exit 2, like bad input).
  */
-export class AllFailedError extends Error {
+export class AllFailedError extends ItemizedFailure {
   override readonly name = 'AllFailedError';
-  constructor(
-    message: string,
-    readonly failed: readonly { item: string; reason: string }[],
-    readonly report?: FailureReport,
-  ) {
-    super(message);
-  }
 }
 
 /** Who holds an output folder's lease, as written in the lease itself. */

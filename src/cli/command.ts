@@ -5,7 +5,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { createOutput, type GlobalOptions, type Output } from './output.js';
-import { AllFailedError, describeError, exitCodeFor, ExitCode, OPTION_TEXT_PATTERN, PartialFailure, UsageError } from '../errors.js';
+import { describeError, exitCodeFor, ExitCode, ItemizedFailure, OPTION_TEXT_PATTERN, UsageError } from '../errors.js';
 
 /** Adds --json/--quiet/--verbose and an Examples section to a command's help. */
 export function withGlobals(cmd: Command, examples: readonly string[]): Command {
@@ -56,7 +56,7 @@ export function asFlags(message: string): string {
 export function reportFailure(out: Output, err: unknown): void {
   const code = exitCodeFor(err);
   const message = asFlags(describeError(err, out.verbose));
-  const itemized = err instanceof PartialFailure || err instanceof AllFailedError ? err : null;
+  const itemized = err instanceof ItemizedFailure ? err : null;
   if (out.json) {
     process.stdout.write(`${JSON.stringify({ ...(itemized?.report?.json ?? {}), error: message, error_kind: err instanceof Error ? err.name : 'Error', exit_code: code, failed: itemized?.failed.map((f) => ({ ...f, reason: asFlags(f.reason) })) })}\n`);
   } else if (itemized?.report && !out.quiet) {

@@ -5,6 +5,7 @@
  * line number, and the formatter writes keys in one documented order so that files from
  * different shards and runs compare byte for byte.
  */
+import { parseObjectLine, requireStrings } from '../records/jsonl.js';
 import type { ManifestRecord } from '../tiling/manifest.js';
 import { gaussianInterval } from './interval.js';
 
@@ -112,18 +113,8 @@ function nullableNumber(r: Record<string, unknown>, key: string, lineNo: number,
 
 /** Parses and checks one line; throws PredictionParseError naming the line. */
 export function parsePredictionLine(line: string, lineNo: number): PredictionRecord {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    fail(lineNo, 'not valid JSON');
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(lineNo, 'not a JSON object');
-  const r = raw as Record<string, unknown>;
-  for (const key of ['scene_id', 'site_id', 'datetime', 'fingerprint', 'model_id', 'backend'] as const) {
-    if (typeof r[key] !== 'string' || (r[key] as string).length === 0) fail(lineNo, `${key} must be a non-empty string`);
-  }
-  if (Number.isNaN(Date.parse(r.datetime as string))) fail(lineNo, `datetime '${String(r.datetime)}' is not ISO 8601`);
+  const r = parseObjectLine(line, lineNo, fail);
+  requireStrings(r, ['scene_id', 'site_id', 'datetime', 'fingerprint', 'model_id', 'backend'], lineNo, fail);
   const valid = r.valid_fraction;
   if (typeof valid !== 'number' || !(valid >= 0 && valid <= 1)) fail(lineNo, 'valid_fraction must be in [0, 1]');
   for (const key of PREDICTION_KEYS) if (!(key in r)) fail(lineNo, `missing ${key}`);

@@ -3,6 +3,7 @@
  * interface uses the field names as written, and the parser checks every line and names
  * the line number, so later stages (dataset, predict) never see a half-valid record.
  */
+import { parseObjectLine, requireStrings } from '../records/jsonl.js';
 import type { Window } from '../geo/window.js';
 
 export interface ManifestRecord {
@@ -42,18 +43,8 @@ function isFiniteNumber(v: unknown): v is number {
 
 /** Parses and checks one manifest line; throws ManifestParseError naming the line. */
 export function parseManifestLine(line: string, lineNo: number): ManifestRecord {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(line);
-  } catch {
-    fail(lineNo, 'not valid JSON');
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail(lineNo, 'not a JSON object');
-  const r = raw as Record<string, unknown>;
-  for (const key of ['scene_id', 'source', 'site_id', 'datetime', 'path', 'fingerprint'] as const) {
-    if (typeof r[key] !== 'string' || (r[key] as string).length === 0) fail(lineNo, `${key} must be a non-empty string`);
-  }
-  if (Number.isNaN(Date.parse(r.datetime as string))) fail(lineNo, `datetime '${String(r.datetime)}' is not ISO 8601`);
+  const r = parseObjectLine(line, lineNo, fail);
+  requireStrings(r, ['scene_id', 'source', 'site_id', 'datetime', 'path', 'fingerprint'], lineNo, fail);
   if (!(r.epsg === null || (Number.isInteger(r.epsg) && (r.epsg as number) > 0))) fail(lineNo, 'epsg must be a positive integer or null');
   const w = r.window as Record<string, unknown> | undefined;
   if (typeof w !== 'object' || w === null) fail(lineNo, 'window must be an object');

@@ -4,17 +4,11 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Tf } from '../../src/backend/index.js';
+import { mulberry32 } from '../../src/random.js';
 
-/** Mulberry32: small, seeded, deterministic across machines. */
+/** co2sat's one seeded generator (mulberry32): deterministic across machines. */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Uniform values in [-1, 1) from a seeded RNG. */
