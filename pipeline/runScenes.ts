@@ -4,7 +4,7 @@
  * `co2sat demo` call this; tests call runPipeline with other stages.
  */
 import { readFile } from 'node:fs/promises';
-import { UsageError } from '../src/errors.js';
+import { OptionError, optionText, UsageError } from '../src/errors.js';
 import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.js';
 import { contentHash } from '../src/io/configHash.js';
@@ -58,12 +58,12 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     window = parseWindowSpec(o.window ?? config.aggregate.window);
     if (o.shard !== undefined) shard = parseShard(o.shard);
   } catch (err) {
-    if (err instanceof WindowSpecError) throw new UsageError(`--window: ${err.message}`);
+    if (err instanceof WindowSpecError) throw new UsageError(`${optionText('window')}: ${err.message}`);
     if (err instanceof ShardSpecError) throw new UsageError(err.message);
     throw err;
   }
   const size = o.tileSize ?? config.tile.size;
-  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new UsageError(`--size must be an integer in [1, 4096], got ${size}`);
+  if (!Number.isInteger(size) || size < 1 || size > 4096) throw new OptionError('size', `must be an integer in [1, 4096], got ${size}`);
   const bandsName = o.bands ?? config.tile.bands;
   const bandSets = [loadBandSet(bandsName), ...BUILTIN_BAND_SETS.filter((n) => n !== bandsName).map((n) => loadBandSet(n))];
   const tilingSites = await loadSites(o.sitesFile);

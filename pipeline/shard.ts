@@ -6,6 +6,7 @@
  * shard as the archive grows.
  */
 import { createHash } from 'node:crypto';
+import { optionText } from '../src/errors.js';
 
 export interface Shard {
   /** 0-based index of this process. */
@@ -30,7 +31,7 @@ export function parseShard(text: string): Shard {
     const count = Number(m[2]);
     if (count >= 1 && index < count) return { index, count };
   }
-  throw new ShardSpecError(`--shard '${text}' must be i/n with 0 <= i < n (e.g. 0/4; with a Kubernetes Indexed Job: $JOB_COMPLETION_INDEX/N)`);
+  throw new ShardSpecError(`${optionText('shard')} '${text}' must be i/n with 0 <= i < n (e.g. 0/4; with a Kubernetes Indexed Job: $JOB_COMPLETION_INDEX/N)`);
 }
 
 /** The shard (0 … count−1) a scene belongs to. */

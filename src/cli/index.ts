@@ -3,10 +3,8 @@
  * `commands/<name>.ts` and exports a factory returning a commander `Command`.
  */
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { ExitCode } from '../errors.js';
+import { packageVersion } from '../io/packageFiles.js';
 
 /**
  * One line per command, in pipeline order. Command modules keep their top-level imports
@@ -25,19 +23,6 @@ const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/demo.js').then((m) => m.demoCommand()),
 ];
 
-export function packageVersion(): string {
-  // dist/src/cli/index.js and src/cli/index.ts both sit three levels below the package root.
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../..', '../../..']) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(here, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'co2sat' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
-}
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('co2sat')

@@ -29,3 +29,9 @@ export function packageRoot(): string {
 export function packageFile(...segments: string[]): string {
   return path.join(packageRoot(), ...segments);
 }
+
+/** The version in co2sat's package.json ('0.0.0' where it has none). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version?: string };
+  return pkg.version ?? '0.0.0';
+}

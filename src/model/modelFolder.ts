@@ -10,9 +10,9 @@ import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
+import { packageRoot, packageVersion } from '../io/packageFiles.js';
 import type { AuxStats } from './features.js';
 import type { BandStats } from './patchInput.js';
 import type { ParamStore } from './params.js';
@@ -60,21 +60,8 @@ export interface ModelManifest {
 
 /** `<package version>+<git commit>` where git is available, else the package version. */
 export function codeVersion(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  let version = '0.0.0';
-  let root = here;
-  for (const up of ['../..', '../../..']) {
-    try {
-      const pkg = JSON.parse(readFileSync(path.join(here, up, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'co2sat' && pkg.version) {
-        version = pkg.version;
-        root = path.join(here, up);
-        break;
-      }
-    } catch {
-      // next candidate
-    }
-  }
+  const version = packageVersion();
+  const root = packageRoot();
   const git = spawnSync('git', ['-C', root, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' });
   return git.status === 0 && git.stdout.trim() ? `${version}+${git.stdout.trim()}` : version;
 }

@@ -4,10 +4,9 @@
  * them and `postprocess/` checks with them. Factors come from configs/emission-factors.json.
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { InputError } from '../errors.js';
 import { assertMatchesSchema } from '../io/jsonSchema.js';
+import { packageFile } from '../io/packageFiles.js';
 
 export type Fuel = 'lignite' | 'coal' | 'gas' | 'oil';
 export const FUELS: readonly Fuel[] = ['lignite', 'coal', 'gas', 'oil'];
@@ -42,18 +41,7 @@ export function isFuel(value: unknown): value is Fuel {
 
 /** Path of the emission-factor table shipped with co2sat. */
 export function defaultEmissionFactorsPath(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  // src/model → ../../configs; dist/src/model → ../../../configs
-  for (const up of ['../..', '../../..']) {
-    const p = path.join(here, up, 'configs', 'emission-factors.json');
-    try {
-      readFileSync(p);
-      return p;
-    } catch {
-      // next candidate
-    }
-  }
-  throw new Error('configs/emission-factors.json not found beside the co2sat package');
+  return packageFile('configs', 'emission-factors.json');
 }
 
 /**

@@ -5,8 +5,8 @@
  */
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { InputError } from '../errors.js';
+import { packageFile } from '../io/packageFiles.js';
 
 export interface BandSpec {
   id: string;
@@ -26,14 +26,9 @@ export interface BandSet {
 /** The band sets shipped in configs/bands, in the order `auto` tries them. */
 export const BUILTIN_BAND_SETS = ['sentinel2-l2a', 'sentinel2-l1c', 'landsat8'] as const;
 
-/** configs/bands from src/tiling (tsx) or dist/src/tiling (compiled). */
+/** The band sets shipped in configs/bands. */
 export function bandSetDir(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const up of ['../../configs/bands', '../../../configs/bands']) {
-    const dir = path.resolve(here, up);
-    if (existsSync(path.join(dir, 'sentinel2-l2a.json'))) return dir;
-  }
-  return path.resolve(here, '../../configs/bands');
+  return packageFile('configs', 'bands');
 }
 
 function fail(file: string, problem: string): never {
