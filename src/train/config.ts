@@ -4,11 +4,14 @@
  * run config also sets (tasks, weighting, physics, epochs, batch, seed, split) comes from
  * configs/default.json, the one set of defaults; the rest has its only default here.
  */
-import { loadConfig } from '../records/runConfig.js';
+import { OptionError, optionText, UsageError } from '../errors.js';
+import { loadConfig, type RunConfig } from '../records/runConfig.js';
+import { isPhysicsName, PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import type { Likelihood, PhysicsName, Task } from '../model/spec.js';
-import { TASKS } from '../model/spec.js';
+import { parseTasks, TASKS } from '../model/spec.js';
 import type { SplitBy } from './split.js';
 import type { WeightingName, WeightingOptions } from './weighting/index.js';
+import { isWeightingName, WEIGHTING_NAMES } from './weighting/names.js';
 
 export interface TrainConfig {
   tasks: Task[];
@@ -65,4 +68,60 @@ export function withDefaults(partial: Partial<TrainConfig>): TrainConfig {
     architecture: { ...DEFAULT_TRAIN_CONFIG.architecture, ...(partial.architecture ?? {}) },
     weighting_options: { ...(partial.weighting_options ?? {}) },
   };
+}
+
+/** What a caller (the CLI's flags) sets directly; each wins over the file and the run config. */
+export interface TrainOverrides {
+  weighting?: string;
+  physics?: string;
+  /** Comma-separated task list, e.g. `generation,co2`. */
+  tasks?: string;
+  likelihood?: string;
+  split?: string;
+  epochs?: number;
+  batch?: number;
+  seed?: number;
+  learningRate?: number;
+  patience?: number;
+  minValidFraction?: number;
+  augment?: boolean;
+}
+
+/**
+ * The training config from three layers, most specific first: `overrides` (flags), `file`
+ * (a training-config file), `run` (the run config's train section, itself over
+ * configs/default.json), then DEFAULT_TRAIN_CONFIG for what only training sets. Pure: reads
+ * nothing, so the precedence is testable on its own.
+ * @throws OptionError (or UsageError) naming the option whose value is not one of the valid ones
+ */
+export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<TrainConfig>, run: RunConfig['train']): TrainConfig {
+  const weighting = overrides.weighting ?? file.weighting ?? run.weighting;
+  if (!isWeightingName(weighting)) throw new UsageError(`unknown weighting '${weighting}' (valid: ${WEIGHTING_NAMES.join(', ')})`);
+  const physics = overrides.physics ?? file.physics ?? run.physics;
+  if (!isPhysicsName(physics)) throw new UsageError(`unknown physics mode '${physics}' (valid: ${PHYSICS_NAMES.join(', ')})`);
+  let tasks: Task[];
+  try {
+    tasks = overrides.tasks ? parseTasks(overrides.tasks) : (file.tasks ?? run.tasks);
+  } catch (e) {
+    throw new UsageError(`${optionText('tasks')}: ${(e as Error).message}`);
+  }
+  const likelihood = overrides.likelihood ?? file.likelihood ?? 'gaussian';
+  if (likelihood !== 'gaussian' && likelihood !== 'laplace') throw new OptionError('likelihood', `must be gaussian or laplace, got '${likelihood}'`);
+  const split = overrides.split ?? file.split_by ?? run.split;
+  if (split !== 'site' && split !== 'time') throw new OptionError('split', `must be site or time, got '${split}'`);
+  return withDefaults({
+    ...file,
+    tasks,
+    weighting,
+    physics,
+    likelihood,
+    split_by: split,
+    epochs: overrides.epochs ?? file.epochs ?? run.epochs,
+    batch_size: overrides.batch ?? file.batch_size ?? run.batch,
+    seed: overrides.seed ?? file.seed ?? run.seed,
+    ...(overrides.learningRate !== undefined ? { learning_rate: overrides.learningRate } : {}),
+    ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
+    ...(overrides.minValidFraction !== undefined ? { min_valid_fraction: overrides.minValidFraction } : {}),
+    ...(overrides.augment === false ? { augment: false } : {}),
+  });
 }

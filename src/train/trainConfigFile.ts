@@ -5,9 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { TASKS } from '../model/spec.js';
-import { PHYSICS_NAMES } from '../model/physicsModes/index.js';
+import { PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import { withDefaults, type TrainConfig } from './config.js';
-import { WEIGHTING_NAMES } from './weighting/index.js';
+import { WEIGHTING_NAMES } from './weighting/names.js';
 
 const KEYS = new Set(Object.keys(withDefaults({})));
 

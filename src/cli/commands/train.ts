@@ -6,6 +6,8 @@ import { Command, Option } from 'commander';
 import { action, positiveInt, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
+import { PHYSICS_NAMES } from '../../model/physicsModes/names.js';
+import { WEIGHTING_NAMES } from '../../train/weighting/names.js';
 
 interface TrainOptions {
   tiles?: string;
@@ -44,11 +46,8 @@ function fmt(n: number | undefined | null, d = 3): string {
 async function run(out: Output, o: TrainOptions): Promise<void> {
   const { loadConfig } = await import('../../records/runConfig.js');
   const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
-  const { withDefaults } = await import('../../train/config.js');
+  const { resolveTrainConfig } = await import('../../train/config.js');
   const { readTrainConfigFile } = await import('../../train/trainConfigFile.js');
-  const { parseTasks } = await import('../../model/spec.js');
-  const { isPhysicsName } = await import('../../model/physicsModes/index.js');
-  const { isWeightingName, WEIGHTING_NAMES } = await import('../../train/weighting/index.js');
   const { loadData } = await import('../../train/loadData.js');
   const { describeJoin } = await import('../../train/dataset.js');
   const { train } = await import('../../train/trainer.js');
@@ -63,35 +62,24 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
   const outDir = requireOption(o.out, '--out');
   const run = loadConfig(o.config);
   const fileCfg = o.trainConfig ? readTrainConfigFile(o.trainConfig) : {};
-  const weighting = o.weighting ?? fileCfg.weighting ?? run.train.weighting;
-  if (!isWeightingName(weighting)) throw new UsageError(`unknown weighting '${weighting}' (valid: ${WEIGHTING_NAMES.join(', ')})`);
-  const physics = o.physics ?? fileCfg.physics ?? run.train.physics;
-  if (!isPhysicsName(physics)) throw new UsageError(`unknown physics mode '${physics}' (valid: none, soft, hard)`);
-  let tasks;
-  try {
-    tasks = o.tasks ? parseTasks(o.tasks) : (fileCfg.tasks ?? run.train.tasks);
-  } catch (e) {
-    throw new UsageError(`--tasks: ${(e as Error).message}`);
-  }
-  const likelihood = o.likelihood ?? fileCfg.likelihood ?? 'gaussian';
-  if (likelihood !== 'gaussian' && likelihood !== 'laplace') throw new UsageError(`--likelihood must be gaussian or laplace, got '${likelihood}'`);
-  const split = o.split ?? fileCfg.split_by ?? run.train.split;
-  if (split !== 'site' && split !== 'time') throw new UsageError(`--split must be site or time, got '${split}'`);
-  const config = withDefaults({
-    ...fileCfg,
-    tasks,
-    weighting,
-    physics,
-    likelihood,
-    split_by: split,
-    epochs: o.epochs ?? fileCfg.epochs ?? run.train.epochs,
-    batch_size: o.batch ?? fileCfg.batch_size ?? run.train.batch,
-    seed: o.seed ?? fileCfg.seed ?? run.train.seed,
-    ...(o.lr !== undefined ? { learning_rate: o.lr } : {}),
-    ...(o.patience !== undefined ? { patience: o.patience } : {}),
-    ...(o.minValid !== undefined ? { min_valid_fraction: o.minValid } : {}),
-    ...(o.augment === false ? { augment: false } : {}),
-  });
+  const config = resolveTrainConfig(
+    {
+      weighting: o.weighting,
+      physics: o.physics,
+      tasks: o.tasks,
+      likelihood: o.likelihood,
+      split: o.split,
+      epochs: o.epochs,
+      batch: o.batch,
+      seed: o.seed,
+      learningRate: o.lr,
+      patience: o.patience,
+      minValidFraction: o.minValid,
+      augment: o.augment,
+    },
+    fileCfg,
+    run.train,
+  );
 
   const backend = await selectBackend(parseBackendChoice(o.backend ?? run.backend));
   out.info(`backend: ${describeBackend(backend)}`);
@@ -174,8 +162,8 @@ export async function trainCommand(): Promise<Command> {
     .option('--weather <file>', `${DATA_OPTIONS_HELP.weather} (optional: training means are imputed)`)
     .option('--sites <file>', DATA_OPTIONS_HELP.sites)
     .option('--out <dir>', 'model folder to write (model.json + weights.bin)')
-    .option('--weighting <name>', 'task weighting: equal|fixed|uncertainty|dwa|gradnorm (default from config: uncertainty)')
-    .option('--physics <mode>', 'physics: none|soft|hard (default from config: hard)')
+    .option('--weighting <name>', `task weighting: ${WEIGHTING_NAMES.join('|')} (default from config: uncertainty)`)
+    .option('--physics <mode>', `physics: ${PHYSICS_NAMES.join('|')} (default from config: hard)`)
     .option('--tasks <list>', 'comma-separated subset of activity,generation,co2 (single-task baselines)')
     .addOption(new Option('--likelihood <name>', 'per-sample regression likelihood').choices(['gaussian', 'laplace']))
     .option('--epochs <n>', 'maximum epochs', positiveInt('--epochs'))

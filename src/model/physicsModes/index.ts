@@ -3,13 +3,9 @@ import { hardPhysics } from './hard.js';
 import { nonePhysics } from './none.js';
 import { softPhysics, type SoftPhysicsOptions } from './soft.js';
 import type { PhysicsMode } from './types.js';
-import type { PhysicsName } from '../spec.js';
+import { isPhysicsName, PHYSICS_NAMES } from './names.js';
 
-export const PHYSICS_NAMES: readonly PhysicsName[] = ['none', 'soft', 'hard'];
-
-export function isPhysicsName(v: string): v is PhysicsName {
-  return (PHYSICS_NAMES as readonly string[]).includes(v);
-}
+export { PHYSICS_NAMES, isPhysicsName };
 
 export function createPhysics(name: string, options: { soft?: Partial<SoftPhysicsOptions> } = {}): PhysicsMode {
   switch (name) {

@@ -4,6 +4,7 @@ import { dwaWeighting } from './dwa.js';
 import { equalWeighting } from './equal.js';
 import { fixedWeighting } from './fixed.js';
 import { gradNormWeighting } from './gradnorm.js';
+import { isWeightingName, WEIGHTING_NAMES } from './names.js';
 import type { WeightingName, WeightingOptions, WeightingStrategy } from './types.js';
 import { uncertaintyWeighting } from './uncertainty.js';
 
@@ -14,11 +15,7 @@ const FACTORIES: Record<WeightingName, (tasks: readonly Task[], o: WeightingOpti
   dwa: (t, o) => dwaWeighting(t, o),
   gradnorm: (t, o) => gradNormWeighting(t, o),
 };
-export const WEIGHTING_NAMES = Object.keys(FACTORIES) as WeightingName[];
-
-export function isWeightingName(v: string): v is WeightingName {
-  return (WEIGHTING_NAMES as string[]).includes(v);
-}
+export { WEIGHTING_NAMES, isWeightingName };
 
 export function createWeighting(name: string, tasks: readonly Task[], options: WeightingOptions = {}): WeightingStrategy {
   if (!isWeightingName(name)) throw new Error(`unknown weighting '${name}' (valid: ${WEIGHTING_NAMES.join(', ')})`);
