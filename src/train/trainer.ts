@@ -16,18 +16,18 @@ import { computeBandStats, type PatchPixels } from '../model/patchInput.js';
 import { FUELS, loadEmissionFactors, type EmissionFactors, type Fuel } from '../model/physics.js';
 import type { TargetScale } from '../model/physicsModes/index.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
-import type { ModelSpec } from '../model/spec.js';
+import type { ModelSpec, Task } from '../model/spec.js';
 import { augmentPatch, randomAugment } from './augment.js';
 import type { TrainConfig } from './config.js';
 import { hasAnyLabel, type Sample } from './dataset.js';
 import { lossFloor } from './losses.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
 import { commonGeometry, loadPixels, prepareSamples, type TrainSample } from './prepare.js';
-import { createRng, shuffled } from './rng.js';
+import { createRng, shuffled, type Rng } from './rng.js';
 import { applySplit, makeSplit, type SplitAssignment } from './split.js';
 import { trainStep, type StepResult } from './step.js';
 import { disposeTargets, makeTargets } from './targets.js';
-import { createWeighting, type TaskNumbers } from './weighting/index.js';
+import { createWeighting, type TaskNumbers, type WeightingStrategy } from './weighting/index.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -113,13 +113,24 @@ export function learningRateAt(base: number, epoch: number, epochs: number): num
   return base * (0.05 + 0.95 * 0.5 * (1 + Math.cos(Math.PI * t)));
 }
 
-export async function train(
+/** The training data after the split, normalised with statistics of the training part. */
+export interface PreparedData {
+  bands: readonly string[];
+  patchSize: number;
+  split: SplitAssignment;
+  train: TrainSample[];
+  val: TrainSample[];
+  test: TrainSample[];
+  bandStats: ReturnType<typeof computeBandStats>;
+  ctx: InputContext;
+}
+
+/** Step 1: keeps labelled samples, splits them, reads their pixels and normalises on the training part. */
+export async function prepareData(
   data: { samples: readonly Sample[]; tilesDir: string; manifestFile: string; pixelCache?: Map<string, PatchPixels> },
   config: TrainConfig,
-  outDir: string,
-  hooks: TrainHooks,
-  efs: EmissionFactors = loadEmissionFactors(),
-): Promise<TrainResult> {
+  efs: EmissionFactors,
+): Promise<PreparedData> {
   const usable = data.samples.filter((s) => hasAnyLabel(s, config.tasks));
   const { bands, patchSize } = commonGeometry(usable, data.manifestFile);
   const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction });
@@ -140,12 +151,17 @@ export async function train(
       co2: scaleOf(train.flatMap((s) => (s.truth.co2_t_per_h === null ? [] : [s.truth.co2_t_per_h]))),
     },
   };
+  return { bands, patchSize, split, train, val, test, bandStats, ctx };
+}
+
+/** Step 2: the network's shape from the config's architecture and the patches' geometry. */
+export function buildSpec(config: TrainConfig, bandCount: number, patchSize: number): ModelSpec {
   const a = config.architecture;
   const stemStride = a.stem_stride ?? 1;
   const depth = 2 ** a.stage_widths.length * stemStride;
   if (patchSize % depth !== 0) throw new Error(`patch size ${patchSize} must be divisible by ${depth} (stem stride ${stemStride}, ${a.stage_widths.length} stride-2 stages)`);
-  const spec: ModelSpec = {
-    bandCount: bands.length,
+  return {
+    bandCount,
     patchSize,
     auxFeatures: AUX_FEATURES,
     stemWidth: a.stem_width,
@@ -156,31 +172,93 @@ export async function train(
     likelihood: config.likelihood,
     physics: config.physics,
   };
-  const net = new Network(spec, config.seed);
-  const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
-  weighting.declare(net.store);
-  const optimizer = tf.train.adam(config.learning_rate);
-  const rng = createRng(config.seed * 31 + 1);
-  const stepsPerEpoch = Math.ceil(train.length / config.batch_size);
-  hooks.onStart?.(stepsPerEpoch * config.epochs, { train: train.length, val: val.length, test: test.length });
+}
 
-  const history: EpochRecord[] = [];
-  const lossHistory: TaskNumbers[] = [];
-  let best = Number.POSITIVE_INFINITY;
-  let bestEpoch = -1;
-  let bestSnap: Map<string, Float32Array> | null = null;
-  let stale = 0;
-  let stoppedEarly = false;
-  let manifest: ModelManifest | null = null;
-  const floor = lossFloor(config.likelihood);
-  const baseManifest = (): Omit<ModelManifest, 'weights'> => ({
+/** What one epoch needs and keeps between epochs. */
+interface EpochState {
+  net: Network;
+  weighting: WeightingStrategy;
+  optimizer: tf.Optimizer;
+  rng: Rng;
+  config: TrainConfig;
+  data: PreparedData;
+  /** Mean task losses of the epochs so far (DWA and GradNorm read them). */
+  lossHistory: TaskNumbers[];
+  floor: ReturnType<typeof lossFloor>;
+  hooks: TrainHooks;
+}
+
+/** Step 3: one pass over the shuffled (and augmented) training part; the mean loss per task. */
+export function runEpoch(s: EpochState, epoch: number): { means: TaskNumbers; last: StepResult | null } {
+  const { config, data } = s;
+  // tfjs keeps Adam's rate in a protected field without a setter; Adam reads it on every update, so a cosine schedule sets it per epoch.
+  if (config.lr_schedule === 'cosine') (s.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
+  const order = shuffled(data.train, s.rng);
+  const sums: TaskNumbers = {};
+  let steps = 0;
+  let last: StepResult | null = null;
+  for (let b = 0; b < order.length; b += config.batch_size) {
+    const batch = order.slice(b, b + config.batch_size).map((x) => {
+      if (!config.augment) return x;
+      const aug = augmentPatch(x.image, data.patchSize, data.bands.length, { u: x.aux.wind_u, v: x.aux.wind_v }, randomAugment(s.rng));
+      return { ...x, image: aug.image, aux: { ...x.aux, wind_u: aug.wind.u, wind_v: aug.wind.v } };
+    });
+    const inputs = makeInputs(batch, data.ctx);
+    const y = makeTargets(batch.map((x) => x.truth));
+    try {
+      last = trainStep({ net: s.net, weighting: s.weighting, optimizer: s.optimizer, tasks: config.tasks, likelihood: config.likelihood }, inputs, y, {
+        epoch,
+        step: steps,
+        history: s.lossHistory,
+        lossFloor: s.floor,
+      });
+    } finally {
+      disposeInputs(inputs);
+      disposeTargets(y);
+    }
+    for (const t of config.tasks) sums[t] = (sums[t] ?? 0) + last.losses[t]!;
+    steps++;
+    s.hooks.onStep?.(last, epoch);
+  }
+  const means: TaskNumbers = Object.fromEntries(config.tasks.map((t) => [t, sums[t]! / Math.max(steps, 1)]));
+  return { means, last };
+}
+
+/**
+ * Step 4: the score early stopping minimises (lower is better) and the validation metrics;
+ * without a validation part, the summed training loss.
+ */
+export function validate(net: Network, data: PreparedData, tasks: readonly Task[], means: TaskNumbers): { score: number; metrics: EvaluationMetrics | null } {
+  const { val, ctx } = data;
+  if (val.length === 0) return { score: tasks.reduce((a, t) => a + means[t]!, 0), metrics: null };
+  const preds = predictPrepared(net, val, ctx);
+  const metrics = evaluationMetrics(preds, val.map((s) => s.truth), tasks);
+  const act = val.map((s, i) => [s.truth.active, preds[i]!.p_on] as const).filter(([y]) => y !== null);
+  const bce = tasks.includes('activity') ? meanBce(act.map(([, p]) => p), act.map(([y]) => y!)) : null;
+  return { score: validationScore(metrics, bce, ctx), metrics };
+}
+
+/** Step 5: the model folder's manifest (without weights) for the best epoch so far. */
+export function modelManifest(o: {
+  outDir: string;
+  config: TrainConfig;
+  backend: string;
+  spec: ModelSpec;
+  data: PreparedData;
+  efs: EmissionFactors;
+  history: readonly EpochRecord[];
+  /** Index into history; -1 before any epoch improved. */
+  bestEpoch: number;
+}): Omit<ModelManifest, 'weights'> {
+  const { config, data, history, bestEpoch } = o;
+  return {
     format: MODEL_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
-    id: `${outDir.split(/[\\/]/).filter(Boolean).pop() ?? 'model'}-${config.seed}`,
+    id: `${o.outDir.split(/[\\/]/).filter(Boolean).pop() ?? 'model'}-${config.seed}`,
     created: new Date().toISOString(),
     code_version: codeVersion(),
-    backend: hooks.backend,
-    spec,
+    backend: o.backend,
+    spec: o.spec,
     tasks: [...config.tasks],
     physics: config.physics,
     weighting: {
@@ -189,62 +267,52 @@ export async function train(
       final_weights: Object.fromEntries(Object.entries(history[bestEpoch]?.weights ?? {})) as Record<string, number>,
       sigmas: (history[bestEpoch]?.sigmas ?? null) as Record<string, number> | null,
     },
-    band_stats: bandStats,
-    aux_stats: ctx.auxStats,
-    target_scales: ctx.scales,
-    ...(ctx.intervalScale ? { interval_scale: ctx.intervalScale } : {}),
-    emission_factors: Object.fromEntries(FUELS.map((f) => [f, efs[f].median])) as Record<Fuel, number>,
+    band_stats: data.bandStats,
+    aux_stats: data.ctx.auxStats,
+    target_scales: data.ctx.scales,
+    ...(data.ctx.intervalScale ? { interval_scale: data.ctx.intervalScale } : {}),
+    emission_factors: Object.fromEntries(FUELS.map((f) => [f, o.efs[f].median])) as Record<Fuel, number>,
     config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
-    splits: JSON.parse(JSON.stringify(split)) as Record<string, unknown>,
+    splits: JSON.parse(JSON.stringify(data.split)) as Record<string, unknown>,
     val_metrics: (history[bestEpoch]?.val ?? {}) as unknown as Record<string, unknown>,
     history: history.map((h) => ({ ...h, val: h.val ? { activity: h.val.activity, generation: h.val.generation, co2: h.val.co2 } : null })),
-  });
+  };
+}
 
+/**
+ * Trains with validation every epoch, early stopping and the best checkpoint kept (written
+ * each time it improves, so a killed run still leaves its best model), then calibrates the
+ * intervals on the validation part and writes the final model folder.
+ */
+export async function train(
+  input: { samples: readonly Sample[]; tilesDir: string; manifestFile: string; pixelCache?: Map<string, PatchPixels> },
+  config: TrainConfig,
+  outDir: string,
+  hooks: TrainHooks,
+  efs: EmissionFactors = loadEmissionFactors(),
+): Promise<TrainResult> {
+  const data = await prepareData(input, config, efs);
+  const spec = buildSpec(config, data.bands.length, data.patchSize);
+  const net = new Network(spec, config.seed);
+  const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
+  weighting.declare(net.store);
+  const optimizer = tf.train.adam(config.learning_rate);
+  const state: EpochState = { net, weighting, optimizer, rng: createRng(config.seed * 31 + 1), config, data, lossHistory: [], floor: lossFloor(config.likelihood), hooks };
+  hooks.onStart?.(Math.ceil(data.train.length / config.batch_size) * config.epochs, { train: data.train.length, val: data.val.length, test: data.test.length });
+
+  const history: EpochRecord[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  let bestEpoch = -1;
+  let bestSnap: Map<string, Float32Array> | null = null;
+  let stale = 0;
+  let stoppedEarly = false;
+  const manifestNow = (): Omit<ModelManifest, 'weights'> => modelManifest({ outDir, config, backend: hooks.backend, spec, data, efs, history, bestEpoch });
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const t0 = Date.now();
-      // tfjs keeps Adam's rate in a protected field without a setter; Adam reads it on every update, so a cosine schedule sets it per epoch.
-      if (config.lr_schedule === 'cosine') (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
-      const order = shuffled(train, rng);
-      const sums: TaskNumbers = {};
-      let steps = 0;
-      let last: StepResult | null = null;
-      for (let b = 0; b < order.length; b += config.batch_size) {
-        const batch = order.slice(b, b + config.batch_size).map((s) => {
-          if (!config.augment) return s;
-          const aug = augmentPatch(s.image, patchSize, bands.length, { u: s.aux.wind_u, v: s.aux.wind_v }, randomAugment(rng));
-          return { ...s, image: aug.image, aux: { ...s.aux, wind_u: aug.wind.u, wind_v: aug.wind.v } };
-        });
-        const inputs = makeInputs(batch, ctx);
-        const y = makeTargets(batch.map((s) => s.truth));
-        try {
-          last = trainStep({ net, weighting, optimizer, tasks: config.tasks, likelihood: config.likelihood }, inputs, y, {
-            epoch,
-            step: steps,
-            history: lossHistory,
-            lossFloor: floor,
-          });
-        } finally {
-          disposeInputs(inputs);
-          disposeTargets(y);
-        }
-        for (const t of config.tasks) sums[t] = (sums[t] ?? 0) + last.losses[t]!;
-        steps++;
-        hooks.onStep?.(last, epoch);
-      }
-      const means: TaskNumbers = Object.fromEntries(config.tasks.map((t) => [t, sums[t]! / Math.max(steps, 1)]));
-      lossHistory.push(means);
-      let valMetrics: EvaluationMetrics | null = null;
-      let score: number;
-      if (val.length > 0) {
-        const preds = predictPrepared(net, val, ctx);
-        valMetrics = evaluationMetrics(preds, val.map((s) => s.truth), config.tasks);
-        const act = val.map((s, i) => [s.truth.active, preds[i]!.p_on] as const).filter(([y]) => y !== null);
-        const bce = config.tasks.includes('activity') ? meanBce(act.map(([, p]) => p), act.map(([y]) => y!)) : null;
-        score = validationScore(valMetrics, bce, ctx);
-      } else {
-        score = config.tasks.reduce((a, t) => a + means[t]!, 0);
-      }
+      const { means, last } = runEpoch(state, epoch);
+      state.lossHistory.push(means);
+      const { score, metrics } = validate(net, data, config.tasks, means);
       const rec: EpochRecord = {
         epoch: epoch + 1,
         train_losses: means,
@@ -252,7 +320,7 @@ export async function train(
         sigmas: last?.sigmas ?? null,
         penalty: last?.penalty ?? 0,
         val_score: score,
-        val: valMetrics,
+        val: metrics,
         seconds: (Date.now() - t0) / 1000,
       };
       history.push(rec);
@@ -262,7 +330,7 @@ export async function train(
         bestEpoch = epoch;
         bestSnap = net.store.snapshot();
         stale = 0;
-        manifest = await saveModelFolder(outDir, baseManifest(), net.store);
+        await saveModelFolder(outDir, manifestNow(), net.store);
       } else stale++;
       hooks.onEpoch?.(rec, improved);
       if (stale >= config.patience) {
@@ -274,7 +342,7 @@ export async function train(
     optimizer.dispose();
   }
   if (bestSnap) net.store.restore(bestSnap);
-  if (val.length > 0) ctx.intervalScale = calibrateIntervals(predictPrepared(net, val, ctx), val);
-  manifest = await saveModelFolder(outDir, baseManifest(), net.store);
-  return { manifest, history, bestEpoch: bestEpoch + 1, stoppedEarly, split, test, net, ctx };
+  if (data.val.length > 0) data.ctx.intervalScale = calibrateIntervals(predictPrepared(net, data.val, data.ctx), data.val);
+  const manifest = await saveModelFolder(outDir, manifestNow(), net.store);
+  return { manifest, history, bestEpoch: bestEpoch + 1, stoppedEarly, split: data.split, test: data.test, net, ctx: data.ctx };
 }
