@@ -17,7 +17,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { formatPredictions, makePredictionRecord, parsePredictions, type PredictionRecord } from '../src/postprocess/prediction.js';
+import { makePredictionRecord } from '../src/postprocess/prediction.js';
+import { formatPredictions, parsePredictions, type PredictionRecord } from '../src/records/predictions.js';
 import type { AggregateOptions } from '../src/postprocess/aggregateSite.js';
 import type { SiteInfo } from '../src/postprocess/siteInfo.js';
 import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';

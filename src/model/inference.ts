@@ -24,15 +24,8 @@ import { readPatchPixels, toNormalisedHWC } from './patchInput.js';
 import type { EmissionFactors } from './physics.js';
 import { predictPrepared, type SamplePrediction } from './predictor.js';
 import type { Task } from './spec.js';
+import type { PatchEstimate } from '../records/predictions.js';
 
-export interface PatchPrediction {
-  /** Probability the plant is running; null if the model has no activity task. */
-  p_on: number | null;
-  generation_mw: number | null;
-  generation_mw_sd: number | null;
-  co2_t_per_h: number | null;
-  co2_t_per_h_sd: number | null;
-}
 
 export interface PredictInput {
   record: ManifestRecord;
@@ -49,7 +42,7 @@ export interface LoadedModel {
   tasks: readonly Task[];
   bands: readonly string[];
   manifest: ModelManifest;
-  predict(inputs: readonly PredictInput[]): Promise<PatchPrediction[]>;
+  predict(inputs: readonly PredictInput[]): Promise<PatchEstimate[]>;
   dispose(): void;
 }
 
@@ -98,7 +91,7 @@ export async function prepareInput(x: PredictInput, manifest: ModelManifest, mod
   return { image: toNormalisedHWC(pixels, manifest.band_stats), aux: toAuxInput(x.site, x.weather, x.record.cloud_fraction) };
 }
 
-export function toPatchPrediction(p: SamplePrediction, tasks: readonly Task[]): PatchPrediction {
+export function toPatchEstimate(p: SamplePrediction, tasks: readonly Task[]): PatchEstimate {
   const has = (t: Task): boolean => tasks.includes(t);
   return {
     p_on: has('activity') ? p.p_on : null,
@@ -127,7 +120,7 @@ export async function loadModel(dir: string, options: { backend?: string } = {})
     predict: async (inputs) => {
       const prepared: PreparedSample[] = [];
       for (const x of inputs) prepared.push(await prepareInput(x, manifest, dir));
-      return predictPrepared(net, prepared, ctx).map((p) => toPatchPrediction(p, manifest.tasks));
+      return predictPrepared(net, prepared, ctx).map((p) => toPatchEstimate(p, manifest.tasks));
     },
     dispose: () => net.dispose(),
   };

@@ -5,7 +5,7 @@
  * only under clouds) still appears, with nulls and a reason.
  */
 import { aggregateSite, type AggregateOptions, type SiteWindowAggregate } from './aggregateSite.js';
-import type { PredictionRecord } from './prediction.js';
+import type { PredictionRecord } from '../records/predictions.js';
 import type { SiteInfo } from './siteInfo.js';
 import { timeWindowOf, windowKey, type TimeWindow } from './timeWindowOf.js';
 import { formatWindowSpec, type WindowSpec } from './windowSpec.js';

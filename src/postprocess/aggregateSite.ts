@@ -33,7 +33,7 @@ import { cloudInflatedVariance } from './cloudInflatedVariance.js';
 import { gaussianInterval } from './interval.js';
 import { inverseVarianceMean, type Estimate } from './inverseVarianceMean.js';
 import { randomEffectsMean } from './randomEffectsMean.js';
-import { comparePredictions, type PredictionRecord } from './prediction.js';
+import { comparePredictions, type PredictionRecord } from '../records/predictions.js';
 import { timeAveragedMean, type Observation } from './timeAveragedMean.js';
 import type { SiteInfo } from './siteInfo.js';
 import { isoUtc, windowHours, type TimeWindow } from './timeWindowOf.js';

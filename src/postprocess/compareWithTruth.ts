@@ -9,7 +9,7 @@
  *   overpasses| (observed or not: the window's mean is what the GeoJSON claims to give).
  */
 import type { SiteWindowAggregate } from './aggregateSite.js';
-import type { PredictionRecord } from './prediction.js';
+import type { PredictionRecord } from '../records/predictions.js';
 
 export interface TruthSample {
   site_id: string;

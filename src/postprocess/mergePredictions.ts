@@ -4,7 +4,7 @@
  * duplicate is kept once, two different records for one key are an error (the same patch
  * predicted twice, differently), and all records must come from one model.
  */
-import { comparePredictions, formatPredictionLine, type PredictionRecord } from './prediction.js';
+import { comparePredictions, formatPredictionLine, type PredictionRecord } from '../records/predictions.js';
 
 export class PredictionConflictError extends Error {
   override readonly name = 'PredictionConflictError';

@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { mergePredictions, PredictionConflictError } from './mergePredictions.js';
-import { parsePredictions, PredictionParseError, type PredictionRecord } from './prediction.js';
+import { parsePredictions, PredictionParseError, type PredictionRecord } from '../records/predictions.js';
 
 /** Reads and checks one file. @throws InputError naming the file (and line) */
 export async function readPredictionFile(file: string): Promise<PredictionRecord[]> {

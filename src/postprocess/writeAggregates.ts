@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import { aggregatePredictions } from './aggregatePredictions.js';
 import type { AggregateOptions, SiteWindowAggregate } from './aggregateSite.js';
 import { formatGeoJSON } from './formatGeoJSON.js';
-import { formatPredictionLine, type PredictionRecord } from './prediction.js';
+import { formatPredictionLine, type PredictionRecord } from '../records/predictions.js';
 import { renderSitesMap } from './renderSitesMap.js';
 import type { SiteInfo } from './siteInfo.js';
 import { timeWindowOf, windowKey } from './timeWindowOf.js';

@@ -7,7 +7,7 @@
 import { InputError } from '../errors.js';
 import type { SiteMeta } from '../model/data/sites.js';
 import type { WeatherRow } from '../model/data/weather.js';
-import type { PatchEstimate } from '../postprocess/prediction.js';
+import type { PatchEstimate } from '../records/predictions.js';
 import type { PatchRef, Predictor } from './predictor.js';
 
 export interface ModelPredictorOptions {

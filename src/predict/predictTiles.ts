@@ -5,7 +5,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { formatPredictions, makePredictionRecord, type PredictionRecord } from '../postprocess/prediction.js';
+import { makePredictionRecord } from '../postprocess/prediction.js';
+import { formatPredictions, type PredictionRecord } from '../records/predictions.js';
 import { ManifestParseError, parseManifest, type ManifestRecord } from '../tiling/manifest.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import type { Predictor } from './predictor.js';

@@ -4,7 +4,7 @@
  * folder implements it (modelPredictor.ts).
  */
 import type { ManifestRecord } from '../tiling/manifest.js';
-import type { PatchEstimate } from '../postprocess/prediction.js';
+import type { PatchEstimate } from '../records/predictions.js';
 
 /** One patch to predict: its manifest line and the folder the line's path is relative to. */
 export interface PatchRef {

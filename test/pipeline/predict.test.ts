@@ -12,7 +12,7 @@ import { predictCommand } from '../../src/cli/commands/predict.js';
 import { readSitesGeoJson } from '../../src/model/data/sites.js';
 import { readWeatherCsv } from '../../src/model/data/weather.js';
 import { loadModel } from '../../src/model/inference.js';
-import { parsePredictions } from '../../src/postprocess/prediction.js';
+import { parsePredictions } from '../../src/records/predictions.js';
 import { Z90 } from '../../src/postprocess/interval.js';
 import { parseManifest } from '../../src/tiling/manifest.js';
 import { withDefaults } from '../../src/train/config.js';

@@ -22,7 +22,7 @@ import { writeAggregates } from '../../src/postprocess/writeAggregates.js';
 import { readSitesGeoJson } from '../../src/model/data/sites.js';
 import { readWeatherCsv } from '../../src/model/data/weather.js';
 import { SITE_FIELDS } from '../../src/postprocess/formatGeoJSON.js';
-import { parsePredictions } from '../../src/postprocess/prediction.js';
+import { parsePredictions } from '../../src/records/predictions.js';
 import { readPredictionFiles } from '../../src/postprocess/readPredictionFiles.js';
 import { siteInfoFromMeta } from '../../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';

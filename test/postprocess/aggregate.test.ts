@@ -4,7 +4,8 @@ import { aggregatePredictions } from '../../src/postprocess/aggregatePredictions
 import { inverseVarianceMean } from '../../src/postprocess/inverseVarianceMean.js';
 import { cloudInflatedVariance } from '../../src/postprocess/cloudInflatedVariance.js';
 import { gaussianInterval, Z90 } from '../../src/postprocess/interval.js';
-import { makePredictionRecord, type PredictionRecord } from '../../src/postprocess/prediction.js';
+import { makePredictionRecord } from '../../src/postprocess/prediction.js';
+import { type PredictionRecord } from '../../src/records/predictions.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
 import type { SiteInfo } from '../../src/postprocess/siteInfo.js';
 

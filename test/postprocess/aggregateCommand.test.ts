@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { aggregateCommand } from '../../src/cli/commands/aggregate.js';
-import { formatPredictions, makePredictionRecord } from '../../src/postprocess/prediction.js';
+import { makePredictionRecord } from '../../src/postprocess/prediction.js';
+import { formatPredictions } from '../../src/records/predictions.js';
 import { runCommand } from '../helpers/runCommand.js';
 
 const cli = (args: string[]) => runCommand(aggregateCommand, args);

@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  formatPredictionLine,
-  formatPredictions,
-  makePredictionRecord,
-  parsePredictionLine,
-  parsePredictions,
-  PredictionParseError,
-} from '../../src/postprocess/prediction.js';
+import { makePredictionRecord } from '../../src/postprocess/prediction.js';
+import { formatPredictionLine, formatPredictions, parsePredictionLine, parsePredictions, PredictionParseError } from '../../src/records/predictions.js';
 import { mergePredictions, PredictionConflictError } from '../../src/postprocess/mergePredictions.js';
 
 const manifest = { scene_id: 'S2A_20240517', site_id: 'p1', datetime: '2024-05-17T10:25:59.000Z', valid_fraction: 0.97, cloud_fraction: 0.1, fingerprint: 'abc' };
