@@ -6,6 +6,9 @@ import { Command, Option } from 'commander';
 import { action, positiveInt, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
+import type { TrainConfig } from '../../train/config.js';
+import type { JoinReport } from '../../train/dataset.js';
+import type { TrainHooks, TrainResult } from '../../train/trainer.js';
 import { PHYSICS_NAMES } from '../../model/physicsModes/names.js';
 import { WEIGHTING_NAMES } from '../../train/weighting/names.js';
 
@@ -88,45 +91,58 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
   if (data.report.labelsUnknownSite > 0) out.warn(`${paths.labels}: ${data.report.labelsUnknownSite} labels for sites not in ${paths.sites} (ignored)`);
   if (data.report.labelsWithoutPatch > 0) out.warn(`${paths.labels}: ${data.report.labelsWithoutPatch} labels have no patch in ${paths.tiles} (ignored)`);
 
-  let bar: ReturnType<Output['progress']> | null = null;
+  const progress = trainProgress(out, config, backend.name);
   let result;
   try {
-    result = await train({ samples: data.samples, tilesDir: paths.tiles, manifestFile: data.manifestFile }, config, outDir, {
-      backend: backend.name,
-      onStart: (total, n) => {
-        out.info(`training on ${n.train} patches, validating on ${n.val}, holding out ${n.test} (split by ${config.split_by})`);
-        bar = out.progress('train', total);
-      },
-      onStep: (r, epoch) => {
-        const parts = config.tasks.map((t) => `${t.slice(0, 3)} ${fmt(r.losses[t], 3)}${r.sigmas ? ` σ ${fmt(r.sigmas[t], 2)}` : ` w ${fmt(r.weights[t], 2)}`}`);
-        bar?.tick(1, `ep ${epoch + 1} ${parts.join(' | ')}`);
-      },
-      onEpoch: (e, improved) => {
-        const v = e.val;
-        const msg = [
-          `epoch ${e.epoch}`,
-          ...config.tasks.map((t) => `${t} ${fmt(e.train_losses[t])}`),
-          v?.activity ? `val acc ${fmt(v.activity.accuracy)}` : '',
-          v?.generation ? `val gen MAE ${fmt(v.generation.mae, 1)} MW` : '',
-          v?.co2 ? `val CO2 MAE ${fmt(v.co2.mae, 1)} t/h` : '',
-          improved ? '(best, saved)' : '',
-        ].filter((s) => s.length > 0);
-        // On a terminal the bar carries the losses and σ_t; elsewhere (logs, CI) one line per epoch.
-        if (process.stderr.isTTY && !out.verbose) out.debug(msg.join('  '));
-        else out.info(msg.join('  '));
-      },
-    });
+    result = await train({ samples: data.samples, tilesDir: paths.tiles, manifestFile: data.manifestFile }, config, outDir, progress.hooks);
   } catch (e) {
     if (e instanceof TrainingDivergedError) throw new UsageError(`${e.message}; the last best checkpoint (if any) is in ${outDir}`);
     throw e;
   } finally {
-    (bar as ReturnType<Output['progress']> | null)?.finish();
+    progress.finish();
   }
   result.net.dispose();
+  const { summary, text } = trainSummary(result, config, { outDir, backend: backend.name, data: data.report });
+  out.result(summary, text);
+}
+
+/** Progress while training: a bar on a terminal (losses, σ_t per step), one line per epoch elsewhere. */
+function trainProgress(out: Output, config: TrainConfig, backend: string): { hooks: TrainHooks; finish(): void } {
+  let bar: ReturnType<Output['progress']> | null = null;
+  const hooks: TrainHooks = {
+    backend,
+    onStart: (total, n) => {
+      out.info(`training on ${n.train} patches, validating on ${n.val}, holding out ${n.test} (split by ${config.split_by})`);
+      bar = out.progress('train', total);
+    },
+    onStep: (r, epoch) => {
+      const parts = config.tasks.map((t) => `${t.slice(0, 3)} ${fmt(r.losses[t], 3)}${r.sigmas ? ` σ ${fmt(r.sigmas[t], 2)}` : ` w ${fmt(r.weights[t], 2)}`}`);
+      bar?.tick(1, `ep ${epoch + 1} ${parts.join(' | ')}`);
+    },
+    onEpoch: (e, improved) => {
+      const v = e.val;
+      const msg = [
+        `epoch ${e.epoch}`,
+        ...config.tasks.map((t) => `${t} ${fmt(e.train_losses[t])}`),
+        v?.activity ? `val acc ${fmt(v.activity.accuracy)}` : '',
+        v?.generation ? `val gen MAE ${fmt(v.generation.mae, 1)} MW` : '',
+        v?.co2 ? `val CO2 MAE ${fmt(v.co2.mae, 1)} t/h` : '',
+        improved ? '(best, saved)' : '',
+      ].filter((s) => s.length > 0);
+      // On a terminal the bar carries the losses and σ_t; elsewhere (logs, CI) one line per epoch.
+      if (process.stderr.isTTY && !out.verbose) out.debug(msg.join('  '));
+      else out.info(msg.join('  '));
+    },
+  };
+  return { hooks, finish: () => (bar as ReturnType<Output['progress']> | null)?.finish() };
+}
+
+/** The `--json` summary of a finished training and its text form. */
+function trainSummary(result: TrainResult, config: TrainConfig, ctx: { outDir: string; backend: string; data: JoinReport }): { summary: Record<string, unknown>; text: string } {
   const best = result.history[result.bestEpoch - 1];
   const summary = {
-    model: outDir,
-    backend: backend.name,
+    model: ctx.outDir,
+    backend: ctx.backend,
     tasks: config.tasks,
     weighting: config.weighting,
     physics: config.physics,
@@ -136,17 +152,17 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
     sigmas: best?.sigmas ?? null,
     weights: best?.weights ?? null,
     val: best?.val ? { activity: best.val.activity, generation: best.val.generation, co2: best.val.co2, n: best.val.n } : null,
-    data: data.report,
+    data: ctx.data,
     split: { by: result.split.by, train_sites: result.split.train_sites.length, val_sites: result.split.val_sites.length, test_sites: result.split.test_sites.length },
   };
   const lines = [
-    `model written to ${outDir} (backend ${backend.name}, ${summary.epochs_run} epochs, best ${summary.best_epoch}${summary.stopped_early ? ', stopped early' : ''})`,
+    `model written to ${ctx.outDir} (backend ${ctx.backend}, ${summary.epochs_run} epochs, best ${summary.best_epoch}${summary.stopped_early ? ', stopped early' : ''})`,
     best?.val?.activity ? `  activity    val accuracy ${fmt(best.val.activity.accuracy)}  F1 ${fmt(best.val.activity.f1)}  AUC ${fmt(best.val.activity.auc)}` : '',
     best?.val?.generation ? `  generation  val MAE ${fmt(best.val.generation.mae, 1)} MW (${fmt(best.val.generation.mae_pct_capacity, 1)} % of capacity)` : '',
     best?.val?.co2 ? `  co2         val MAE ${fmt(best.val.co2.mae, 1)} t/h` : '',
     best?.sigmas ? `  learned σ_t ${Object.entries(best.sigmas).map(([t, s]) => `${t} ${fmt(s, 3)}`).join(', ')}` : '',
   ].filter((l) => l.length > 0);
-  out.result(summary, lines.join('\n'));
+  return { summary, text: lines.join('\n') };
 }
 
 export async function trainCommand(): Promise<Command> {
