@@ -11,6 +11,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { bandIdOf, type BandSet } from './bandSet.js';
 import { sceneIdOfFile } from './sceneName.js';
+import { discoverStacScenes, stacFilesOf } from './stac/stacItems.js';
 
 const TIFF = /\.tiff?$/i;
 
@@ -35,6 +36,19 @@ export interface PerBandSceneRef {
   fingerprint: string;
   /** Why this folder cannot be tiled (missing band …); set instead of throwing. */
   problem: string | null;
+  /** Facts from the STAC item, for scenes read from one (src/tiling/stac). */
+  stac?: StacSceneFacts;
+}
+
+/** What a STAC item says about its scene, beyond the band files. */
+export interface StacSceneFacts {
+  item_id: string;
+  /** `properties.datetime` as ISO 8601 UTC (sub-second digits kept), or null. */
+  datetime: string | null;
+  /** `proj:epsg` (or `proj:code` EPSG:n) of the item or its band assets, or null. */
+  epsg: number | null;
+  /** `proj:wkt2` of the item or its band assets, or null. */
+  wkt2: string | null;
 }
 
 export type SceneRef = MultibandSceneRef | PerBandSceneRef;
@@ -108,10 +122,13 @@ async function perBandScene(dir: string, name: string, opts: DiscoverOptions): P
 }
 
 /**
- * Every scene in `scenesDir`, sorted by scene id.
+ * Every scene in `scenesDir`, sorted by scene id. `scenesDir` may also be a STAC Item /
+ * ItemCollection JSON file or a folder of them (see stac/stacItems.ts).
  * @throws InputError when the folder is missing, unreadable or holds no GeoTIFFs
  */
 export async function discoverScenes(scenesDir: string, opts: DiscoverOptions): Promise<SceneRef[]> {
+  const stacFiles = await stacFilesOf(scenesDir);
+  if (stacFiles) return uniqueIds(scenesDir, await discoverStacScenes(stacFiles, opts));
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(scenesDir, { withFileTypes: true });
@@ -132,6 +149,10 @@ export async function discoverScenes(scenesDir: string, opts: DiscoverOptions): 
     }
   }
   if (scenes.length === 0) throw new InputError(scenesDir, 'no scenes: the folder holds no GeoTIFF files (*.tif) and no subfolders of per-band GeoTIFFs');
+  return uniqueIds(scenesDir, scenes);
+}
+
+function uniqueIds(scenesDir: string, scenes: SceneRef[]): SceneRef[] {
   const ids = new Map<string, string>();
   for (const s of scenes) {
     const prev = ids.get(s.scene_id);

@@ -17,7 +17,7 @@ import { Raster } from '../geo/tiff/openRaster.js';
 import type { Window } from '../geo/window.js';
 import type { GeoTransform } from '../geo/geoTransform.js';
 import type { SceneRef } from './discoverScenes.js';
-import { datetimeFromName, datetimeFromTiffTag } from './sceneName.js';
+import { datetimeFromName, datetimeFromTiffTag, mostPreciseDatetime } from './sceneName.js';
 
 /** Decoded-block cache per open scene (see BlockCache). */
 const SCENE_CACHE_BYTES = 32 << 20;
@@ -72,7 +72,7 @@ function checkGeoreferenced(r: Raster): GeoTransform {
 }
 
 function datetimeOf(ref: SceneRef, r: Raster, opts: OpenSceneOptions): string {
-  const t = datetimeFromName(path.basename(ref.source)) ?? datetimeFromTiffTag(r.tiffDateTime) ?? opts.fallbackDatetime;
+  const t = mostPreciseDatetime([ref.kind === 'per-band' ? (ref.stac?.datetime ?? null) : null, datetimeFromName(path.basename(ref.source)), datetimeFromTiffTag(r.tiffDateTime)]) ?? opts.fallbackDatetime;
   if (!t) throw new InputError(ref.source, `no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag (give one with ${optionText('datetime')})`);
   return t;
 }

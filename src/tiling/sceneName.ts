@@ -50,3 +50,31 @@ export function datetimeFromUser(text: string): string | null {
   if (Number.isNaN(ms)) return null;
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/**
+ * Digits of time a UTC ISO string carries: a date-only name gives '…T00:00:00Z' (day
+ * precision), a DateTime tag seconds, a STAC datetime often fractions of a second.
+ */
+function precisionOf(iso: string): number {
+  const m = /T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?Z$/.exec(iso);
+  if (!m) return 0;
+  if (m[4] !== undefined && /[1-9]/.test(m[4])) return 3 + m[4].replace(/0+$/, '').length;
+  return m[1] === '00' && m[2] === '00' && m[3] === '00' ? 1 : 2;
+}
+
+/**
+ * The most precise of several acquisition times (STAC item, name, TIFF tag — in that order
+ * of preference on ties), or null when none is given. A more precise time on another day
+ * than a date-only one is ignored. An Earth Search folder
+ * `S2A_32UPC_20240102_0_L2A` names the day only; its files' DateTime tags say 10:25:59, which wins.
+ */
+export function mostPreciseDatetime(candidates: (string | null)[]): string | null {
+  let best: string | null = null;
+  for (const c of candidates) {
+    if (c === null) continue;
+    if (best === null) best = c;
+    // A time on another day than a date-only name is a processing time, not the acquisition.
+    else if (precisionOf(c) > precisionOf(best) && (precisionOf(best) > 1 || c.slice(0, 10) === best.slice(0, 10))) best = c;
+  }
+  return best;
+}

@@ -12,6 +12,7 @@ import pLimit from 'p-limit';
 import { removeStaleTemporaries } from '../io/atomicWrite.js';
 import { InputError, OptionError } from '../errors.js';
 import { proj4Problem } from '../geo/crs.js';
+import { httpReadTotals } from '../geo/source/httpSource.js';
 import { loadSites } from '../geo/sites.js';
 import { BUILTIN_BAND_SETS, loadBandSet, type BandSet } from './bandSet.js';
 import { discoverScenes, type SceneRef } from './discoverScenes.js';
@@ -57,6 +58,8 @@ export interface TileSummary {
   patches: { written: number; up_to_date: number };
   sites_skipped: SiteSkip[];
   failures: { item: string; reason: string }[];
+  /** HTTP range requests made for remote (STAC) assets, bytes received and retries. */
+  remote_reads: { requests: number; bytes: number; retries: number };
 }
 
 function describe(err: unknown): string {
@@ -96,6 +99,7 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
     crsProj4: o.crsProj4 ?? null,
     ...(o.datetime !== undefined ? { datetime: datetimeFromUser(o.datetime) } : {}),
   };
+  const httpBefore = httpReadTotals();
   const scenes: SceneRef[] = await discoverScenes(o.scenesDir, { bandSets, params });
   const manifestPath = path.join(outDir, MANIFEST_NAME);
   const records = await readManifestFile(manifestPath);
@@ -109,6 +113,7 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
     patches: { written: 0, up_to_date: 0 },
     sites_skipped: [],
     failures: [],
+    remote_reads: { requests: 0, bytes: 0, retries: 0 },
   };
   let patchesDone = 0;
   const upToDate = (_site: unknown, r: Omit<ManifestRecord, 'valid_fraction' | 'cloud_fraction'>): boolean => {
@@ -163,5 +168,7 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
   // Downstream stages expect a manifest even when nothing was cut (all sites outside).
   if (!existsSync(manifestPath) && summary.scenes.failed < scenes.length) await writeManifestFile(manifestPath, records.values());
   o.onProgress?.({ scenesDone: scenes.length, scenesTotal: scenes.length, patchesDone, scene: '' });
+  const httpAfter = httpReadTotals();
+  summary.remote_reads = { requests: httpAfter.requests - httpBefore.requests, bytes: httpAfter.bytes - httpBefore.bytes, retries: httpAfter.retries - httpBefore.retries };
   return summary;
 }

@@ -2,7 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { bandIdOf, loadBandSet, validateBandSet } from '../../src/tiling/bandSet.js';
-import { datetimeFromName, datetimeFromTiffTag, datetimeFromUser, sceneIdOfFile } from '../../src/tiling/sceneName.js';
+import { datetimeFromName, datetimeFromTiffTag, datetimeFromUser, mostPreciseDatetime, sceneIdOfFile } from '../../src/tiling/sceneName.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { writeGeoTiff } from '../../src/geo/writeGeoTiff.js';
+import { openScene } from '../../src/tiling/scene.js';
 
 describe('scene names', () => {
   it.each([
@@ -64,5 +69,30 @@ describe('band sets', () => {
     expect(() => validateBandSet({ name: 'x', file_pattern: '(A)', bands: [{ id: 'A' }, { id: 'a' }] }, 'x.json')).toThrow(/band 'A' listed twice/);
     expect(() => validateBandSet({ name: 'x', file_pattern: '(A)', bands: [] }, 'x.json')).toThrow(InputError);
     expect(() => validateBandSet({ name: 'x', file_pattern: '(A)', bands: [{ id: 'A' }], extra: 1 }, 'x.json')).toThrow(/unknown key 'extra'/);
+  });
+});
+
+describe('time precedence: the most precise of item datetime, name and DateTime tag', () => {
+  it('prefers seconds over a date-only name, sub-seconds over seconds, and ignores a time on another day', () => {
+    expect(mostPreciseDatetime([null, '2024-01-02T00:00:00Z', '2024-01-02T10:25:59Z'])).toBe('2024-01-02T10:25:59Z');
+    expect(mostPreciseDatetime(['2024-01-02T10:25:59.024Z', '2024-01-02T00:00:00Z', '2024-01-02T10:25:59Z'])).toBe('2024-01-02T10:25:59.024Z');
+    expect(mostPreciseDatetime(['2024-01-02T10:25:59Z', null, '2024-01-02T10:26:00Z'])).toBe('2024-01-02T10:25:59Z');
+    // A DateTime tag from a later processing day does not replace the name's acquisition day.
+    expect(mostPreciseDatetime([null, '2024-01-02T00:00:00Z', '2024-03-09T08:00:00Z'])).toBe('2024-01-02T00:00:00Z');
+    expect(mostPreciseDatetime([null, null, null])).toBeNull();
+  });
+
+  it('an Earth Search style name S2A_32UPC_20240102_0_L2A with DateTime tag 10:25:59 opens at 10:25:59', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-time-'));
+    try {
+      const file = path.join(dir, 'S2A_32UPC_20240102_0_L2A.tif');
+      const band = Uint16Array.from({ length: 64 }, (_, i) => 100 + i * 7);
+      await writeGeoTiff(file, { width: 8, height: 8, dataType: 'uint16', bands: [band], geoTransform: [600000, 10, 0, 5300000, 0, -10], epsg: 32632, datetime: '2024:01:02 10:25:59' });
+      const scene = await openScene({ kind: 'multiband', scene_id: 'S2A_32UPC_20240102_0_L2A', source: file, fingerprint: 'x' });
+      expect(scene.datetime).toBe('2024-01-02T10:25:59Z');
+      await scene.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -28,7 +28,13 @@ export async function tileCommand(): Promise<Command> {
         'Scenes: each GeoTIFF directly in the folder is a multiband scene; each subfolder of\n' +
         'single-band GeoTIFFs whose names carry band ids (B01..B12, B8A, SCL; Landsat _B1.._B11)\n' +
         'is stacked in band-set order on the finest band grid (nearest neighbour). Scene time\n' +
-        'comes from the name (_20240517T102559_ or _20240517_) or the TIFF DateTime tag.\n\n' +
+        'comes from the most precise of the name (_20240517T102559_ or _20240517_), the TIFF\n' +
+        'DateTime tag and, for STAC items, properties.datetime.\n\n' +
+        'STAC: <scenes-dir> may be a STAC Item / ItemCollection JSON file (or a folder of them),\n' +
+        'e.g. from Earth Search or Planetary Computer. Each item is a scene; its GeoTIFF assets\n' +
+        'are matched to bands by eo:bands name, asset key or common name (red, nir, scl, B04,\n' +
+        'SCL ...). Hrefs may be relative, file:// or http(s):// (read with range requests,\n' +
+        'retried on 5xx, timeouts and cut bodies; --verbose/--json report requests and bytes).\n\n' +
         'Window rule: the site falls in pixel (col,row) = (floor((x-x0)/dx), floor((y-y0)/dy));\n' +
         'the patch is xoff = col - floor(size/2), yoff = row - floor(size/2). Parts outside the\n' +
         'raster are nodata (0 where the scene has none) and counted in valid_fraction.\n\n' +
@@ -36,7 +42,7 @@ export async function tileCommand(): Promise<Command> {
         'GDAL_NODATA) and <out>/manifest.jsonl. Reruns skip up-to-date patches; --force redoes.\n' +
         'A scene that cannot be read is reported and skipped (exit 3); nothing is written for it.',
     )
-    .argument('<scenes-dir>', 'folder of scenes (GeoTIFFs and/or per-band subfolders)')
+    .argument('<scenes-dir>', 'folder of scenes (GeoTIFFs and/or per-band subfolders), or a STAC items JSON file')
     .option('--sites <file>', 'GeoJSON Point features in WGS 84 with a site_id property')
     .option('--out <dir>', 'output folder for patches and manifest.jsonl', 'tiles')
     .option('--size <pixels>', 'patch edge in pixels', positiveInt('--size'), 64)
@@ -50,6 +56,7 @@ export async function tileCommand(): Promise<Command> {
     'co2sat tile scenes/ --sites sites.geojson',
     'co2sat tile scenes/ --sites sites.geojson --out tiles/ --size 32 --json',
     'co2sat tile landsat-scenes/ --sites sites.geojson --band-set landsat8',
+    'co2sat tile items.json --sites sites.geojson --verbose   # STAC items, local or https assets',
     "co2sat tile modis/ --sites sites.geojson --crs-proj4 '+proj=sinu +R=6371007.181 +units=m'",
   ]);
   cmd.action(
@@ -87,6 +94,8 @@ export async function tileCommand(): Promise<Command> {
       });
       (bar as ReturnType<Output['progress']> | null)?.finish();
       for (const s of summary.sites_skipped) out.debug(`skipped ${s.scene_id}/${s.site_id}: ${s.reason}`);
+      const rr = summary.remote_reads;
+      if (rr.requests > 0) out.debug(`remote reads: ${rr.requests} HTTP range requests, ${rr.bytes} bytes, ${rr.retries} retries`);
       const text = [
         `${summary.patches.written} patches written, ${summary.patches.up_to_date} up to date, ${summary.sites_skipped.length} site/scene pairs skipped`,
         `${summary.scenes.tiled}/${summary.scenes.total} scenes tiled into ${summary.out} (manifest ${summary.manifest})`,

@@ -6,16 +6,13 @@
  * does, because its header parser asks for a fixed 1 KiB prefix of files of any size.
  */
 import { promises as fs } from 'node:fs';
+import type { ByteSource, Slice } from './byteSource.js';
 
-export interface Slice {
-  offset: number;
-  length: number;
-}
-
-/** A byte source in the shape geotiff.js's `GeoTIFF.fromSource` consumes. */
-export class FileByteSource {
+/** A local file as a ByteSource. */
+export class FileByteSource implements ByteSource {
   /** Bytes read so far (tests use it to show that window reads stay windowed). */
   bytesRead = 0;
+  requests = 0;
 
   private constructor(
     readonly path: string,
@@ -50,6 +47,7 @@ export class FileByteSource {
       done += bytesRead;
     }
     this.bytesRead += done;
+    this.requests++;
     return buf;
   }
 

@@ -16,7 +16,7 @@ import { undoFloatingPoint, undoHorizontal } from '../codecs/predictorDecode.js'
 import { compressionLabel, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
 import { epsgFromGeoKeys, type RawGeoKeys } from '../geoKeys.js';
 import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '../rasterTypes.js';
-import { FileByteSource } from '../source/fileSource.js';
+import { openByteSource, type ByteSource } from '../source/byteSource.js';
 import type { GeoTransform } from '../geoTransform.js';
 import { BlockCache } from './blockCache.js';
 import { checkByteRanges } from './byteRanges.js';
@@ -34,7 +34,7 @@ export class Raster {
 
   private constructor(
     readonly file: string,
-    private readonly source: FileByteSource,
+    private readonly source: ByteSource,
     private readonly image: GeoTIFFImage,
     readonly width: number,
     readonly height: number,
@@ -60,6 +60,11 @@ export class Raster {
   /** Bytes read from the file so far (header, IFD and the blocks windows needed). */
   get bytesRead(): number {
     return this.source.bytesRead;
+  }
+
+  /** Read requests made so far (HTTP requests for a URL). */
+  get requests(): number {
+    return this.source.requests;
   }
 
   /** EPSG code of the CRS, or null when user-defined (proj4 must then be supplied) or absent. */
@@ -177,13 +182,14 @@ export class Raster {
     return this.decoder;
   }
 
-  /** Opens and validates `file`. @throws InputError naming the file and the problem */
+  /** Opens and validates `file` (a path, `file://` or `http(s)://` URL). @throws InputError naming the file and the problem */
   static async open(file: string, options: OpenRasterOptions = {}): Promise<Raster> {
-    let source: FileByteSource;
+    let source: ByteSource;
     try {
-      source = await FileByteSource.open(file);
+      source = await openByteSource(file);
     } catch (err) {
-      throw new InputError(file, `cannot open: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new InputError(file, `cannot open: ${why.startsWith(`${file}: `) ? why.slice(file.length + 2) : why}`);
     }
     try {
       return await Raster.validate(file, source, options);
@@ -194,7 +200,7 @@ export class Raster {
     }
   }
 
-  private static async validate(file: string, source: FileByteSource, options: OpenRasterOptions): Promise<Raster> {
+  private static async validate(file: string, source: ByteSource, options: OpenRasterOptions): Promise<Raster> {
     const head = await source.read(0, 16);
     const tag = String.fromCharCode(head[0]!, head[1]!);
     const le = tag === 'II';
