@@ -203,15 +203,24 @@ describe('remote COG reads', () => {
 
   it('a band that keeps failing fails its scene after the last retry: exit 3, the error names URL and range, nothing written', async () => {
     // A small head read, so the (small) fixture's blocks need requests of their own; the
-    // header reads fine, every block read of B04 answers 503.
+    // header reads (the head at 0, geotiff.js's IFD read at 8) go through, every block read
+    // of B04 answers 503: the scene opens and fails while tiling.
     setHttpReadPolicy({ backoffMs: 1, timeoutMs: 400, attempts: 3, headBytes: 512 });
-    server.faults = (_n, file, range) => (file.includes('_B04_') && !/^bytes=0-/.test(range) ? '503' : 'ok');
-    writeFileSync(path.join(tmp, 'items-failing.json'), JSON.stringify(earthSearchItems(server.url)));
+    server.faults = (_n, file, range) => (file.startsWith(`${S2}/`) && file.includes('_B04_') && !/^bytes=(0|8)-/.test(range) ? '503' : 'ok');
+    // Two items: the failing scene and a copy of it under another folder and id, which tiles.
+    cpSync(path.join(tmp, 'root', S2), path.join(tmp, 'root', 'copy'), { recursive: true });
+    const failing = earthSearchItems(server.url) as { features: Record<string, unknown>[] };
+    const copy = JSON.parse(JSON.stringify(failing.features[0]).replaceAll(`/${S2}/`, '/copy/')) as Record<string, unknown>;
+    failing.features.push({ ...copy, id: 'copy_of_scene' });
+    writeFileSync(path.join(tmp, 'items-failing.json'), JSON.stringify(failing));
     const out = path.join(tmp, 'out-fail');
     const r = await runCommand(tileCommand, [path.join(tmp, 'items-failing.json'), '--sites', SITES_FILE, '--out', out, '--size', String(SIZE), '--json']);
-    expect(r.code).toBe(3);
-    const summary = JSON.parse(r.stdout) as { failures: { item: string; reason: string }[]; remote_reads: { retries: number } };
+    expect(r.code, r.stderr).toBe(3);
+    const summary = JSON.parse(r.stdout) as { failures: { item: string; reason: string }[]; remote_reads: { retries: number }; scenes: { tiled: number } };
     expect(summary.failures).toHaveLength(1);
+    expect(summary.failures[0]!.item, JSON.stringify(summary.failures)).toContain(`#${S2}`);
+    expect(summary.scenes.tiled).toBe(1);
+    expect(readdirSync(path.join(out, 'copy_of_scene')).length).toBeGreaterThan(0);
     expect(summary.failures[0]!.reason).toMatch(/_B04_10m\.tif: bytes \d+-\d+: failed after 3 tries, last: HTTP 503/);
     expect(summary.remote_reads.retries).toBeGreaterThan(0);
     const written = existsSync(path.join(out, S2)) ? readdirSync(path.join(out, S2)) : [];
