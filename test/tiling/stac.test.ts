@@ -6,7 +6,7 @@
  * 64 px window costs a few percent of the file, and injected 503s, stalls and cut bodies are
  * retried, while a band that keeps failing fails its scene only (exit 3, nothing written).
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -49,7 +49,7 @@ function item(assets: Record<string, unknown>, extra: Record<string, unknown> = 
   };
 }
 
-/** An Earth Search style ItemCollection with http hrefs (and a JP2 copy and a thumbnail that are not bands). */
+/** An Earth Search style ItemCollection with http hrefs (and JP2 copies, a true-colour image and a thumbnail, which are not bands). */
 function earthSearchItems(base: string): Record<string, unknown> {
   const assets: Record<string, unknown> = {};
   for (const [id, file] of bandFiles) {
@@ -57,6 +57,7 @@ function earthSearchItems(base: string): Record<string, unknown> {
     assets[key] = { href: `${base}/${S2}/${file}`, type: COG_TYPE, roles: ['data'], 'eo:bands': id === 'SCL' ? undefined : [{ name: key, common_name: COMMON[id] }] };
     assets[`${key}-jp2`] = { href: `${base}/${S2}/${file.replace('.tif', '.jp2')}`, type: 'image/jp2', roles: ['data'] };
   }
+  assets.visual = { href: `${base}/${S2}/${bandFiles[0]![1]}`, type: COG_TYPE, roles: ['visual'], 'eo:bands': [{ name: 'red', common_name: 'red' }, { name: 'green', common_name: 'green' }, { name: 'blue', common_name: 'blue' }] };
   assets.thumbnail = { href: `${base}/${S2}/preview.jpg`, type: 'image/jpeg', roles: ['thumbnail'] };
   return { type: 'FeatureCollection', features: [item(assets)] };
 }
@@ -133,6 +134,11 @@ describe('STAC items', () => {
     const again = await tileScenes({ scenesDir: path.join(tmp, 'items.json'), sitesFile: SITES_FILE, outDir: path.join(tmp, 'out-http'), size: SIZE, concurrency: 2 });
     expect(again.patches.written).toBe(0);
     expect(again.patches.up_to_date).toBe(remote.patches.written);
+    // A new version of one band file (new ETag and Last-Modified at the server) redoes the scene.
+    const b04 = path.join(tmp, 'root', S2, bandFiles.find(([id]) => id === 'B04')![1]);
+    utimesSync(b04, new Date('2030-01-01T00:00:00Z'), new Date('2030-01-01T00:00:00Z'));
+    const changed = await tileScenes({ scenesDir: path.join(tmp, 'items.json'), sitesFile: SITES_FILE, outDir: path.join(tmp, 'out-http'), size: SIZE, concurrency: 2 });
+    expect(changed.patches.written).toBe(remote.patches.written);
   });
 
   it('reports a missing band by its band-set id and refuses a non-STAC JSON file, naming it', async () => {

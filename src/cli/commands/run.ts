@@ -43,7 +43,7 @@ export async function runCommand(): Promise<Command> {
         'Exit status: 0 all done, 2 bad usage/input or folder locked, 3 some scenes failed (named ' +
         'in the summary; the rest were written; the next run retries them).',
     )
-    .argument('<scenes-dir>', 'folder of scenes (multiband GeoTIFFs or one folder of band files per scene)')
+    .argument('<scenes-dir>', 'folder of scenes (multiband GeoTIFFs or one folder of band files per scene), or a STAC items JSON file')
     .option('-s, --sites <file>', 'sites GeoJSON (Point features with site_id, fuel, capacity_mw)')
     .option('-m, --model <dir>', 'trained model folder (from co2sat train)')
     .option('-o, --out <dir>', 'output folder, e.g. runs/NAME')

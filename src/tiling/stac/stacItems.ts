@@ -157,6 +157,8 @@ function matchAssets(item: StacItem, set: BandSet): { files: Map<string, [string
   let mask: [string, StacAsset] | null = null;
   for (const [key, asset] of Object.entries(item.assets).sort(([a], [b]) => a.localeCompare(b))) {
     if (!isTiffAsset(key, asset)) continue;
+    // A multi-band asset (Earth Search's `visual` true-colour image) is not a band file.
+    if ((asset['eo:bands']?.length ?? 0) > 1 || (asset.bands?.length ?? 0) > 1) continue;
     const id = candidateIds(key, asset).find((c) => wanted.has(c) || c === maskId);
     if (!id) continue;
     if (id === maskId) {
