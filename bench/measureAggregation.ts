@@ -11,18 +11,17 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { readSitesGeoJson } from '../src/model/data/sites.js';
+import { readModelSites } from '../src/records/sites.js';
 import { aggregatePredictions } from '../src/postprocess/aggregatePredictions.js';
 import { patchErrors, windowErrors, type TruthSample } from '../src/postprocess/compareWithTruth.js';
 import { readPredictionFiles } from '../src/postprocess/readPredictionFiles.js';
-import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec } from '../src/postprocess/windowSpec.js';
 
 export async function measureAggregation(o: { world: string; run: string; model: string; window: string }) {
   const truth = (JSON.parse(await readFile(path.join(o.world, 'truth.json'), 'utf8')) as { samples: TruthSample[] }).samples;
   const model = JSON.parse(await readFile(path.join(o.model, 'model.json'), 'utf8')) as { id: string; splits: { test_sites?: string[] } };
   const sitesFile = path.join(o.world, 'sites.geojson');
-  const sites = siteInfoFromMeta(readSitesGeoJson(sitesFile), sitesFile);
+  const sites = readModelSites(sitesFile);
   const predictions = await readPredictionFiles([path.join(o.run, 'predictions.jsonl')]);
   const spec = parseWindowSpec(o.window);
   const scaled = aggregatePredictions(predictions, sites, spec, { uncertainty: 'scaled' }).aggregates;

@@ -5,8 +5,8 @@
  */
 import os from 'node:os';
 import pLimit from 'p-limit';
-import type { Site } from '../src/geo/sites.js';
-import type { SiteMeta } from '../src/model/data/sites.js';
+import type { Site } from '../src/records/sites.js';
+import type { ModelSite } from '../src/records/sites.js';
 import type { WeatherRow } from '../src/model/data/weather.js';
 import type { BandSet } from '../src/tiling/bandSet.js';
 import type { SceneRef as TilingSceneRef } from '../src/tiling/discoverScenes.js';
@@ -17,7 +17,7 @@ import type { PipelineStages } from './stages.js';
 export interface DefaultStagesOptions {
   /** Sites as tiling reads them (coordinates) and as the model reads them (fuel, capacity). */
   tilingSites: readonly Site[];
-  modelSites: readonly SiteMeta[];
+  modelSites: readonly ModelSite[];
   sitesFile: string;
   weather: readonly WeatherRow[] | null;
   modelDir: string;

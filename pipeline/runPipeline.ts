@@ -20,7 +20,7 @@ import path from 'node:path';
 import { makePredictionRecord } from '../src/postprocess/prediction.js';
 import { formatPredictions, parsePredictions, type PredictionRecord } from '../src/records/predictions.js';
 import type { AggregateOptions } from '../src/postprocess/aggregateSite.js';
-import type { SiteInfo } from '../src/postprocess/siteInfo.js';
+import type { Site } from '../src/records/sites.js';
 import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
 import { removeStaleTemporaries, writeFileAtomic } from '../src/io/atomicWrite.js';
 import { configHash, type Json } from '../src/io/configHash.js';
@@ -34,7 +34,7 @@ import { writeAggregates } from '../src/postprocess/writeAggregates.js';
 export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOptions {
   scenesDir: string;
   outDir: string;
-  sites: readonly SiteInfo[];
+  sites: readonly Site[];
   window: WindowSpec;
   stages: PipelineStages<S>;
   /** Everything else predictions depend on (tile size, bands, sites file hash…): a change reprocesses all scenes. */

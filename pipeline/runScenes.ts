@@ -3,9 +3,7 @@
  * weather and band sets, builds the real stages and runs the pipeline. The CLI command and
  * `co2sat demo` call this; tests call runPipeline with other stages.
  */
-import { readFile } from 'node:fs/promises';
 import { OptionError, optionText, UsageError } from '../src/errors.js';
-import { siteInfoFromMeta } from '../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.js';
 import { contentHash } from '../src/io/configHash.js';
 import { defaultStages } from './defaultStages.js';
@@ -47,8 +45,7 @@ export interface RunScenesOptions {
  */
 export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   const { loadConfig } = await import('../src/records/runConfig.js');
-  const { loadSites } = await import('../src/geo/sites.js');
-  const { readSitesGeoJson } = await import('../src/model/data/sites.js');
+  const { readSitesFile, toModelSites } = await import('../src/records/sites.js');
   const { readWeatherCsv } = await import('../src/model/data/weather.js');
   const { BUILTIN_BAND_SETS, loadBandSet } = await import('../src/tiling/bandSet.js');
   const config = loadConfig(o.configFile);
@@ -66,9 +63,12 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   if (!Number.isInteger(size) || size < 1 || size > 4096) throw new OptionError('size', `must be an integer in [1, 4096], got ${size}`);
   const bandsName = o.bands ?? config.tile.bands;
   const bandSets = [loadBandSet(bandsName), ...BUILTIN_BAND_SETS.filter((n) => n !== bandsName).map((n) => loadBandSet(n))];
-  const tilingSites = await loadSites(o.sitesFile);
-  const modelSites = readSitesGeoJson(o.sitesFile);
-  const sites = siteInfoFromMeta(modelSites, o.sitesFile);
+  // The sites file is read once: tiling needs every site, the model and the aggregates the
+  // sites narrowed to a known fuel and capacity, the predict config the file's content hash.
+  const sitesFile = await readSitesFile(o.sitesFile);
+  const tilingSites = sitesFile.sites;
+  const modelSites = toModelSites(sitesFile.sites, o.sitesFile);
+  const sites = modelSites;
   const weather = o.weatherFile ? readWeatherCsv(o.weatherFile) : null;
   const compression = config.tile.compression;
   return runPipeline({
@@ -85,7 +85,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     combine: o.combine,
     // What per-patch predictions depend on besides the scene and the model id. The weather
     // file is not in it (it grows with new scenes); use force after correcting old rows.
-    predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(await readFile(o.sitesFile)) },
+    predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(sitesFile.text) },
     stages: defaultStages({
       tilingSites,
       modelSites,

@@ -6,7 +6,7 @@
  * Wind is only scaled, never centred: augmentation rotates and mirrors (u, v) with the
  * image, and that is only valid for a vector whose origin stays at zero.
  */
-import { FUELS, type Fuel } from './physics.js';
+import { FUELS, type Fuel } from '../records/sites.js';
 
 export interface AuxInput {
   fuel: Fuel;

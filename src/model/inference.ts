@@ -14,7 +14,7 @@
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { ManifestRecord } from '../tiling/manifest.js';
-import type { SiteMeta } from './data/sites.js';
+import type { ModelSite } from '../records/sites.js';
 import type { WeatherRow } from './data/weather.js';
 import { toAuxInput } from './features.js';
 import type { InputContext, PreparedSample } from './inputs.js';
@@ -32,7 +32,7 @@ export interface PredictInput {
   /** Folder holding manifest.jsonl (record.path is relative to it). */
   tilesDir: string;
   weather: WeatherRow | null;
-  site: Pick<SiteMeta, 'fuel' | 'capacity_mw'> & Partial<SiteMeta>;
+  site: Pick<ModelSite, 'fuel' | 'capacity_mw'> & Partial<ModelSite>;
 }
 
 export interface LoadedModel {

@@ -16,7 +16,7 @@ import { packageRoot, packageVersion } from '../io/packageFiles.js';
 import type { AuxStats } from './features.js';
 import type { BandStats } from './patchInput.js';
 import type { ParamStore } from './params.js';
-import type { Fuel } from './physics.js';
+import { type Fuel } from '../records/sites.js';
 import type { TargetScales } from './physicsModes/index.js';
 import type { ModelSpec, PhysicsName, Task } from './spec.js';
 

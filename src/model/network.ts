@@ -5,7 +5,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { declareHeads, headsForward, type RawHeads } from './heads.js';
 import { ParamStore } from './params.js';
-import { FUELS, type EmissionFactors, type Fuel } from './physics.js';
+import { type EmissionFactors } from './physics.js';
+import { FUELS, type Fuel } from '../records/sites.js';
 import { createPhysics, type ModelOutputs, type PhysicsBatch, type PhysicsMode, type TargetScales } from './physicsModes/index.js';
 import type { ModelSpec } from './spec.js';
 import { declareTrunk, trunkForward } from './trunk.js';

@@ -7,9 +7,8 @@ import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { assertMatchesSchema } from '../io/jsonSchema.js';
 import { packageFile } from '../io/packageFiles.js';
+import { FUELS, type Fuel } from '../records/sites.js';
 
-export type Fuel = 'lignite' | 'coal' | 'gas' | 'oil';
-export const FUELS: readonly Fuel[] = ['lignite', 'coal', 'gas', 'oil'];
 
 export interface EmissionFactor {
   /** t CO2 per MWh of net generation. */
@@ -33,10 +32,6 @@ export function co2TPerH(efTPerMWh: number, generationMW: number): number {
 /** Capacity factor of a generation; NaN for a plant of unknown or zero capacity. */
 export function capacityFactor(generationMW: number, capacityMW: number): number {
   return capacityMW > 0 ? generationMW / capacityMW : Number.NaN;
-}
-
-export function isFuel(value: unknown): value is Fuel {
-  return typeof value === 'string' && (FUELS as readonly string[]).includes(value);
 }
 
 /** Path of the emission-factor table shipped with co2sat. */

@@ -6,7 +6,7 @@
  */
 import { aggregateSite, type AggregateOptions, type SiteWindowAggregate } from './aggregateSite.js';
 import type { PredictionRecord } from '../records/predictions.js';
-import type { SiteInfo } from './siteInfo.js';
+import type { Site } from '../records/sites.js';
 import { timeWindowOf, windowKey, type TimeWindow } from './timeWindowOf.js';
 import { formatWindowSpec, type WindowSpec } from './windowSpec.js';
 
@@ -51,7 +51,7 @@ export function windowsOfPredictions(predictions: readonly PredictionRecord[], s
  */
 export function aggregatePredictions(
   predictions: readonly PredictionRecord[],
-  sites: readonly SiteInfo[],
+  sites: readonly Site[],
   spec: WindowSpec,
   options: AggregateOptions & { onlyWindows?: ReadonlySet<string>; modelId?: string | null } = {},
 ): AggregationResult {

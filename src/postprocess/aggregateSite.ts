@@ -35,7 +35,7 @@ import { inverseVarianceMean, type Estimate } from './inverseVarianceMean.js';
 import { randomEffectsMean } from './randomEffectsMean.js';
 import { comparePredictions, type PredictionRecord } from '../records/predictions.js';
 import { timeAveragedMean, type Observation } from './timeAveragedMean.js';
-import type { SiteInfo } from './siteInfo.js';
+import type { Site } from '../records/sites.js';
 import { isoUtc, windowHours, type TimeWindow } from './timeWindowOf.js';
 
 export interface AggregateOptions {
@@ -134,7 +134,7 @@ function combine(
  * @param modelId written when there are no predictions to take it from
  */
 export function aggregateSite(
-  site: SiteInfo,
+  site: Site,
   window: TimeWindow,
   windowLabel: string,
   predictions: readonly PredictionRecord[],

@@ -5,7 +5,7 @@
  */
 import type { Feature, Point } from 'geojson';
 import type { SiteWindowAggregate } from './aggregateSite.js';
-import type { SiteInfo } from './siteInfo.js';
+import type { Site } from '../records/sites.js';
 
 /** Rounds a coordinate to 7 decimals. */
 export function roundCoordinate(deg: number): number {
@@ -18,7 +18,7 @@ export function roundCoordinate(deg: number): number {
  * @returns a Feature whose properties are a copy of the aggregate
  * @example toFeature(agg, { site_id: 'a', lon: 8.123456789, lat: 47.1, … }).geometry.coordinates // [8.1234568, 47.1]
  */
-export function toFeature(aggregate: SiteWindowAggregate, site: Pick<SiteInfo, 'lon' | 'lat'>): Feature<Point, SiteWindowAggregate> {
+export function toFeature(aggregate: SiteWindowAggregate, site: Pick<Site, 'lon' | 'lat'>): Feature<Point, SiteWindowAggregate> {
   return {
     type: 'Feature',
     geometry: { type: 'Point', coordinates: [roundCoordinate(site.lon), roundCoordinate(site.lat)] },

@@ -11,7 +11,7 @@ import type { AggregateOptions, SiteWindowAggregate } from './aggregateSite.js';
 import { formatGeoJSON } from './formatGeoJSON.js';
 import { formatPredictionLine, type PredictionRecord } from '../records/predictions.js';
 import { renderSitesMap } from './renderSitesMap.js';
-import type { SiteInfo } from './siteInfo.js';
+import type { Site } from '../records/sites.js';
 import { timeWindowOf, windowKey } from './timeWindowOf.js';
 import { toFeature } from './toFeature.js';
 import { formatWindowSpec, type WindowSpec } from './windowSpec.js';
@@ -20,7 +20,7 @@ import { configHash, contentHash } from '../io/configHash.js';
 
 export interface WriteAggregatesOptions extends AggregateOptions {
   predictions: readonly PredictionRecord[];
-  sites: readonly SiteInfo[];
+  sites: readonly Site[];
   window: WindowSpec;
   /** Where the GeoJSON goes. */
   geojsonFile: string;

@@ -5,7 +5,7 @@
  * model with its training means).
  */
 import { InputError } from '../errors.js';
-import type { SiteMeta } from '../model/data/sites.js';
+import type { ModelSite } from '../records/sites.js';
 import type { WeatherRow } from '../model/data/weather.js';
 import type { PatchEstimate } from '../records/predictions.js';
 import type { PatchRef, Predictor } from './predictor.js';
@@ -13,7 +13,7 @@ import type { PatchRef, Predictor } from './predictor.js';
 export interface ModelPredictorOptions {
   /** Backend name (`auto`, `wasm`, `tensorflow`…), default `auto`. */
   backend?: string;
-  sites: readonly SiteMeta[];
+  sites: readonly ModelSite[];
   /** Weather rows, or null to let the model impute them. */
   weather: readonly WeatherRow[] | null;
   /** The sites file, for error messages. */

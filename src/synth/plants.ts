@@ -5,7 +5,8 @@
  * yard). Sites are spread over the footprint with margins so patches around them fit, and
  * far enough apart that one plant's patch is about that plant.
  */
-import type { EmissionFactors, Fuel } from '../model/physics.js';
+import { type EmissionFactors } from '../model/physics.js';
+import { type Fuel } from '../records/sites.js';
 import { OptionError, optionText } from '../errors.js';
 import { stream, type Rng } from './rng.js';
 import { toLonLat, type SceneGrid } from './grid.js';

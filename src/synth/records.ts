@@ -1,13 +1,10 @@
 /**
  * The on-disk tables of a synthetic world, as typed records with their writers and
  * parsers: `labels.csv` (one row per site and acquisition; an empty cell is a missing
- * label), `weather.csv` and `sites.geojson`. Datetimes are the scene acquisition times in
- * ISO 8601 UTC, the same strings the tiling manifest carries, so consumers join on
- * (site_id, datetime).
+ * label) and `weather.csv`; `sites.geojson` is src/records/sites.ts's. Datetimes are the scene
+ * acquisition times in ISO 8601 UTC, the same strings the tiling manifest carries, so
+ * consumers join on (site_id, datetime).
  */
-import type { Feature, FeatureCollection, Point } from 'geojson';
-import type { Fuel } from '../model/physics.js';
-import type { Technology } from './plants.js';
 
 export const LABEL_COLUMNS = ['site_id', 'datetime', 'active', 'generation_mw', 'co2_t_per_h'] as const;
 export const WEATHER_COLUMNS = ['site_id', 'datetime', 'temperature_c', 'relative_humidity', 'wind_u', 'wind_v'] as const;
@@ -32,14 +29,6 @@ export interface WeatherRecord {
   wind_v: number;
 }
 
-export interface SiteProperties {
-  site_id: string;
-  name: string;
-  fuel: Fuel;
-  technology: Technology;
-  capacity_mw: number;
-}
-
 /** Shortest decimal for a value rounded to `digits` places (no trailing zeros, no "-0"). */
 export function fmt(value: number, digits: number): string {
   const f = 10 ** digits;
@@ -56,14 +45,4 @@ export function formatLabelsCsv(rows: readonly LabelRecord[]): string {
 export function formatWeatherCsv(rows: readonly WeatherRecord[]): string {
   const lines = rows.map((r) => [r.site_id, r.datetime, fmt(r.temperature_c, 1), fmt(r.relative_humidity, 1), fmt(r.wind_u, 1), fmt(r.wind_v, 1)].join(','));
   return `${WEATHER_COLUMNS.join(',')}\n${lines.join('\n')}\n`;
-}
-
-/** RFC 7946 sites: WGS84 lon/lat with 7 decimals (~1 cm), flat properties. */
-export function sitesGeoJson(sites: readonly { lon: number; lat: number; properties: SiteProperties }[]): FeatureCollection<Point, SiteProperties> {
-  const features: Feature<Point, SiteProperties>[] = sites.map((s) => ({
-    type: 'Feature',
-    geometry: { type: 'Point', coordinates: [Number(s.lon.toFixed(7)), Number(s.lat.toFixed(7))] },
-    properties: s.properties,
-  }));
-  return { type: 'FeatureCollection', features };
 }

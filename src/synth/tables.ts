@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
-import { formatLabelsCsv, formatWeatherCsv, sitesGeoJson, type LabelRecord } from './records.js';
+import { formatSitesGeoJson, type Site } from '../records/sites.js';
+import { formatLabelsCsv, formatWeatherCsv, type LabelRecord } from './records.js';
 import { stream } from './rng.js';
 import type { World } from './world.js';
 
@@ -49,13 +50,15 @@ export async function writeTables(dir: string, world: World, seed: number, missi
     wind_v: s.weather.windV,
   }));
   await writeFileAtomic(path.join(dir, 'weather.csv'), formatWeatherCsv(weather));
-  const sites = sitesGeoJson(
-    world.plants.map((p) => ({
-      lon: p.lon,
-      lat: p.lat,
-      properties: { site_id: p.siteId, name: p.name, fuel: p.fuel, technology: p.technology, capacity_mw: p.capacityMW },
-    })),
-  );
-  await writeFileAtomic(path.join(dir, 'sites.geojson'), `${JSON.stringify(sites, null, 1)}\n`);
+  const sites: Site[] = world.plants.map((p) => ({
+    site_id: p.siteId,
+    lon: p.lon,
+    lat: p.lat,
+    name: p.name,
+    fuel: p.fuel,
+    technology: p.technology,
+    capacity_mw: p.capacityMW,
+  }));
+  await writeFileAtomic(path.join(dir, 'sites.geojson'), formatSitesGeoJson(sites));
   return masks;
 }

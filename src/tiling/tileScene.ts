@@ -11,7 +11,7 @@ import path from 'node:path';
 import { syncDirectory, temporaryPathFor } from '../io/atomicWrite.js';
 import { toCrs } from '../geo/crs.js';
 import { footprintWgs84, inFootprint } from '../geo/footprint.js';
-import type { Site } from '../geo/sites.js';
+import type { Site } from '../records/sites.js';
 import { writeGeoTiff } from '../geo/writeGeoTiff.js';
 import type { ManifestRecord } from './manifest.js';
 import { patchStats } from './patchStats.js';

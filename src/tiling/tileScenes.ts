@@ -13,7 +13,7 @@ import { removeStaleTemporaries } from '../io/atomicWrite.js';
 import { InputError, OptionError } from '../errors.js';
 import { proj4Problem } from '../geo/crs.js';
 import { httpReadTotals } from '../geo/source/httpSource.js';
-import { loadSites } from '../geo/sites.js';
+import { loadSites } from '../records/sites.js';
 import { BUILTIN_BAND_SETS, loadBandSet, type BandSet } from './bandSet.js';
 import { discoverScenes, type SceneRef } from './discoverScenes.js';
 import type { ManifestRecord } from './manifest.js';

@@ -6,12 +6,12 @@
  */
 import type { ManifestRecord } from '../tiling/manifest.js';
 import type { LabelRow } from '../model/data/labels.js';
-import type { SiteMeta } from '../model/data/sites.js';
+import type { ModelSite } from '../records/sites.js';
 import type { WeatherRow } from '../model/data/weather.js';
 
 export interface Sample {
   record: ManifestRecord;
-  site: SiteMeta;
+  site: ModelSite;
   weather: WeatherRow | null;
   label: LabelRow | null;
   time_ms: number;
@@ -38,7 +38,7 @@ export function joinDataset(
   manifest: readonly ManifestRecord[],
   labels: readonly LabelRow[],
   weather: readonly WeatherRow[],
-  sites: readonly SiteMeta[],
+  sites: readonly ModelSite[],
   options: JoinOptions = {},
 ): { samples: Sample[]; report: JoinReport } {
   const minValid = options.minValidFraction ?? 0.5;

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError, optionText } from '../errors.js';
 import { readLabelsCsv } from '../model/data/labels.js';
-import { readSitesGeoJson } from '../model/data/sites.js';
+import { readModelSites } from '../records/sites.js';
 import { readWeatherCsv, type WeatherRow } from '../model/data/weather.js';
 import { ManifestParseError, parseManifest, type ManifestRecord } from '../tiling/manifest.js';
 import { joinDataset, type JoinReport, type Sample } from './dataset.js';
@@ -38,7 +38,7 @@ export function loadData(p: DataPaths, minValidFraction: number): { samples: Sam
   const { file, records } = readManifestFile(p.tiles);
   const labels = readLabelsCsv(p.labels);
   const weather: WeatherRow[] = p.weather ? readWeatherCsv(p.weather) : [];
-  const sites = readSitesGeoJson(p.sites);
+  const sites = readModelSites(p.sites);
   const { samples, report } = joinDataset(records, labels, weather, sites, { minValidFraction });
   return { samples, report, manifestFile: file };
 }

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseLabelsCsv } from '../../src/model/data/labels.js';
-import { parseSitesGeoJson } from '../../src/model/data/sites.js';
+import { parseSites, toModelSites } from '../../src/records/sites.js';
 import { parseWeatherCsv } from '../../src/model/data/weather.js';
+
+const parseSitesGeoJson = (text: string, file: string) => toModelSites(parseSites(text, file), file);
 
 const H = 'site_id,datetime,active,generation_mw,co2_t_per_h';
 

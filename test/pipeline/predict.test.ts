@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { predictCommand } from '../../src/cli/commands/predict.js';
-import { readSitesGeoJson } from '../../src/model/data/sites.js';
+import { readModelSites } from '../../src/records/sites.js';
 import { readWeatherCsv } from '../../src/model/data/weather.js';
 import { loadModel } from '../../src/model/inference.js';
 import { parsePredictions } from '../../src/records/predictions.js';
@@ -60,7 +60,7 @@ describe('co2sat predict', () => {
     try {
       expect(summary.model_id).toBe(model.id);
       expect(summary.backend).toBe(model.backend);
-      const sites = new Map(readSitesGeoJson(world.sites).map((s) => [s.site_id, s]));
+      const sites = new Map(readModelSites(world.sites).map((s) => [s.site_id, s]));
       const weatherOf = weatherLookup(readWeatherCsv(world.weather));
       const direct = await model.predict(manifest.map((record) => ({ record, tilesDir: world.tiles, site: sites.get(record.site_id)!, weather: weatherOf(record.site_id, record.datetime) })));
       const byKey = new Map(preds.map((p) => [`${p.scene_id}/${p.site_id}`, p]));

@@ -19,12 +19,11 @@ import { runScenes } from '../../pipeline/runScenes.js';
 import { loadModelPredictor } from '../../src/predict/modelPredictor.js';
 import { predictTiles } from '../../src/predict/predictTiles.js';
 import { writeAggregates } from '../../src/postprocess/writeAggregates.js';
-import { readSitesGeoJson } from '../../src/model/data/sites.js';
+import { readModelSites } from '../../src/records/sites.js';
 import { readWeatherCsv } from '../../src/model/data/weather.js';
 import { SITE_FIELDS } from '../../src/postprocess/formatGeoJSON.js';
 import { parsePredictions } from '../../src/records/predictions.js';
 import { readPredictionFiles } from '../../src/postprocess/readPredictionFiles.js';
-import { siteInfoFromMeta } from '../../src/postprocess/siteInfoFromMeta.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
 import { ORACLE_NOTE, oracle } from '../helpers/oracle.js';
 import { ogrDump, ogrToGpkg } from '../postprocess/ogr.js';
@@ -83,7 +82,7 @@ describe('run on a synthetic world', () => {
     expect(s.patches.total).toBeGreaterThan(0);
     expect(s.failed).toEqual([]);
     const geojson = path.join(out, 'sites.geojson');
-    const sites = siteInfoFromMeta(readSitesGeoJson(path.join(world, 'sites.geojson')), 'sites');
+    const sites = readModelSites(path.join(world, 'sites.geojson'));
     const expectedCount = sites.length * s.windows!.total;
     // OGR's answers reduced to world-independent facts, so the golden outlives changes to the
     // synthetic generator: field names and types, counts as expected, coordinates at the sites.
@@ -141,7 +140,7 @@ describe('run on a synthetic world', () => {
     const runPreds = parsePredictions(readFileSync(path.join(out, 'predictions.jsonl'), 'utf8'));
     const predictor = await loadModelPredictor(modelDir, {
       backend: 'wasm',
-      sites: readSitesGeoJson(path.join(world, 'sites.geojson')),
+      sites: readModelSites(path.join(world, 'sites.geojson')),
       weather: readWeatherCsv(path.join(world, 'weather.csv')),
       sitesFile: 'sites',
     });
@@ -166,7 +165,7 @@ describe('run on a synthetic world', () => {
     }
     expect(total).toBe(8);
     const merged = await readPredictionFiles([0, 1].map((i) => path.join(out, `predictions.shard-${i}-of-2.jsonl`)));
-    const sites = siteInfoFromMeta(readSitesGeoJson(path.join(world, 'sites.geojson')), 'sites');
+    const sites = readModelSites(path.join(world, 'sites.geojson'));
     await writeAggregates({ predictions: merged, sites, window: parseWindowSpec('30d'), geojsonFile: path.join(out, 'sites.geojson') });
     expect(readFileSync(path.join(out, 'sites.geojson'), 'utf8')).toBe(readFileSync(path.join(dir, 'run', 'sites.geojson'), 'utf8'));
   });

@@ -15,11 +15,11 @@ import { parseShard } from '../../pipeline/shard.js';
 import type { PipelineStages } from '../../pipeline/stages.js';
 import { readPredictionFiles } from '../../src/postprocess/readPredictionFiles.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
-import type { SiteInfo } from '../../src/postprocess/siteInfo.js';
+import type { Site } from '../../src/records/sites.js';
 // @ts-expect-error plain JS helper without type declarations
 import { TOY_SITES, toyStages, writeToyScene } from './toyStages.mjs';
 
-const sites = TOY_SITES as SiteInfo[];
+const sites = TOY_SITES as Site[];
 const tmp = (name: string) => mkdtempSync(path.join(tmpdir(), `co2sat-${name}-`));
 const read = (f: string) => readFileSync(f, 'utf8');
 

@@ -7,9 +7,9 @@ import { gaussianInterval, Z90 } from '../../src/postprocess/interval.js';
 import { makePredictionRecord } from '../../src/postprocess/prediction.js';
 import { type PredictionRecord } from '../../src/records/predictions.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
-import type { SiteInfo } from '../../src/postprocess/siteInfo.js';
+import type { Site } from '../../src/records/sites.js';
 
-const SITE: SiteInfo = { site_id: 'plant-a', lon: 8.5, lat: 47.4, name: 'Plant A', fuel: 'coal', capacity_mw: 1000 };
+const SITE: Site = { site_id: 'plant-a', lon: 8.5, lat: 47.4, name: 'Plant A', fuel: 'coal', capacity_mw: 1000 , technology: null };
 
 function pred(
   scene: string,
@@ -155,7 +155,7 @@ describe('aggregateSite', () => {
 });
 
 describe('aggregatePredictions', () => {
-  const other: SiteInfo = { site_id: 'plant-b', lon: -3.1, lat: 40.2, name: null, fuel: 'gas', capacity_mw: null };
+  const other: Site = { site_id: 'plant-b', lon: -3.1, lat: 40.2, name: null, fuel: 'gas', capacity_mw: null , technology: null };
   it('gives every site a record for every window with observations, unseen sites with a reason', () => {
     const preds = [
       pred('s1', '2024-01-31T23:59:59Z', [100, 10], 0),

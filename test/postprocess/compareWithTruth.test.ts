@@ -4,7 +4,7 @@ import { patchErrors, windowErrors, type TruthSample } from '../../src/postproce
 import { makePredictionRecord } from '../../src/postprocess/prediction.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
 
-const site = { site_id: 'A', lon: 1, lat: 2, name: null, fuel: 'coal', capacity_mw: 1000 };
+const site = { site_id: 'A', lon: 1, lat: 2, name: null, fuel: 'coal', capacity_mw: 1000 , technology: null };
 const truth: TruthSample[] = [
   { site_id: 'A', datetime: '2024-03-02T10:00:00Z', generation_mw: 500, co2_t_per_h: 500 },
   { site_id: 'A', datetime: '2024-03-07T10:00:00Z', generation_mw: 700, co2_t_per_h: 700 },

@@ -10,17 +10,17 @@ import { describe, expect, it } from 'vitest';
 import { aggregatePredictions } from '../../src/postprocess/aggregatePredictions.js';
 import { formatGeoJSON, formatReal, SITE_FIELDS } from '../../src/postprocess/formatGeoJSON.js';
 import { makePredictionRecord } from '../../src/postprocess/prediction.js';
-import type { SiteInfo } from '../../src/postprocess/siteInfo.js';
+import type { Site } from '../../src/records/sites.js';
 import { roundCoordinate, toFeature } from '../../src/postprocess/toFeature.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
 import { ORACLE_NOTE, oracle } from '../helpers/oracle.js';
 import { ogrDump, ogrToGpkg, type OgrLayer } from './ogr.js';
 
 // Whole-number capacities and estimates on purpose: OGR must still see Real fields.
-const SITES: SiteInfo[] = [
-  { site_id: 'lippendorf', lon: 12.3712345678, lat: 51.1787654321, name: 'Lippendorf', fuel: 'lignite', capacity_mw: 1840, },
-  { site_id: 'belchatow', lon: 19.3263, lat: 51.2655, name: 'Bełchatów "B"', fuel: 'lignite', capacity_mw: 5102 },
-  { site_id: 'ghost', lon: -0.0000001, lat: -33.9, name: null, fuel: null, capacity_mw: null },
+const SITES: Site[] = [
+  { site_id: 'lippendorf', lon: 12.3712345678, lat: 51.1787654321, name: 'Lippendorf', fuel: 'lignite', capacity_mw: 1840, technology: null },
+  { site_id: 'belchatow', lon: 19.3263, lat: 51.2655, name: 'Bełchatów "B"', fuel: 'lignite', capacity_mw: 5102 , technology: null },
+  { site_id: 'ghost', lon: -0.0000001, lat: -33.9, name: null, fuel: null, capacity_mw: null , technology: null },
 ];
 
 function world() {

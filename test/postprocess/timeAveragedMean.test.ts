@@ -20,7 +20,7 @@ describe('timeAveragedMean', () => {
     expect(timeAveragedMean([{ value: 5, sd: 2, weight: 0 }])).toBeNull();
   });
   it('lets aggregateSite average an on/off window instead of collapsing to the "off" overpass', () => {
-    const site = { site_id: 'p', lon: 0, lat: 0, name: null, fuel: 'coal', capacity_mw: 1000 };
+    const site = { site_id: 'p', lon: 0, lat: 0, name: null, fuel: 'coal', capacity_mw: 1000 , technology: null };
     const rec = (dt: string, gen: number, sd: number) =>
       makePredictionRecord(
         { scene_id: dt, site_id: 'p', datetime: dt, valid_fraction: 1, cloud_fraction: 0, fingerprint: 'f' },

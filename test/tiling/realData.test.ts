@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPatch } from '../../src/geo/readPatch.js';
 import { loadBandSet } from '../../src/tiling/bandSet.js';
-import { parseSites } from '../../src/geo/sites.js';
+import { parseSites } from '../../src/records/sites.js';
 import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
 import { bsqSha256 } from '../geo/gdalChecksum.js';

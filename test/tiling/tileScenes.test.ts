@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPatch } from '../../src/geo/readPatch.js';
-import { parseSites } from '../../src/geo/sites.js';
+import { parseSites } from '../../src/records/sites.js';
 import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
 import { oracle, ORACLE_NOTE, REPO_ROOT, type GdalInfo } from '../helpers/oracle.js';

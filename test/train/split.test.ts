@@ -11,7 +11,7 @@ function samples(nSites: number, nDates: number): Sample[] {
       const t = Date.UTC(2024, 0, 1 + d);
       out.push({
         record: { site_id: `S${s}`, datetime: new Date(t).toISOString() } as ManifestRecord,
-        site: { site_id: `S${s}`, fuel: 'coal', capacity_mw: 500 },
+        site: { site_id: `S${s}`, fuel: 'coal', capacity_mw: 500, lon: 0, lat: 0, name: null, technology: null },
         weather: null,
         label: null,
         time_ms: t,
@@ -55,7 +55,7 @@ describe('join', () => {
       [rec('A', t1), rec('A', t2, 0.1), rec('Z', t1)],
       [lab('A', '2024-01-01T10:00:00.000Z'), lab('Q', t1), lab('A', '2024-03-01T00:00:00Z')],
       [],
-      [{ site_id: 'A', fuel: 'gas', capacity_mw: 100 }],
+      [{ site_id: 'A', fuel: 'gas', capacity_mw: 100, lon: 0, lat: 0, name: null, technology: null }],
     );
     expect(s).toHaveLength(1);
     expect(s[0]!.label).not.toBeNull();

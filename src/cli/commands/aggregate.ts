@@ -51,8 +51,7 @@ export async function aggregateCommand(): Promise<Command> {
       const { loadConfig } = await import('../../records/runConfig.js');
       const { parseWindowSpec, WindowSpecError } = await import('../../postprocess/windowSpec.js');
       const { readPredictionFiles } = await import('../../postprocess/readPredictionFiles.js');
-      const { readSitesGeoJson } = await import('../../model/data/sites.js');
-      const { siteInfoFromMeta } = await import('../../postprocess/siteInfoFromMeta.js');
+      const { readModelSites } = await import('../../records/sites.js');
       const { writeAggregates } = await import('../../postprocess/writeAggregates.js');
       const config = loadConfig(flags.config);
       let window;
@@ -62,7 +61,7 @@ export async function aggregateCommand(): Promise<Command> {
         if (err instanceof WindowSpecError) throw new UsageError(`--window: ${err.message}`);
         throw err;
       }
-      const sites = siteInfoFromMeta(readSitesGeoJson(sitesFile), sitesFile);
+      const sites = readModelSites(sitesFile);
       const predictions = await readPredictionFiles(files);
       const r = await writeAggregates({
         predictions,

@@ -44,12 +44,12 @@ export async function predictCommand(): Promise<Command> {
       const tilesDir = requireOption(flags.tiles, '--tiles');
       const sitesFile = requireOption(flags.sites, '--sites');
       const { loadConfig } = await import('../../records/runConfig.js');
-      const { readSitesGeoJson } = await import('../../model/data/sites.js');
+      const { readModelSites } = await import('../../records/sites.js');
       const { readWeatherCsv } = await import('../../model/data/weather.js');
       const { loadModelPredictor } = await import('../../predict/modelPredictor.js');
       const { predictTiles } = await import('../../predict/predictTiles.js');
       const config = loadConfig(flags.config);
-      const sites = readSitesGeoJson(sitesFile);
+      const sites = readModelSites(sitesFile);
       const weather = flags.weather ? readWeatherCsv(flags.weather) : null;
       const predictor = await loadModelPredictor(modelDir, { backend: flags.backend ?? config.backend, sites, weather, sitesFile });
       out.debug(`model ${predictor.id} on backend ${predictor.backend}`);

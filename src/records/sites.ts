@@ -1,11 +1,25 @@
 /**
- * Plant sites: GeoJSON Point features in WGS 84 (RFC 7946) with a `site_id` property and,
- * when known, `fuel` and `capacity_mw`. Every problem is an InputError naming the file and
- * the feature, because a site list drives every later stage and a silently dropped plant
- * is worse than a failed run. `site_id` becomes a file name, so path tricks are refused.
+ * `sites.geojson`: plant sites as GeoJSON Point features in WGS 84 (RFC 7946) with a
+ * `site_id` property and, when known, `name`, `fuel`, `technology` and `capacity_mw`. The one
+ * home of the format: the `Site` type every stage uses, its parser and its writer. Tiling
+ * needs only where a site is; the model narrows a site to `ModelSite` (known fuel, positive
+ * capacity, both model inputs) with `toModelSites`. A run reads the file once.
+ *
+ * Every problem is an InputError naming the file and the feature, because a site list drives
+ * every later stage and a silently dropped plant is worse than a failed run. `site_id`
+ * becomes a file name, so path tricks are refused.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+
+/** The fuels co2sat models, as written in a sites file's `fuel` property. */
+export type Fuel = 'lignite' | 'coal' | 'gas' | 'oil';
+export const FUELS: readonly Fuel[] = ['lignite', 'coal', 'gas', 'oil'];
+
+export function isFuel(value: unknown): value is Fuel {
+  return typeof value === 'string' && (FUELS as readonly string[]).includes(value);
+}
 
 export interface Site {
   site_id: string;
@@ -85,13 +99,83 @@ export function parseSites(text: string, file: string): Site[] {
   return sites;
 }
 
+/** A sites file as read: its text (for content hashes) and its checked sites. */
+export interface SitesFile {
+  file: string;
+  text: string;
+  sites: Site[];
+}
+
+function cannotRead(file: string, err: unknown): InputError {
+  return new InputError(file, `cannot read sites file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+}
+
 /** Reads and checks a sites file. @throws InputError naming the file and the feature */
-export async function loadSites(file: string): Promise<Site[]> {
+export async function readSitesFile(file: string): Promise<SitesFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(file, `cannot read sites file: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw cannotRead(file, err);
   }
-  return parseSites(text, file);
+  return { file, text, sites: parseSites(text, file) };
+}
+
+/** `readSitesFile` for the synchronous callers (training data loading). */
+export function readSitesFileSync(file: string): SitesFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+  return { file, text, sites: parseSites(text, file) };
+}
+
+/** Reads and checks a sites file. @throws InputError naming the file and the feature */
+export async function loadSites(file: string): Promise<Site[]> {
+  return (await readSitesFile(file)).sites;
+}
+
+/** A site as the model needs it: a fuel it knows and a positive capacity. */
+export interface ModelSite extends Site {
+  fuel: Fuel;
+  capacity_mw: number;
+}
+
+/**
+ * Narrows parsed sites for the model.
+ * @param file the sites file, for error messages
+ * @throws InputError naming the file and the site for an unknown fuel or a missing or
+ *   non-positive capacity
+ */
+export function toModelSites(sites: readonly Site[], file: string): ModelSite[] {
+  return sites.map((s) => {
+    const at = `site_id '${s.site_id}'`;
+    if (!isFuel(s.fuel)) throw new InputError(file, `${at}: unknown fuel '${String(s.fuel)}' (expected ${FUELS.join('|')})`);
+    if (!(s.capacity_mw !== null && s.capacity_mw > 0)) throw new InputError(file, `${at}: capacity_mw must be a positive number`);
+    return { ...s, fuel: s.fuel, capacity_mw: s.capacity_mw };
+  });
+}
+
+/**
+ * Writes sites as an RFC 7946 FeatureCollection: lon/lat rounded to 7 decimals (~1 cm), flat
+ * properties in the order site_id, name, fuel, technology, capacity_mw, unknown ones left out,
+ * one feature per line group (`JSON.stringify(…, null, 1)`) so diffs stay readable.
+ */
+export function formatSitesGeoJson(sites: readonly Site[]): string {
+  const features = sites.map((s) => {
+    const properties: Record<string, string | number> = { site_id: s.site_id };
+    if (s.name !== null) properties.name = s.name;
+    if (s.fuel !== null) properties.fuel = s.fuel;
+    if (s.technology !== null) properties.technology = s.technology;
+    if (s.capacity_mw !== null) properties.capacity_mw = s.capacity_mw;
+    return { type: 'Feature', geometry: { type: 'Point', coordinates: [Number(s.lon.toFixed(7)), Number(s.lat.toFixed(7))] }, properties };
+  });
+  return `${JSON.stringify({ type: 'FeatureCollection', features }, null, 1)}\n`;
+}
+
+/** Reads a sites file and narrows it for the model (`readSitesFileSync` + `toModelSites`). */
+export function readModelSites(file: string): ModelSite[] {
+  return toModelSites(readSitesFileSync(file).sites, file);
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { loadSites, parseSites, siteIdProblem } from '../../src/geo/sites.js';
+import { formatSitesGeoJson, loadSites, parseSites, siteIdProblem, toModelSites, type Site } from '../../src/records/sites.js';
 
 const point = (props: Record<string, unknown>, coordinates: unknown = [8.5, 47.4], type = 'Point') => ({
   type: 'Feature',
@@ -65,5 +65,39 @@ describe('loadSites', () => {
     const f = path.join(dir, 's.geojson');
     writeFileSync(f, fc(point({ site_id: 'one' })));
     expect((await loadSites(f)).map((s) => s.site_id)).toEqual(['one']);
+  });
+});
+
+describe('formatSitesGeoJson', () => {
+  it('writes what parseSites reads back, coordinates to 7 decimals, unknown properties left out', () => {
+    const sites: Site[] = [
+      { site_id: 'lippendorf', lon: 12.37123456789, lat: 51.17876543, name: 'Lippendorf', fuel: 'lignite', technology: 'cooling_tower', capacity_mw: 1840 },
+      { site_id: 'ghost', lon: -179.99999999, lat: -89.5, name: null, fuel: null, technology: null, capacity_mw: null },
+      { site_id: 'Bełchatów "B"', lon: 19.3263, lat: 51.2655, name: 'Bełchatów', fuel: 'coal', technology: null, capacity_mw: 5102.5 },
+    ];
+    const text = formatSitesGeoJson(sites);
+    const back = parseSites(text, 'out.geojson');
+    expect(back.map((s) => s.site_id)).toEqual(sites.map((s) => s.site_id));
+    expect(back[0]).toEqual({ ...sites[0], lon: 12.3712346, lat: 51.1787654 });
+    expect(back[1]).toEqual({ ...sites[1], lon: -180, lat: -89.5 });
+    expect(back[2]).toEqual(sites[2]);
+    const ghost = (JSON.parse(text) as { features: { properties: Record<string, unknown> }[] }).features[1];
+    expect(ghost?.properties).toEqual({ site_id: 'ghost' });
+  });
+});
+
+describe('toModelSites', () => {
+  const sites = parseSites(
+    fc(point({ site_id: 'a', fuel: 'coal', capacity_mw: 300 }), point({ site_id: 'b', fuel: 'gas', capacity_mw: 41.5, name: 'Bee' }, [3, 4])),
+    's.geojson',
+  );
+  it('keeps every field of a site with a known fuel and a positive capacity', () => {
+    expect(toModelSites(sites, 's.geojson')).toEqual(sites);
+  });
+  it('names the file and the site for an unknown fuel or a missing capacity', () => {
+    const peat = parseSites(fc(point({ site_id: 'p', fuel: 'peat', capacity_mw: 50 })), 's.geojson');
+    expect(() => toModelSites(peat, 's.geojson')).toThrow("s.geojson: site_id 'p': unknown fuel 'peat' (expected lignite|coal|gas|oil)");
+    const noCap = parseSites(fc(point({ site_id: 'q', fuel: 'oil' })), 's.geojson');
+    expect(() => toModelSites(noCap, 's.geojson')).toThrow("s.geojson: site_id 'q': capacity_mw must be a positive number");
   });
 });
