@@ -10,7 +10,7 @@ import type { ModelSite } from '../src/records/sites.js';
 import type { WeatherRow } from '../src/model/data/weather.js';
 import type { BandSet } from '../src/tiling/bandSet.js';
 import type { SceneRef as TilingSceneRef } from '../src/tiling/discoverScenes.js';
-import type { ManifestRecord } from '../src/tiling/manifest.js';
+import type { ManifestRecord } from '../src/records/manifest.js';
 import { loadModelPredictor } from '../src/predict/modelPredictor.js';
 import type { PipelineStages } from './stages.js';
 

@@ -4,7 +4,7 @@
  * the mechanics (state, locks, atomic commits, shards); defaultStages.ts wires the real
  * tiling and model code, and tests may pass a different but real implementation.
  */
-import type { ManifestRecord } from '../src/tiling/manifest.js';
+import type { ManifestRecord } from '../src/records/manifest.js';
 import type { Predictor } from '../src/predict/predictor.js';
 
 export type { PatchRef, Predictor } from '../src/predict/predictor.js';

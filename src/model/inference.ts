@@ -13,7 +13,7 @@
  */
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import type { ManifestRecord } from '../tiling/manifest.js';
+import type { ManifestRecord } from '../records/manifest.js';
 import type { ModelSite } from '../records/sites.js';
 import type { WeatherRow } from './data/weather.js';
 import { toAuxInput } from './features.js';

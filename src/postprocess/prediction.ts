@@ -3,7 +3,7 @@
  * the model's estimate; the 90% intervals are derived here so every writer computes them the
  * same way.
  */
-import type { ManifestRecord } from '../tiling/manifest.js';
+import type { ManifestRecord } from '../records/manifest.js';
 import type { PatchEstimate, PredictionRecord } from '../records/predictions.js';
 import { gaussianInterval } from './interval.js';
 

@@ -3,7 +3,7 @@
  * turns patches into estimates. The pipeline orchestrates it (pipeline/stages.ts); the model
  * folder implements it (modelPredictor.ts).
  */
-import type { ManifestRecord } from '../tiling/manifest.js';
+import type { ManifestRecord } from '../records/manifest.js';
 import type { PatchEstimate } from '../records/predictions.js';
 
 /** One patch to predict: its manifest line and the folder the line's path is relative to. */

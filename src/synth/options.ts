@@ -3,7 +3,7 @@
  * `generateWorld`), their defaults and their validation. Bad values are UsageErrors naming
  * the flag, so the CLI exits 2 before anything is written.
  */
-import { OptionError, UsageError } from '../errors.js';
+import { OptionError } from '../errors.js';
 
 export type SynthLayout = 'per-band' | 'multiband';
 export const SYNTH_LAYOUTS: readonly SynthLayout[] = ['per-band', 'multiband'];

@@ -13,7 +13,7 @@ import { toCrs } from '../geo/crs.js';
 import { footprintWgs84, inFootprint } from '../geo/footprint.js';
 import type { Site } from '../records/sites.js';
 import { writeGeoTiff } from '../geo/writeGeoTiff.js';
-import type { ManifestRecord } from './manifest.js';
+import type { ManifestRecord } from '../records/manifest.js';
 import { patchStats } from './patchStats.js';
 import type { Scene } from './scene.js';
 import { windowForSite, windowGeoTransform } from './windowForSite.js';

@@ -16,8 +16,7 @@ import { httpReadTotals } from '../geo/source/httpSource.js';
 import { loadSites } from '../records/sites.js';
 import { BUILTIN_BAND_SETS, loadBandSet, type BandSet } from './bandSet.js';
 import { discoverScenes, type SceneRef } from './discoverScenes.js';
-import type { ManifestRecord } from './manifest.js';
-import { MANIFEST_NAME, patchKey, readManifestFile, writeManifestFile } from './manifestFile.js';
+import { manifestPath as manifestOf, patchKey, readManifestToResume, writeManifest, type ManifestRecord } from '../records/manifest.js';
 import { openScene } from './scene.js';
 import { datetimeFromUser } from './sceneName.js';
 import { tileScene, type SiteSkip } from './tileScene.js';
@@ -101,8 +100,8 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
   };
   const httpBefore = httpReadTotals();
   const scenes: SceneRef[] = await discoverScenes(o.scenesDir, { bandSets, params });
-  const manifestPath = path.join(outDir, MANIFEST_NAME);
-  const records = await readManifestFile(manifestPath);
+  const manifestPath = manifestOf(outDir);
+  const records = await readManifestToResume(manifestPath);
   await removeStaleTemporaries(outDir);
 
   const limit = pLimit(o.concurrency ?? os.availableParallelism());
@@ -157,7 +156,7 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
       summary.patches.up_to_date += r.upToDate.length;
       summary.sites_skipped.push(...r.skipped);
       summary.scenes.tiled++;
-      if (r.written.length > 0) await writeManifestFile(manifestPath, records.values());
+      if (r.written.length > 0) await writeManifest(manifestPath, records.values());
     } catch (err) {
       summary.scenes.failed++;
       summary.failures.push({ item: ref.source, reason: describe(err) });
@@ -166,7 +165,7 @@ export async function tileScenes(o: TileOptions): Promise<TileSummary> {
     }
   }
   // Downstream stages expect a manifest even when nothing was cut (all sites outside).
-  if (!existsSync(manifestPath) && summary.scenes.failed < scenes.length) await writeManifestFile(manifestPath, records.values());
+  if (!existsSync(manifestPath) && summary.scenes.failed < scenes.length) await writeManifest(manifestPath, records.values());
   o.onProgress?.({ scenesDone: scenes.length, scenesTotal: scenes.length, patchesDone, scene: '' });
   const httpAfter = httpReadTotals();
   summary.remote_reads = { requests: httpAfter.requests - httpBefore.requests, bytes: httpAfter.bytes - httpBefore.bytes, retries: httpAfter.retries - httpBefore.retries };

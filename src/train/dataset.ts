@@ -4,7 +4,7 @@
  * are counted (and reported by the commands), never silently lost. Each sample keeps every
  * label it has; missing ones stay null and are masked in the losses.
  */
-import type { ManifestRecord } from '../tiling/manifest.js';
+import type { ManifestRecord } from '../records/manifest.js';
 import type { LabelRow } from '../model/data/labels.js';
 import type { ModelSite } from '../records/sites.js';
 import type { WeatherRow } from '../model/data/weather.js';

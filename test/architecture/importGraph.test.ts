@@ -17,7 +17,7 @@ export const LAYERS: Record<string, number> = {
   'src/io': 0.5, // file publishing, package files, JSON Schema checks: may raise src/errors
   'src/geo': 1,
   'src/backend': 1,
-  'src/records': 1,
+  'src/records': 1.5, // formats hold geo's types (a manifest's pixel window)
   'src/tiling': 2,
   'src/model': 3,
   'src/synth': 4, // writes worlds with geo's writer and the model's physics

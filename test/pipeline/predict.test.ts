@@ -14,7 +14,7 @@ import { readWeatherCsv } from '../../src/model/data/weather.js';
 import { loadModel } from '../../src/model/inference.js';
 import { parsePredictions } from '../../src/records/predictions.js';
 import { Z90 } from '../../src/postprocess/interval.js';
-import { parseManifest } from '../../src/tiling/manifest.js';
+import { parseManifest } from '../../src/records/manifest.js';
 import { withDefaults } from '../../src/train/config.js';
 import { loadData } from '../../src/train/loadData.js';
 import { train } from '../../src/train/trainer.js';

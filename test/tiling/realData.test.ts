@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPatch } from '../../src/geo/readPatch.js';
 import { loadBandSet } from '../../src/tiling/bandSet.js';
 import { parseSites } from '../../src/records/sites.js';
-import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
+import { parseManifest, type ManifestRecord } from '../../src/records/manifest.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
 import { bsqSha256 } from '../geo/gdalChecksum.js';
 import { HAS_SHARED_REAL, oracle, ORACLE_NOTE, SHARED_REAL } from '../helpers/oracle.js';

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPatch } from '../../src/geo/readPatch.js';
 import { parseSites } from '../../src/records/sites.js';
-import { parseManifest, type ManifestRecord } from '../../src/tiling/manifest.js';
+import { parseManifest, type ManifestRecord } from '../../src/records/manifest.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
 import { oracle, ORACLE_NOTE, REPO_ROOT, type GdalInfo } from '../helpers/oracle.js';
 import { gdalBatch } from './gdalBatch.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { joinDataset, type Sample } from '../../src/train/dataset.js';
 import { applySplit, makeSplit } from '../../src/train/split.js';
 import { rocAuc, regressionMetrics } from '../../src/train/metrics.js';
-import type { ManifestRecord } from '../../src/tiling/manifest.js';
+import type { ManifestRecord } from '../../src/records/manifest.js';
 
 function samples(nSites: number, nDates: number): Sample[] {
   const out: Sample[] = [];

@@ -9,7 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { writeGeoTiff } from '../../../src/geo/writeGeoTiff.js';
 import { FUELS, type Fuel } from '../../../src/records/sites.js';
-import { formatManifestLine, type ManifestRecord } from '../../../src/tiling/manifest.js';
+import { formatManifestLine, type ManifestRecord } from '../../../src/records/manifest.js';
 import { createRng } from '../../../src/train/rng.js';
 
 export interface TinyWorld {

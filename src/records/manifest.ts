@@ -1,10 +1,31 @@
 /**
- * `manifest.jsonl`: one line per written patch. This module owns the on-disk record: the
- * interface uses the field names as written, and the parser checks every line and names
- * the line number, so later stages (dataset, predict) never see a half-valid record.
+ * `manifest.jsonl`: one line per written patch, in the tiles folder. This module owns the
+ * on-disk record: the interface uses the field names as written, the parser checks every
+ * line and names the line number, so later stages (dataset, predict) never see a half-valid
+ * record, and the writer publishes the whole file atomically, sorted by scene then site.
+ * Tiling rewrites it after every scene (one writer only), so a crash leaves the manifest of
+ * the last completed scene and the next run redoes the rest. Train, evaluate and predict
+ * read it with the same reader.
  */
-import { parseObjectLine, requireStrings } from '../records/jsonl.js';
+import { readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { InputError, optionText } from '../errors.js';
 import type { Window } from '../geo/window.js';
+import { writeFileAtomic } from '../io/atomicWrite.js';
+import { parseObjectLine, requireStrings } from './jsonl.js';
+
+export const MANIFEST_NAME = 'manifest.jsonl';
+
+/** The manifest of a tiles folder. */
+export function manifestPath(tilesDir: string): string {
+  return path.join(tilesDir, MANIFEST_NAME);
+}
+
+/** `scene_id/site_id`: the key of one patch. */
+export function patchKey(sceneId: string, siteId: string): string {
+  return `${sceneId}/${siteId}`;
+}
 
 export interface ManifestRecord {
   /** Scene id from the file or folder name (e.g. `T32ULB_20240517T102559`). */
@@ -76,12 +97,10 @@ export function parseManifestLine(line: string, lineNo: number): ManifestRecord 
 /** Parses a whole manifest; errors are prefixed with the file name by the caller. */
 export function parseManifest(text: string): ManifestRecord[] {
   const out: ManifestRecord[] = [];
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line.length === 0) continue;
-    out.push(parseManifestLine(line, i + 1));
-  }
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line.length > 0) out.push(parseManifestLine(line, i + 1));
+  });
   return out;
 }
 
@@ -101,4 +120,62 @@ export function formatManifestLine(r: ManifestRecord): string {
     fingerprint: r.fingerprint,
   };
   return JSON.stringify(ordered);
+}
+
+function cannotRead(file: string, err: unknown): InputError {
+  const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+  return new InputError(file, `cannot read the tiles manifest (${why}): run 'co2sat tile' first, or point ${optionText('tiles')} at its output folder`);
+}
+
+function parseManifestText(text: string, file: string, advice = ''): ManifestRecord[] {
+  try {
+    return parseManifest(text);
+  } catch (err) {
+    if (err instanceof ManifestParseError) throw new InputError(file, `${err.message}${advice}`);
+    throw err;
+  }
+}
+
+/** Reads and checks a manifest. @throws InputError naming the file (and the line) */
+export async function readManifest(file: string): Promise<ManifestRecord[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+  return parseManifestText(text, file);
+}
+
+/** `readManifest` for the synchronous training-data loader. */
+export function readManifestSync(file: string): ManifestRecord[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw cannotRead(file, err);
+  }
+  return parseManifestText(text, file);
+}
+
+/**
+ * The manifest a tiling run resumes from: its records by patch key, empty when there is none
+ * yet. A damaged manifest is not silently replaced: the error says how to recover.
+ */
+export async function readManifestToResume(file: string): Promise<Map<string, ManifestRecord>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw cannotRead(file, err);
+  }
+  const advice = ` (fix or delete the manifest, or rerun with ${optionText('force')} into a new ${optionText('out')})`;
+  return new Map(parseManifestText(text, file, advice).map((r) => [patchKey(r.scene_id, r.site_id), r]));
+}
+
+/** Writes all records, sorted by scene then site, atomically. */
+export async function writeManifest(file: string, records: Iterable<ManifestRecord>): Promise<void> {
+  const sorted = [...records].sort((a, b) => a.scene_id.localeCompare(b.scene_id) || a.site_id.localeCompare(b.site_id));
+  await writeFileAtomic(file, sorted.map((r) => `${formatManifestLine(r)}\n`).join(''));
 }
