@@ -32,32 +32,34 @@ export function dataTypeFor(bits: number, format: number): RasterDataType | null
   return null;
 }
 
+/** The typed-array class that holds each type's samples in host byte order. */
+interface RasterArrayClass {
+  new (length: number): RasterArray;
+  new (buffer: ArrayBuffer, byteOffset: number, length: number): RasterArray;
+}
+const ARRAY_CLASS: Record<RasterDataType, RasterArrayClass> = {
+  uint8: Uint8Array,
+  uint16: Uint16Array,
+  int16: Int16Array,
+  float32: Float32Array,
+};
+
 /** A zero-filled array of `type` with `length` samples. */
 export function allocRaster(type: RasterDataType, length: number): RasterArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(length);
-    case 'uint16':
-      return new Uint16Array(length);
-    case 'int16':
-      return new Int16Array(length);
-    case 'float32':
-      return new Float32Array(length);
-  }
+  return new ARRAY_CLASS[type](length);
+}
+
+/**
+ * The samples of `buffer` (host byte order) as an array of `type`, without copying; a trailing
+ * partial sample (a short last block) is left out.
+ */
+export function rasterView(type: RasterDataType, buffer: ArrayBuffer): RasterArray {
+  return new ARRAY_CLASS[type](buffer, 0, Math.floor(buffer.byteLength / sampleEncoding[type].bytes));
 }
 
 /** True when `array` is the typed-array class of `type`. */
 export function isArrayOfType(array: RasterArray, type: RasterDataType): boolean {
-  switch (type) {
-    case 'uint8':
-      return array instanceof Uint8Array;
-    case 'uint16':
-      return array instanceof Uint16Array;
-    case 'int16':
-      return array instanceof Int16Array;
-    case 'float32':
-      return array instanceof Float32Array;
-  }
+  return array instanceof ARRAY_CLASS[type];
 }
 
 /** GDAL's text form of a nodata value (GDAL_NODATA tag): `nan` for NaN, else the number. */

@@ -5,23 +5,9 @@
  * copy (typed-array row copies instead of a DataView call per pixel) and fill handling,
  * because geotiff.js ignores a fill value of 0 or NaN.
  */
-import { allocRaster, type RasterArray, type RasterDataType } from './rasterTypes.js';
+import { allocRaster, rasterView, type RasterArray } from './rasterTypes.js';
 import type { Raster } from './tiff/openRaster.js';
 import { clipWindow, type Window } from './window.js';
-
-/** A typed view of a decoded block (already in host byte order, see Raster.readBlock). */
-function blockView(buffer: ArrayBuffer, type: RasterDataType): RasterArray {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(buffer);
-    case 'uint16':
-      return new Uint16Array(buffer, 0, buffer.byteLength >> 1);
-    case 'int16':
-      return new Int16Array(buffer, 0, buffer.byteLength >> 1);
-    case 'float32':
-      return new Float32Array(buffer, 0, buffer.byteLength >> 2);
-  }
-}
 
 export interface ReadWindowOptions {
   /** 0-based band indices to read, in output order; default all bands. */
@@ -59,7 +45,7 @@ export async function readWindow(raster: Raster, window: Window, options: ReadWi
         jobs.push(
           // Only the rows down to the window's last one are decoded (DEFLATE prefix).
           raster.readBlock(sample, bx, by, Math.min(inside.yoff + inside.height, (by + 1) * bh) - by * bh).then((buffer) => {
-            const view = blockView(buffer, raster.dataType);
+            const view = rasterView(raster.dataType, buffer);
             const dst = out[k]!;
             const bx0 = bx * bw;
             const by0 = by * bh;

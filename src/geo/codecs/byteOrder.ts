@@ -2,7 +2,7 @@
  * Byte-order helpers for decoded blocks: co2sat hands out samples in host (little-endian)
  * order whatever the file's order, and fills sparse blocks with nodata.
  */
-import type { RasterDataType } from '../rasterTypes.js';
+import { rasterView, type RasterDataType } from '../rasterTypes.js';
 
 /** A byte-swapped copy (each sample of `bytes` bytes reversed): big-endian → host order. */
 export function swapBytes(data: ArrayBuffer, bytes: number): ArrayBuffer {
@@ -14,18 +14,5 @@ export function swapBytes(data: ArrayBuffer, bytes: number): ArrayBuffer {
 }
 
 export function fillBlock(data: ArrayBuffer, type: RasterDataType, value: number): void {
-  typedView(data, type).fill(value);
-}
-
-function typedView(data: ArrayBuffer, type: RasterDataType): { fill(v: number): unknown } {
-  switch (type) {
-    case 'uint8':
-      return new Uint8Array(data);
-    case 'uint16':
-      return new Uint16Array(data);
-    case 'int16':
-      return new Int16Array(data);
-    case 'float32':
-      return new Float32Array(data);
-  }
+  rasterView(type, data).fill(value);
 }
