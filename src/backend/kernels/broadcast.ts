@@ -10,6 +10,7 @@
 import type { KernelBackend, KernelConfig, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../types.js';
 import { KernelScope } from './kernelScope.js';
+import { kernelInputs } from './kernelInputs.js';
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
@@ -30,8 +31,7 @@ export function broadcastingCompareConfig(tf: Tf, name: string, stock: KernelCon
     backendName: 'wasm',
     kernelFunc: ({ inputs, backend, attrs }) => {
       if (stock === undefined) throw new Error(`${name}: wasm has no kernel of its own`);
-      const { a, b } = inputs;
-      if (a === undefined || b === undefined) throw new Error(`${name}: missing input a or b`);
+      const [a, b] = kernelInputs(name, inputs, ['a', 'b']);
       if (sameShape(a.shape, b.shape) || a.dtype !== 'float32' || b.dtype !== 'float32') return stock.kernelFunc({ inputs, backend, attrs });
       const shape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       const s = new KernelScope(tf, backend as KernelBackend, 'wasm');

@@ -8,6 +8,7 @@ import type { DataType, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorI
 import type { Tf } from '../types.js';
 import { convGeometry, filterGradPads, type ConvGeometry, type ConvGradAttrs } from './convGeometry.js';
 import { KernelScope } from './kernelScope.js';
+import { kernelInputs } from './kernelInputs.js';
 
 export interface BackpropFilterAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
@@ -107,8 +108,7 @@ export function backpropFilterArgs(inputs: NamedTensorInfoMap, attrs: NamedAttrM
   dy: TensorInfo;
   attrs: BackpropFilterAttrs;
 } {
-  const x = inputs['x'];
-  const dy = inputs['dy'];
-  if (x === undefined || dy === undefined || attrs === undefined) throw new Error('Conv2DBackpropFilter: missing x, dy or attributes');
+  const [x, dy] = kernelInputs('Conv2DBackpropFilter', inputs, ['x', 'dy']);
+  if (attrs === undefined) throw new Error('Conv2DBackpropFilter: missing attributes');
   return { x, dy, attrs: attrs as unknown as BackpropFilterAttrs };
 }

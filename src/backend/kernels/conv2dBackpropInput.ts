@@ -19,6 +19,7 @@ import type { Tf } from '../types.js';
 import { convGeometry, type ConvGeometry, type ConvGradAttrs } from './convGeometry.js';
 import { axisPlan, mergedFilter, type AxisPlan } from './inputGradFilter.js';
 import { KernelScope } from './kernelScope.js';
+import { kernelInputs } from './kernelInputs.js';
 
 export interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
@@ -210,8 +211,7 @@ export function backpropInputArgs(inputs: NamedTensorInfoMap, attrs: NamedAttrMa
   filter: TensorInfo;
   attrs: BackpropInputAttrs;
 } {
-  const dy = inputs['dy'];
-  const filter = inputs['filter'];
-  if (dy === undefined || filter === undefined || attrs === undefined) throw new Error('Conv2DBackpropInput: missing dy, filter or attributes');
+  const [dy, filter] = kernelInputs('Conv2DBackpropInput', inputs, ['dy', 'filter']);
+  if (attrs === undefined) throw new Error('Conv2DBackpropInput: missing attributes');
   return { dy, filter, attrs: attrs as unknown as BackpropInputAttrs };
 }

@@ -7,6 +7,7 @@
  */
 import type { DataType, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
 import type { Tf } from '../types.js';
+import { kernelInputs } from './kernelInputs.js';
 
 interface HeapBackend {
   readSync(dataId: object): Float32Array | Int32Array | Uint8Array;
@@ -52,20 +53,14 @@ function forEachTap(c: ConvInfo, fn: (xBase: number, dyBase: number, wBase: numb
 }
 
 export function depthwiseGradientConfigs(tf: Tf): KernelConfig[] {
-  const tensors = (inputs: NamedTensorInfoMap, names: string[]): TensorInfo[] =>
-    names.map((k) => {
-      const t = inputs[k];
-      if (t === undefined) throw new Error(`depthwise gradient: missing input ${k}`);
-      return t;
-    });
   const backpropFilter = ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap }): TensorInfo => {
-    const [x, dy] = tensors(inputs, ['x', 'dy']);
+    const [x, dy] = kernelInputs('DepthwiseConv2dNativeBackpropFilter', inputs, ['x', 'dy']);
     const a = attrs ?? {};
     const filterShape = a['filterShape'] as number[];
-    const c = info(tf, x!.shape, filterShape, a);
+    const c = info(tf, x.shape, filterShape, a);
     const heap = backend as HeapBackend;
-    const xv = heap.readSync(x!.dataId);
-    const dyv = heap.readSync(dy!.dataId);
+    const xv = heap.readSync(x.dataId);
+    const dyv = heap.readSync(dy.dataId);
     const dw = new Float32Array(filterShape.reduce((s, d) => s * d, 1));
     const m = c.outChannels / c.inChannels;
     // Filter [kh, kw, C, m]: tap offset (p, q) · C·m, then channel c·m + k, like dy's channels.
@@ -78,13 +73,13 @@ export function depthwiseGradientConfigs(tf: Tf): KernelConfig[] {
     return heap.makeOutput(filterShape, 'float32', undefined, dw);
   };
   const backpropInput = ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap }): TensorInfo => {
-    const [dy, filter] = tensors(inputs, ['dy', 'filter']);
+    const [dy, filter] = kernelInputs('DepthwiseConv2dNativeBackpropInput', inputs, ['dy', 'filter']);
     const a = attrs ?? {};
     const inputShape = a['inputShape'] as number[];
-    const c = info(tf, inputShape, filter!.shape, a);
+    const c = info(tf, inputShape, filter.shape, a);
     const heap = backend as HeapBackend;
-    const dyv = heap.readSync(dy!.dataId);
-    const wv = heap.readSync(filter!.dataId);
+    const dyv = heap.readSync(dy.dataId);
+    const wv = heap.readSync(filter.dataId);
     const dx = new Float32Array(inputShape.reduce((s, d) => s * d, 1));
     const m = c.outChannels / c.inChannels;
     forEachTap(c, (xb, dyb, wb) => {

@@ -7,6 +7,7 @@
  * does; string tensors keep wasm's kernel.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
+import { kernelInputs } from './kernelInputs.js';
 
 interface RefCountingBackend {
   incRef(dataId: object): void;
@@ -14,8 +15,7 @@ interface RefCountingBackend {
 
 export function identityConfig(stock: KernelConfig | undefined): KernelConfig {
   const kernelFunc: KernelFunc = ({ inputs, backend, attrs }): TensorInfo => {
-    const x = inputs['x'];
-    if (x === undefined) throw new Error('Identity: missing input x');
+    const [x] = kernelInputs('Identity', inputs, ['x']);
     if (x.dtype === 'string') {
       if (stock === undefined) throw new Error('Identity: string tensors need wasm’s own kernel');
       return stock.kernelFunc({ inputs, backend, attrs }) as TensorInfo;

@@ -11,6 +11,7 @@ import type { KernelBackend, KernelConfig, NamedAttrMap, NamedTensorInfoMap, Ten
 import type { Tf } from '../types.js';
 import { tileByBroadcast } from './broadcast.js';
 import { KernelScope } from './kernelScope.js';
+import { kernelInputs } from './kernelInputs.js';
 
 /**
  * Sorted, non-negative axes (null/undefined = all, as in tfjs); null unless they form one
@@ -85,11 +86,7 @@ export function reductionConfigs(tf: Tf, stock: ReadonlyMap<string, KernelConfig
       if (fallback === undefined) throw new Error(`${name}: case not covered and wasm has no kernel of its own`);
       return fallback.kernelFunc({ inputs, backend, attrs });
     };
-  const input = (inputs: NamedTensorInfoMap): TensorInfo => {
-    const x = inputs['x'];
-    if (x === undefined) throw new Error('reduction kernel: missing input x');
-    return x;
-  };
+  const input = (inputs: NamedTensorInfoMap): TensorInfo => kernelInputs('reduction kernel', inputs, ['x'])[0];
   return [
     { kernelName: 'Sum', backendName: 'wasm', kernelFunc: withFallback('Sum', (be, i, a) => reduceByPooling(tf, be, input(i), a, false)) },
     { kernelName: 'Mean', backendName: 'wasm', kernelFunc: withFallback('Mean', (be, i, a) => reduceByPooling(tf, be, input(i), a, true)) },

@@ -4,6 +4,7 @@
  * are small (a batch of per-sample values), so a direct loop over the heap is enough.
  */
 import type { DataType, KernelConfig, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+import { kernelInputs } from './kernelInputs.js';
 
 interface HeapBackend {
   readSync(dataId: object): Float32Array | Int32Array | Uint8Array;
@@ -11,12 +12,9 @@ interface HeapBackend {
 }
 
 function unsortedSegmentSum(args: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: Record<string, unknown> }): TensorInfo {
-  const x = args.inputs['x'];
-  const ids = args.inputs['segmentIds'];
+  const [x, ids] = kernelInputs('UnsortedSegmentSum', args.inputs, ['x', 'segmentIds']);
   const numSegments = Number(args.attrs?.['numSegments']);
-  if (x === undefined || ids === undefined || !Number.isInteger(numSegments)) {
-    throw new Error('UnsortedSegmentSum: missing x, segmentIds or numSegments');
-  }
+  if (!Number.isInteger(numSegments)) throw new Error('UnsortedSegmentSum: missing attribute numSegments');
   const heap = args.backend as HeapBackend;
   const xv = heap.readSync(x.dataId);
   const idv = heap.readSync(ids.dataId);

@@ -1,0 +1,18 @@
+/**
+ * A kernel's named inputs out of tfjs's untyped `NamedTensorInfoMap`, in the order asked,
+ * or one error naming the kernel and the missing input. Every co2sat kernel starts this way;
+ * one reader keeps their messages alike and spares each kernel a `!` per input.
+ */
+import type { NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs';
+
+export function kernelInputs<const Names extends readonly string[]>(
+  kernel: string,
+  inputs: NamedTensorInfoMap,
+  names: Names,
+): { [K in keyof Names]: TensorInfo } {
+  return names.map((name) => {
+    const t = inputs[name];
+    if (t === undefined) throw new Error(`${kernel}: missing input ${name}`);
+    return t;
+  }) as { [K in keyof Names]: TensorInfo };
+}
