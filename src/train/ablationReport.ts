@@ -126,7 +126,7 @@ export function checkAims(s: readonly VariantSummary[], runs: readonly AblationR
     ['gen_cov', 'generation'],
     ['co2_cov', 'CO₂'],
   ] as const) {
-    if (hard?.[key]) out.push({ aim: `90 % intervals cover 85–95 % of ${label} truths (hard physics)`, met: hard[key]!.mean >= 0.85 && hard[key]!.mean <= 0.95, detail: `${(100 * hard[key]!.mean).toFixed(1)} %` });
+    if (hard?.[key]) out.push({ aim: `90 % intervals cover 85–95 % of ${label} truths (hard physics)`, met: hard[key].mean >= 0.85 && hard[key].mean <= 0.95, detail: `${(100 * hard[key].mean).toFixed(1)} %` });
   }
   return out;
 }

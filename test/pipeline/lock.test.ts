@@ -74,7 +74,7 @@ describe('lease across hosts (two processes, two host names, 2 s lease)', () => 
       await acquireLock(${JSON.stringify(file)}); process.stdout.write('held\\n'); setInterval(() => {}, 1000);`;
     const p = spawn(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, CO2SAT_HOSTNAME: host, CO2SAT_LEASE_STALE_MS: '2000' } });
     return new Promise((resolve, reject) => {
-      p.stdout!.on('data', (d: Buffer) => d.toString().includes('held') && resolve(p));
+      p.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve(p));
       p.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
     });
   }

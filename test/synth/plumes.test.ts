@@ -64,7 +64,7 @@ async function measure(w: TestWorld): Promise<Measured[]> {
           const d = Math.hypot(dx, dy);
           if (d < 80 || d > 400) continue;
           if ((dx * ax + dy * ay) / d < Math.cos(Math.PI / 6)) continue;
-          const v = img!.bands[0]![r * img!.width + c]!;
+          const v = img.bands[0]![r * img.width + c]!;
           if (v === 0) continue;
           sum += (v - 1000) / 10000;
           n++;

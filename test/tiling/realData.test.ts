@@ -63,7 +63,7 @@ describe.skipIf(!HAS_SHARED_REAL)(`tiling ../shared/data/real (${ORACLE_NOTE})`,
       const answer = oracle(`tiling/real/${sceneId}`, () => {
         let reference = path.join(scenes, `${sceneId}.tif`);
         if (PER_BAND[sceneId]) {
-          const set = loadBandSet(PER_BAND[sceneId]!);
+          const set = loadBandSet(PER_BAND[sceneId]);
           const files = readdirSync(path.join(SHARED_REAL, sceneId));
           const ordered = set.bands.map((b) => path.join(SHARED_REAL, sceneId, files.find((f) => new RegExp(set.file_pattern, 'i').exec(f)?.[1]?.toUpperCase() === b.id)!));
           reference = path.join(tmp, `${sceneId}.vrt`);
@@ -82,7 +82,7 @@ describe.skipIf(!HAS_SHARED_REAL)(`tiling ../shared/data/real (${ORACLE_NOTE})`,
         expect(bsqSha256(patch.bands), `${sceneId}/${ref.site_id}`).toBe(ref.sha256);
         patch.geoTransform.forEach((v, i) => expect(Math.abs(v - ref.geoTransform[i]!)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(v))));
       }
-      if (PER_BAND[sceneId]) expect(mine[0]!.bands).toEqual(loadBandSet(PER_BAND[sceneId]!).bands.map((b) => b.id));
+      if (PER_BAND[sceneId]) expect(mine[0]!.bands).toEqual(loadBandSet(PER_BAND[sceneId]).bands.map((b) => b.id));
     });
   }
 

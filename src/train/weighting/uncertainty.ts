@@ -36,7 +36,7 @@ export function uncertaintyWeighting(tasks: readonly Task[]): WeightingStrategy 
         const sv = s.dataSync()[0]!;
         weights[t] = (taskKind(t) === 'classification' ? 1 : 0.5) * Math.exp(-sv);
         sigmas[t] = Math.exp(sv / 2);
-        if (losses[t]) terms.push(uncertaintyTerm(losses[t]!, s, taskKind(t)));
+        if (losses[t]) terms.push(uncertaintyTerm(losses[t], s, taskKind(t)));
       }
       return { total: (terms.length > 0 ? tf.addN(terms) : tf.scalar(0)) as tf.Scalar, weights, sigmas };
     },
