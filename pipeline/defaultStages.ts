@@ -7,7 +7,7 @@ import os from 'node:os';
 import pLimit from 'p-limit';
 import type { Site } from '../src/records/sites.js';
 import type { ModelSite } from '../src/records/sites.js';
-import type { WeatherRow } from '../src/model/data/weather.js';
+import type { WeatherRow } from '../src/records/weather.js';
 import type { BandSet } from '../src/tiling/bandSet.js';
 import type { SceneRef as TilingSceneRef } from '../src/tiling/discoverScenes.js';
 import type { ManifestRecord } from '../src/records/manifest.js';
@@ -20,6 +20,8 @@ export interface DefaultStagesOptions {
   modelSites: readonly ModelSite[];
   sitesFile: string;
   weather: readonly WeatherRow[] | null;
+  /** The weather join's longest interpolation gap (default 2 h). */
+  maxGapHours?: number;
   modelDir: string;
   backend: string;
   /** Patch edge in pixels. */
@@ -49,6 +51,6 @@ export function defaultStages(o: DefaultStagesOptions): PipelineStages<TilingSce
         await scene.close();
       }
     },
-    loadPredictor: () => loadModelPredictor(o.modelDir, { backend: o.backend, sites: o.modelSites, weather: o.weather, sitesFile: o.sitesFile }),
+    loadPredictor: () => loadModelPredictor(o.modelDir, { backend: o.backend, sites: o.modelSites, weather: o.weather, sitesFile: o.sitesFile, ...(o.maxGapHours !== undefined ? { maxGapHours: o.maxGapHours } : {}) }),
   };
 }

@@ -16,6 +16,10 @@ export interface RunScenesOptions {
   modelDir: string;
   outDir: string;
   weatherFile?: string;
+  /** Read weather datetimes without a zone as UTC. */
+  assumeUtc?: boolean;
+  /** The weather join's longest interpolation gap (default 2 h). */
+  maxGapHours?: number;
   /** `30d`, `month`, `year`, `all` (default: config aggregate.window). */
   window?: string;
   /** `i/n` (default: no sharding). */
@@ -46,7 +50,7 @@ export interface RunScenesOptions {
 export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   const { loadConfig } = await import('../src/records/runConfig.js');
   const { readSitesFile, toModelSites } = await import('../src/records/sites.js');
-  const { readWeatherCsv } = await import('../src/model/data/weather.js');
+  const { DEFAULT_MAX_GAP_HOURS, readWeatherCsv } = await import('../src/records/weather.js');
   const { BUILTIN_BAND_SETS, loadBandSet } = await import('../src/tiling/bandSet.js');
   const config = loadConfig(o.configFile);
   let window;
@@ -69,7 +73,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   const tilingSites = sitesFile.sites;
   const modelSites = toModelSites(sitesFile.sites, o.sitesFile);
   const sites = modelSites;
-  const weather = o.weatherFile ? readWeatherCsv(o.weatherFile) : null;
+  const weather = o.weatherFile ? readWeatherCsv(o.weatherFile, { assumeUtc: o.assumeUtc ?? false }) : null;
   const compression = config.tile.compression;
   return runPipeline({
     scenesDir: o.scenesDir,
@@ -85,12 +89,13 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     combine: o.combine,
     // What per-patch predictions depend on besides the scene and the model id. The weather
     // file is not in it (it grows with new scenes); use force after correcting old rows.
-    predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(sitesFile.text) },
+    predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(sitesFile.text), max_gap_hours: o.maxGapHours ?? DEFAULT_MAX_GAP_HOURS },
     stages: defaultStages({
       tilingSites,
       modelSites,
       sitesFile: o.sitesFile,
       weather,
+      ...(o.maxGapHours !== undefined ? { maxGapHours: o.maxGapHours } : {}),
       modelDir: o.modelDir,
       backend: o.backend ?? config.backend,
       size,

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { ManifestRecord } from '../records/manifest.js';
 import type { ModelSite } from '../records/sites.js';
-import type { WeatherRow } from './data/weather.js';
+import type { WeatherAtTime } from '../records/weather.js';
 import { toAuxInput } from './features.js';
 import type { InputContext, PreparedSample } from './inputs.js';
 import { MODEL_FILE, readModelFolder, type ModelManifest } from './modelFolder.js';
@@ -31,7 +31,7 @@ export interface PredictInput {
   record: ManifestRecord;
   /** Folder holding manifest.jsonl (record.path is relative to it). */
   tilesDir: string;
-  weather: WeatherRow | null;
+  weather: WeatherAtTime | null;
   site: Pick<ModelSite, 'fuel' | 'capacity_mw'> & Partial<ModelSite>;
 }
 

@@ -6,7 +6,7 @@
  */
 import { InputError } from '../errors.js';
 import type { ModelSite } from '../records/sites.js';
-import type { WeatherRow } from '../model/data/weather.js';
+import { weatherAt, type WeatherRow } from '../records/weather.js';
 import type { PatchEstimate } from '../records/predictions.js';
 import type { PatchRef, Predictor } from './predictor.js';
 
@@ -20,37 +20,8 @@ export interface ModelPredictorOptions {
   sitesFile: string;
   /** Patches per model call, to bound memory (default 64). */
   batchSize?: number;
-  /** A weather row matches a patch within this many hours of its acquisition (default 3). */
-  weatherToleranceHours?: number;
-}
-
-/**
- * Finds each patch's weather row: same site, nearest time within the tolerance. Weather is
- * usually sampled at the overpass itself (as the synthetic world and ERA5 extracts do); the
- * tolerance absorbs hourly reanalysis grids.
- */
-export function weatherLookup(rows: readonly WeatherRow[], toleranceHours = 3): (siteId: string, datetime: string) => WeatherRow | null {
-  const bySite = new Map<string, WeatherRow[]>();
-  for (const r of rows) bySite.set(r.site_id, [...(bySite.get(r.site_id) ?? []), r]);
-  for (const list of bySite.values()) list.sort((a, b) => a.time_ms - b.time_ms);
-  const tol = toleranceHours * 3_600_000;
-  return (siteId, datetime) => {
-    const list = bySite.get(siteId);
-    if (!list) return null;
-    const t = Date.parse(datetime);
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.time_ms < t) lo = mid + 1;
-      else hi = mid;
-    }
-    let best: WeatherRow | null = null;
-    for (const c of [list[lo - 1], list[lo]]) {
-      if (c && Math.abs(c.time_ms - t) <= tol && (best === null || Math.abs(c.time_ms - t) < Math.abs(best.time_ms - t))) best = c;
-    }
-    return best;
-  };
+  /** Weather is interpolated across gaps up to this long (default 2 h; see records/weather.ts). */
+  maxGapHours?: number;
 }
 
 /**
@@ -61,7 +32,7 @@ export async function loadModelPredictor(modelDir: string, o: ModelPredictorOpti
   const { loadModel } = await import('../model/inference.js');
   const model = await loadModel(modelDir, { backend: o.backend ?? 'auto' });
   const sites = new Map(o.sites.map((s) => [s.site_id, s]));
-  const weatherOf = o.weather ? weatherLookup(o.weather, o.weatherToleranceHours) : () => null;
+  const weatherOf = o.weather ? weatherAt(o.weather, o.maxGapHours) : () => null;
   const batch = o.batchSize ?? 64;
   return {
     id: model.id,
@@ -73,7 +44,7 @@ export async function loadModelPredictor(modelDir: string, o: ModelPredictorOpti
         const inputs = patches.slice(i, i + batch).map(({ record, tilesDir }) => {
           const site = sites.get(record.site_id);
           if (!site) throw new InputError(o.sitesFile, `site '${record.site_id}' of patch ${record.path} is not in the sites file`);
-          return { record, tilesDir, site, weather: weatherOf(record.site_id, record.datetime) };
+          return { record, tilesDir, site, weather: weatherOf(record.site_id, Date.parse(record.datetime)) };
         });
         out.push(...(await model.predict(inputs)));
       }

@@ -6,6 +6,5 @@
 export { generateWorld, type SynthSummary } from './generateWorld.js';
 export { missingMasks } from './tables.js';
 export { DEMO_WORLD, SYNTH_DEFAULTS, SYNTH_LAYOUTS, resolveSynthOptions, type SynthLayout, type SynthOptions, type SynthProgress } from './options.js';
-export { LABEL_COLUMNS, WEATHER_COLUMNS, type LabelRecord, type WeatherRecord } from './records.js';
 export { S2_BANDS, SCL, reflectanceToDN, dnToReflectance } from './bands.js';
 export type { TruthDocument, TruthSampleRecord } from './truth.js';

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { formatSitesGeoJson, type Site } from '../records/sites.js';
-import { formatLabelsCsv, formatWeatherCsv, type LabelRecord } from './records.js';
+import { formatLabelsCsv, type LabelRecord } from '../records/labels.js';
+import { formatWeatherCsv } from '../records/weather.js';
 import { stream } from './rng.js';
 import type { World } from './world.js';
 

@@ -1,18 +1,19 @@
 /**
- * Joins the tiling manifest with labels, weather and plant metadata on (site_id, time).
+ * Joins the tiling manifest with labels and plant metadata on (site_id, time), and takes the
+ * weather at each overpass by records/weather.ts's rule (the one predict uses).
  * Patches with too little valid data are dropped; labels that match no site or no patch
  * are counted (and reported by the commands), never silently lost. Each sample keeps every
  * label it has; missing ones stay null and are masked in the losses.
  */
 import type { ManifestRecord } from '../records/manifest.js';
-import type { LabelRow } from '../model/data/labels.js';
+import type { LabelRow } from '../records/labels.js';
 import type { ModelSite } from '../records/sites.js';
-import type { WeatherRow } from '../model/data/weather.js';
+import { weatherAt, type WeatherAtTime, type WeatherRow } from '../records/weather.js';
 
 export interface Sample {
   record: ManifestRecord;
   site: ModelSite;
-  weather: WeatherRow | null;
+  weather: WeatherAtTime | null;
   label: LabelRow | null;
   time_ms: number;
 }
@@ -30,6 +31,8 @@ export interface JoinReport {
 export interface JoinOptions {
   /** Patches with a smaller valid_fraction are dropped (default 0.5). */
   minValidFraction?: number;
+  /** Weather is interpolated across gaps up to this long (default 2 h; see records/weather.ts). */
+  maxGapHours?: number;
 }
 
 const key = (site: string, t: number): string => `${site}|${t}`;
@@ -44,7 +47,7 @@ export function joinDataset(
   const minValid = options.minValidFraction ?? 0.5;
   const siteById = new Map(sites.map((s) => [s.site_id, s]));
   const labelByKey = new Map(labels.map((l) => [key(l.site_id, l.time_ms), l]));
-  const weatherByKey = new Map(weather.map((w) => [key(w.site_id, w.time_ms), w]));
+  const weatherOf = weatherAt(weather, options.maxGapHours);
   const report: JoinReport = {
     patches: manifest.length,
     droppedLowValid: 0,
@@ -71,7 +74,7 @@ export function joinDataset(
     }
     const label = labelByKey.get(k) ?? null;
     if (!label) report.patchesWithoutLabel++;
-    const w = weatherByKey.get(k) ?? null;
+    const w = weatherOf(record.site_id, t);
     if (!w) report.samplesWithoutWeather++;
     samples.push({ record, site, weather: w, label, time_ms: t });
   }
@@ -98,6 +101,6 @@ export function describeJoin(r: JoinReport): string {
   if (r.patchesWithoutLabel) parts.push(`${r.patchesWithoutLabel} without labels`);
   if (r.labelsUnknownSite) parts.push(`${r.labelsUnknownSite} labels for unknown sites`);
   if (r.labelsWithoutPatch) parts.push(`${r.labelsWithoutPatch} labels without a patch`);
-  if (r.samplesWithoutWeather) parts.push(`${r.samplesWithoutWeather} without weather (imputed)`);
+  if (r.samplesWithoutWeather) parts.push(`${r.samplesWithoutWeather} without weather rows around the overpass (imputed)`);
   return parts.join(', ');
 }

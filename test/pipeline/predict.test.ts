@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { predictCommand } from '../../src/cli/commands/predict.js';
 import { readModelSites } from '../../src/records/sites.js';
-import { readWeatherCsv } from '../../src/model/data/weather.js';
+import { readWeatherCsv, weatherAt } from '../../src/records/weather.js';
 import { loadModel } from '../../src/model/inference.js';
 import { parsePredictions } from '../../src/records/predictions.js';
 import { Z90 } from '../../src/postprocess/interval.js';
@@ -18,7 +18,7 @@ import { parseManifest } from '../../src/records/manifest.js';
 import { withDefaults } from '../../src/train/config.js';
 import { loadData } from '../../src/train/loadData.js';
 import { train } from '../../src/train/trainer.js';
-import { weatherLookup } from '../../src/predict/modelPredictor.js';
+
 import { makeTinyWorld, type TinyWorld } from '../train/helpers/tinyWorld.js';
 import { runCommand } from '../helpers/runCommand.js';
 
@@ -61,8 +61,8 @@ describe('co2sat predict', () => {
       expect(summary.model_id).toBe(model.id);
       expect(summary.backend).toBe(model.backend);
       const sites = new Map(readModelSites(world.sites).map((s) => [s.site_id, s]));
-      const weatherOf = weatherLookup(readWeatherCsv(world.weather));
-      const direct = await model.predict(manifest.map((record) => ({ record, tilesDir: world.tiles, site: sites.get(record.site_id)!, weather: weatherOf(record.site_id, record.datetime) })));
+      const weatherOf = weatherAt(readWeatherCsv(world.weather));
+      const direct = await model.predict(manifest.map((record) => ({ record, tilesDir: world.tiles, site: sites.get(record.site_id)!, weather: weatherOf(record.site_id, Date.parse(record.datetime)) })));
       const byKey = new Map(preds.map((p) => [`${p.scene_id}/${p.site_id}`, p]));
       manifest.forEach((m, i) => {
         const p = byKey.get(`${m.scene_id}/${m.site_id}`)!;

@@ -20,7 +20,7 @@ import { loadModelPredictor } from '../../src/predict/modelPredictor.js';
 import { predictTiles } from '../../src/predict/predictTiles.js';
 import { writeAggregates } from '../../src/postprocess/writeAggregates.js';
 import { readModelSites } from '../../src/records/sites.js';
-import { readWeatherCsv } from '../../src/model/data/weather.js';
+import { readWeatherCsv } from '../../src/records/weather.js';
 import { SITE_FIELDS } from '../../src/postprocess/formatGeoJSON.js';
 import { parsePredictions } from '../../src/records/predictions.js';
 import { readPredictionFiles } from '../../src/postprocess/readPredictionFiles.js';

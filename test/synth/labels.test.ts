@@ -7,8 +7,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEmissionFactors } from '../../src/model/physics.js';
-import { parseLabelsCsv, type LabelRow } from '../../src/model/data/labels.js';
-import { parseWeatherCsv } from '../../src/model/data/weather.js';
+import { parseLabelsCsv, type LabelRow } from '../../src/records/labels.js';
+import { parseWeatherCsv } from '../../src/records/weather.js';
 import { missingMasks } from '../../src/synth/index.js';
 import { makeWorld, type TestWorld } from './helpers.js';
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import proj4 from 'proj4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPatch } from '../../src/geo/readPatch.js';
-import { parseWeatherCsv } from '../../src/model/data/weather.js';
+import { parseWeatherCsv } from '../../src/records/weather.js';
 import { bandFile, makeWorld, type TestWorld } from './helpers.js';
 
 interface Measured {

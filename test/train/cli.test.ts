@@ -105,6 +105,20 @@ describe('co2sat train / evaluate', () => {
     writeFileSync(labels, 'site_id,datetime,active,generation_mw,co2_t_per_h\nP001,2024-01-01T10:30:00Z,1,-5,1\n');
     const n = await cli(['train', '--tiles', world.tiles, '--labels', labels, '--sites', world.sites, '--out', path.join(dir, 'x'), '--backend', 'wasm']);
     expect(n.code).toBe(2);
-    expect(n.stderr).toContain(`${labels}: line 2: generation_mw -5 is negative`);
+    expect(n.stderr).toContain(`${labels}: line 2, column 'generation_mw': -5 is negative`);
+  });
+  it('refuses a datetime without a zone naming file, line and column, unless --assume-utc', async () => {
+    const labels = path.join(dir, 'zoneless.csv');
+    writeFileSync(labels, 'site_id,datetime,active,generation_mw,co2_t_per_h\nP001,2024-01-01T10:30:00Z,1,5,1\nP001,2024-01-06T10:30:00,1,5,1\n');
+    const base = ['train', '--tiles', world.tiles, '--labels', labels, '--out', path.join(dir, 'x'), '--backend', 'wasm'];
+    const z = await cli([...base, '--sites', world.sites]);
+    expect(z.code).toBe(2);
+    expect(z.stderr).toContain(`${labels}: line 3, column 'datetime': '2024-01-06T10:30:00' has no time zone`);
+    expect(z.stderr).toContain('or give --assume-utc if the file is in UTC');
+    // With --assume-utc the labels parse; the next input read (a missing sites file) is what fails.
+    const u = await cli([...base, '--sites', path.join(dir, 'nowhere.geojson'), '--assume-utc']);
+    expect(u.code).toBe(2);
+    expect(u.stderr).not.toContain('has no time zone');
+    expect(u.stderr).toContain('nowhere.geojson: cannot read sites file');
   });
 });

@@ -9,9 +9,10 @@ import path from 'node:path';
 import { action, positiveInt, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
+import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
 import { DATA_OPTIONS_HELP } from './train.js';
 
-interface AblateOptions {
+interface AblateOptions extends TableFlags {
   world?: string;
   tiles?: string;
   labels?: string;
@@ -57,7 +58,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   };
   const backend = await selectBackend(parseBackendChoice(o.backend ?? loadConfig(o.config).backend));
   out.info(`backend: ${describeBackend(backend)}`);
-  const data = loadData({ tiles: paths.tiles, labels: paths.labels, weather: paths.weather, sites: paths.sites }, base.min_valid_fraction ?? 0.5);
+  const data = loadData({ tiles: paths.tiles, labels: paths.labels, weather: paths.weather, sites: paths.sites, ...tableOptionsOf(o) }, base.min_valid_fraction ?? 0.5);
   out.info(`data: ${describeJoin(data.report)}`);
   const seeds = Array.from({ length: o.seeds }, (_, i) => i);
   const total = ABLATION_VARIANTS.length * seeds.length;
@@ -122,6 +123,7 @@ export async function ablateCommand(): Promise<Command> {
     .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu')
     .option('--config <file>', 'run config (for the default backend)')
     .action(action((out, o: AblateOptions) => run(out, o)));
+  addTableOptions(cmd);
   return withGlobals(cmd, [
     'co2sat synth --out world --sites 40 && co2sat tile world/scenes --sites world/sites.geojson --out world/tiles',
     'co2sat ablate --world world --out RESULTS.md',

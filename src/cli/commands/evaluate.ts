@@ -7,9 +7,10 @@
 import { Command, Option } from 'commander';
 import { action, requireOption, withGlobals } from '../command.js';
 import type { Output } from '../output.js';
+import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
 import { DATA_OPTIONS_HELP } from './train.js';
 
-interface EvaluateOptions {
+interface EvaluateOptions extends TableFlags {
   model?: string;
   tiles?: string;
   labels?: string;
@@ -67,7 +68,7 @@ async function run(out: Output, o: EvaluateOptions): Promise<void> {
   const { evaluateModel } = await import('../../train/evaluate.js');
   const { describeJoin } = await import('../../train/dataset.js');
   const modelDir = requireOption(o.model, '--model');
-  const paths = { tiles: requireOption(o.tiles, '--tiles'), labels: requireOption(o.labels, '--labels'), weather: o.weather, sites: requireOption(o.sites, '--sites') };
+  const paths = { tiles: requireOption(o.tiles, '--tiles'), labels: requireOption(o.labels, '--labels'), weather: o.weather, sites: requireOption(o.sites, '--sites'), ...tableOptionsOf(o) };
   const backend = await selectBackend(parseBackendChoice(o.backend ?? loadConfig(o.config).backend));
   out.info(`backend: ${describeBackend(backend)}`);
   const r = await evaluateModel(modelDir, paths, { split: o.split ?? 'all', ...(o.minValid !== undefined ? { minValidFraction: o.minValid } : {}) });
@@ -96,6 +97,7 @@ export async function evaluateCommand(): Promise<Command> {
     .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu')
     .option('--config <file>', 'run config (for the default backend)')
     .action(action((out, o: EvaluateOptions) => run(out, o)));
+  addTableOptions(cmd);
   return withGlobals(cmd, [
     'co2sat evaluate --model models/mtl --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --split test',
     'co2sat evaluate --model models/mtl --tiles other/tiles --labels other/labels.csv --sites other/sites.geojson --json',

@@ -4,8 +4,9 @@
  */
 import { Command } from 'commander';
 import { action, requireOption, withGlobals } from '../command.js';
+import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
 
-interface PredictFlags {
+interface PredictFlags extends TableFlags {
   model?: string;
   tiles?: string;
   sites?: string;
@@ -23,7 +24,8 @@ export async function predictCommand(): Promise<Command> {
         'line per patch: p_on, generation_mw and co2_t_per_h with their standard deviations and ' +
         '90% intervals (mean +/- 1.645 sd, clipped at 0), the scene, site, datetime, valid and ' +
         'cloud fractions, the model id and the backend. Weather covariates (temperature, ' +
-        'humidity, wind) are matched per site to the nearest row within 3 h; missing weather is ' +
+        'humidity, wind) are interpolated per site between the rows around each overpass (refused ' +
+        'across gaps longer than --max-gap, like train and evaluate); missing weather is ' +
         'imputed with the training means saved in the model.',
     )
     .option('-m, --model <dir>', 'trained model folder (from co2sat train)')
@@ -33,6 +35,7 @@ export async function predictCommand(): Promise<Command> {
     .option('-o, --out <file>', 'output predictions file', 'predictions.jsonl')
     .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (default: config backend)')
     .option('--config <file>', 'run config JSON (see configs/default.json)');
+  addTableOptions(cmd);
   withGlobals(cmd, [
     'co2sat predict --model models/mtl --tiles tiles/ --sites sites.geojson --weather weather.csv --out predictions.jsonl',
     'co2sat predict -m models/mtl -t tiles/ -s sites.geojson --backend wasm --json',
@@ -45,13 +48,14 @@ export async function predictCommand(): Promise<Command> {
       const sitesFile = requireOption(flags.sites, '--sites');
       const { loadConfig } = await import('../../records/runConfig.js');
       const { readModelSites } = await import('../../records/sites.js');
-      const { readWeatherCsv } = await import('../../model/data/weather.js');
+      const { readWeatherCsv } = await import('../../records/weather.js');
       const { loadModelPredictor } = await import('../../predict/modelPredictor.js');
       const { predictTiles } = await import('../../predict/predictTiles.js');
       const config = loadConfig(flags.config);
       const sites = readModelSites(sitesFile);
-      const weather = flags.weather ? readWeatherCsv(flags.weather) : null;
-      const predictor = await loadModelPredictor(modelDir, { backend: flags.backend ?? config.backend, sites, weather, sitesFile });
+      const table = tableOptionsOf(flags);
+      const weather = flags.weather ? readWeatherCsv(flags.weather, table) : null;
+      const predictor = await loadModelPredictor(modelDir, { backend: flags.backend ?? config.backend, sites, weather, sitesFile, ...table });
       out.debug(`model ${predictor.id} on backend ${predictor.backend}`);
       const bar = out.progress('predict', 0);
       let shown = 0;

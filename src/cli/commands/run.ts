@@ -6,9 +6,10 @@
 import { Command } from 'commander';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
 import { action, asFlags, requireOption, withGlobals } from '../command.js';
+import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
 import { ExitCode } from '../../errors.js';
 
-interface RunFlags extends AggregationFlags {
+interface RunFlags extends AggregationFlags, TableFlags {
   sites?: string;
   model?: string;
   out?: string;
@@ -57,6 +58,7 @@ export async function runCommand(): Promise<Command> {
     .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   addAggregationOptions(cmd);
+  addTableOptions(cmd);
   withGlobals(cmd, [
     'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
     'co2sat run /data/scenes -s sites.geojson -m models/mtl -o runs/eu --window month --json   # scheduled: only new scenes',
@@ -77,6 +79,7 @@ export async function runCommand(): Promise<Command> {
           modelDir,
           outDir,
           weatherFile: flags.weather,
+          ...tableOptionsOf(flags),
           window: flags.window,
           shard: flags.shard,
           backend: flags.backend,

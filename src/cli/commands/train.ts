@@ -6,13 +6,14 @@ import { Command, Option } from 'commander';
 import { action, positiveInt, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
+import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
 import type { TrainConfig } from '../../train/config.js';
 import type { JoinReport } from '../../train/dataset.js';
 import type { TrainHooks, TrainResult } from '../../train/trainer.js';
 import { PHYSICS_NAMES } from '../../model/physicsModes/names.js';
 import { WEIGHTING_NAMES } from '../../train/weighting/names.js';
 
-interface TrainOptions {
+interface TrainOptions extends TableFlags {
   tiles?: string;
   labels?: string;
   weather?: string;
@@ -61,6 +62,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
     labels: requireOption(o.labels, '--labels'),
     weather: o.weather,
     sites: requireOption(o.sites, '--sites'),
+    ...tableOptionsOf(o),
   };
   const outDir = requireOption(o.out, '--out');
   const run = loadConfig(o.config);
@@ -202,6 +204,7 @@ export async function trainCommand(): Promise<Command> {
     .option('--config <file>', 'run config (configs/default.json format); its train section gives defaults')
     .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu (default from config: auto)')
     .action(action((out, o: TrainOptions) => run(out, o)));
+  addTableOptions(cmd);
   return withGlobals(cmd, [
     'co2sat train --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --out models/mtl',
     'co2sat train --tiles tiles/ --labels labels.csv --sites sites.geojson --out models/gen-only --tasks generation --physics none',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseLabelsCsv } from '../../src/model/data/labels.js';
+import { parseLabelsCsv } from '../../src/records/labels.js';
 import { parseSites, toModelSites } from '../../src/records/sites.js';
-import { parseWeatherCsv } from '../../src/model/data/weather.js';
+import { parseWeatherCsv } from '../../src/records/weather.js';
 
 const parseSitesGeoJson = (text: string, file: string) => toModelSites(parseSites(text, file), file);
 
@@ -15,10 +15,10 @@ describe('labels.csv', () => {
     expect(rows[0]!.time_ms).toBe(rows[1]!.time_ms);
   });
   it.each([
-    ['A,2024-05-17T10:25:59Z,1,-3,1', 'labels.csv: line 2: generation_mw -3 is negative'],
-    ['A,2024-05-17T10:25:59Z,1,NaN,1', "labels.csv: line 2: generation_mw 'NaN' is not a number"],
-    ['A,2024-05-17T10:25:59Z,yes,1,1', "labels.csv: line 2: active 'yes' must be 1, 0, true, false or blank"],
-    ['A,yesterday,1,1,1', "labels.csv: line 2: datetime 'yesterday' is not an ISO 8601 datetime"],
+    ['A,2024-05-17T10:25:59Z,1,-3,1', "labels.csv: line 2, column 'generation_mw': -3 is negative"],
+    ['A,2024-05-17T10:25:59Z,1,NaN,1', "labels.csv: line 2, column 'generation_mw': 'NaN' is not a number"],
+    ['A,2024-05-17T10:25:59Z,yes,1,1', "labels.csv: line 2, column 'active': 'yes' must be 1, 0, true, false or blank"],
+    ['A,yesterday,1,1,1', "labels.csv: line 2, column 'datetime': 'yesterday' is not an ISO 8601 datetime"],
     ['A,2024-05-17T10:25:59Z,1,1', 'labels.csv: line 2: expected 5 fields, got 4'],
   ])('rejects %s', (line, message) => {
     expect(() => parseLabelsCsv(`${H}\n${line}\n`, 'labels.csv')).toThrow(message);
@@ -34,7 +34,7 @@ describe('weather.csv', () => {
     const h = 'site_id,datetime,temperature_c,relative_humidity,wind_u,wind_v';
     const [w] = parseWeatherCsv(`${h}\nA,2024-01-01T00:00:00Z,-3.5,,2,-1\n`, 'w.csv');
     expect(w).toMatchObject({ temperature_c: -3.5, relative_humidity: null, wind_u: 2, wind_v: -1 });
-    expect(() => parseWeatherCsv(`${h}\nA,2024-01-01T00:00:00Z,1,140,0,0\n`, 'w.csv')).toThrow('w.csv: line 2: relative_humidity 140 outside [0, 100]');
+    expect(() => parseWeatherCsv(`${h}\nA,2024-01-01T00:00:00Z,1,140,0,0\n`, 'w.csv')).toThrow("w.csv: line 2, column 'relative_humidity': 140 outside [0, 100]");
   });
 });
 
