@@ -13,12 +13,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readModelSites } from '../src/records/sites.js';
 import { aggregatePredictions } from '../src/postprocess/aggregatePredictions.js';
-import { patchErrors, windowErrors, type TruthSample } from '../src/postprocess/compareWithTruth.js';
+import { patchErrors, windowErrors } from '../src/postprocess/compareWithTruth.js';
+import { readTruth } from '../src/records/truth.js';
 import { readPredictionFiles } from '../src/postprocess/readPredictionFiles.js';
 import { parseWindowSpec } from '../src/postprocess/windowSpec.js';
 
 export async function measureAggregation(o: { world: string; run: string; model: string; window: string }) {
-  const truth = (JSON.parse(await readFile(path.join(o.world, 'truth.json'), 'utf8')) as { samples: TruthSample[] }).samples;
+  const truth = readTruth(path.join(o.world, 'truth.json')).samples;
   const model = JSON.parse(await readFile(path.join(o.model, 'model.json'), 'utf8')) as { id: string; splits: { test_sites?: string[] } };
   const sitesFile = path.join(o.world, 'sites.geojson');
   const sites = readModelSites(sitesFile);

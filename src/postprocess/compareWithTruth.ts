@@ -10,13 +10,10 @@
  */
 import type { SiteWindowAggregate } from './aggregateSite.js';
 import type { PredictionRecord } from '../records/predictions.js';
+import type { TruthSampleRecord } from '../records/truth.js';
 
-export interface TruthSample {
-  site_id: string;
-  datetime: string;
-  generation_mw: number;
-  co2_t_per_h: number;
-}
+/** What the comparison needs of a truth.json sample (records/truth.ts). */
+export type TruthSample = Pick<TruthSampleRecord, 'site_id' | 'datetime' | 'generation_mw' | 'co2_t_per_h'>;
 
 export interface ErrorSummary {
   /** Items with a generation estimate and truth. */

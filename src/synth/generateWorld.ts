@@ -23,7 +23,8 @@ import { PreviewCanvas } from './preview.js';
 import { writeMultibandScene, writePerBandScene, type BandSink } from './products.js';
 import { writeTables } from './tables.js';
 import { buildScene, sceneNames } from './scene.js';
-import { truthDocument, type TruthDocument } from './truth.js';
+import { truthDocument } from './truth.js';
+import { formatTruth, type TruthDocument } from '../records/truth.js';
 import { buildWorld, type Sample, type World } from './world.js';
 
 export interface SynthSummary {
@@ -175,7 +176,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
     }
     const masks = await writeTables(tmp, world, o.seed, o.missing);
     const truth = truthDocument(world, o.layout, o.missing, plans, names, observations, brightness, factors);
-    await writeFileAtomic(path.join(tmp, 'truth.json'), `${JSON.stringify(truth, null, 1)}\n`);
+    await writeFileAtomic(path.join(tmp, 'truth.json'), formatTruth(truth));
     let previewPath: string | null = null;
     if (canvas && o.preview) {
       const png = (canvas as PreviewCanvas).encode(world.samples[preview]!);

@@ -7,4 +7,4 @@ export { generateWorld, type SynthSummary } from './generateWorld.js';
 export { missingMasks } from './tables.js';
 export { DEMO_WORLD, SYNTH_DEFAULTS, SYNTH_LAYOUTS, resolveSynthOptions, type SynthLayout, type SynthOptions, type SynthProgress } from './options.js';
 export { S2_BANDS, SCL, reflectanceToDN, dnToReflectance } from './bands.js';
-export type { TruthDocument, TruthSampleRecord } from './truth.js';
+export type { TruthDocument, TruthSampleRecord } from '../records/truth.js';

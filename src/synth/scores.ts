@@ -5,6 +5,7 @@
  * regresses generation on the visible brightness near the stack, the thing a model must
  * clearly beat to have learnt plumes rather than "bright means on".
  */
+import type { TaskScores } from '../records/truth.js';
 
 export interface ScoredSample {
   siteId: string;
@@ -20,11 +21,6 @@ export interface ScoredSample {
   brightness: number | null;
 }
 
-export interface TaskScores {
-  activity_accuracy: number;
-  generation_mae_mw: number;
-  co2_mae_t_per_h: number;
-}
 
 function median(values: readonly number[]): number {
   if (values.length === 0) return 0;

@@ -1,45 +1,18 @@
 /**
- * `truth.json`: what the generator knows and a model cannot see — per plant its emission
- * factor, efficiency and on/off persistence; per scene its cloud cover and swath edge; per
- * sample the plume's visibility, opacity and length, the cloud over the plant, whether the
- * state was observable at all — and the scores to judge a model against (noise floor,
- * naive brightness baseline, plant prior).
+ * Builds a world's `truth.json` document (the format is src/records/truth.ts's): per plant
+ * its emission factor, efficiency and on/off persistence; per scene its cloud cover and swath
+ * edge; per sample the plume's visibility, opacity and length, the cloud over the plant,
+ * whether the state was observable at all — and the scores to judge a model against (noise
+ * floor, naive brightness baseline, plant prior).
  */
 import type { SceneGrid } from './grid.js';
 import { geoTransform } from './grid.js';
 import type { SkyPlan } from './clouds.js';
 import type { SampleObservation } from './observe.js';
-import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample, type TaskScores } from './scores.js';
+import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample } from './scores.js';
+import type { TruthDocument, TruthSampleRecord } from '../records/truth.js';
 import type { World } from './world.js';
 import type { EmissionFactors } from '../model/physics.js';
-
-export interface TruthSampleRecord {
-  site_id: string;
-  datetime: string;
-  active: boolean;
-  capacity_factor: number;
-  generation_mw: number;
-  co2_t_per_h: number;
-  plume_visibility: number;
-  plume_opacity: number;
-  plume_length_m: number;
-  cloud_over_plant: number;
-  cloud_fraction_patch: number;
-  valid_fraction: number;
-  observable: boolean;
-  brightness_near_stack: number | null;
-}
-
-export interface TruthDocument {
-  generator: { name: string; seed: number; sites: number; dates: number; size: number; layout: string; missing: number };
-  grid: { tile_id: string; epsg: number; geotransform_10m: number[]; size_10m: number };
-  definitions: Record<string, string>;
-  sites: Record<string, unknown>[];
-  scenes: { product_id: string; scene_id: string; datetime: string; cloud_cover: number; swath_edge: boolean; cirrus: boolean }[];
-  samples: TruthSampleRecord[];
-  noise_floor: TaskScores & { observable_fraction: number };
-  baselines: { naive_brightness: TaskScores; site_prior: TaskScores };
-}
 
 const r = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 

@@ -6,15 +6,14 @@
  * floor of the world (truth.json) is computed for the same held-out plants, so each row can
  * be read against the best any per-sample model could do.
  */
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InputError } from '../errors.js';
 import type { PatchPixels } from '../model/patchInput.js';
 import { loadEmissionFactors, type EmissionFactors } from '../model/physics.js';
 import { isFuel } from '../records/sites.js';
 import { predictPrepared } from '../model/predictor.js';
 import { TASKS, type PhysicsName, type Task } from '../model/spec.js';
-import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample, type TaskScores } from '../synth/scores.js';
+import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample } from '../synth/scores.js';
+import { readTruth, type TaskScores, type TruthDocument, type TruthSampleRecord, type TruthSite } from '../records/truth.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import type { Sample } from './dataset.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
@@ -71,33 +70,15 @@ export interface AblationResult {
   planned_runs: number;
 }
 
-interface TruthSample {
-  site_id: string;
-  datetime: string;
-  active: boolean;
-  generation_mw: number;
-  co2_t_per_h: number;
-  observable: boolean;
-  brightness_near_stack: number | null;
-}
-interface TruthDoc {
-  sites: { site_id: string; fuel: string }[];
-  samples: TruthSample[];
-  noise_floor?: TaskScores;
-}
-
-export function readTruth(file: string): TruthDoc {
-  try {
-    const t = JSON.parse(readFileSync(file, 'utf8')) as TruthDoc;
-    if (!Array.isArray(t.samples) || !Array.isArray(t.sites)) throw new Error('missing samples or sites');
-    return t;
-  } catch (e) {
-    throw new InputError(file, `not a co2sat truth.json: ${(e as Error).message}`);
-  }
+/** What the reference rows need of truth.json (tests build it by hand). */
+export interface TruthForFloors {
+  sites: readonly Pick<TruthSite, 'site_id' | 'fuel'>[];
+  samples: readonly Pick<TruthSampleRecord, 'site_id' | 'active' | 'generation_mw' | 'co2_t_per_h' | 'observable' | 'brightness_near_stack'>[];
+  noise_floor?: TruthDocument['noise_floor'];
 }
 
 /** The world's reference scores restricted to the given plants. */
-export function floorFor(truth: TruthDoc, sites: ReadonlySet<string>, efs: EmissionFactors): FloorRow {
+export function floorFor(truth: TruthForFloors, sites: ReadonlySet<string>, efs: EmissionFactors): FloorRow {
   const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
   const scored: ScoredSample[] = truth.samples
     .filter((s) => sites.has(s.site_id))
@@ -117,7 +98,7 @@ export function floorFor(truth: TruthDoc, sites: ReadonlySet<string>, efs: Emiss
   return { noise_floor: nf, site_prior: sitePriorScores(scored), naive_brightness: naiveBrightnessScores(scored), world_noise_floor: truth.noise_floor ?? null };
 }
 
-function floorsFor(truth: TruthDoc, heldOut: ReadonlyMap<number, string[]>, efs: EmissionFactors): FloorRow[] {
+function floorsFor(truth: TruthForFloors, heldOut: ReadonlyMap<number, string[]>, efs: EmissionFactors): FloorRow[] {
   return [...heldOut.entries()].map(([seed, sites]) => ({ seed, ...floorFor(truth, new Set(sites), efs) }));
 }
 

@@ -95,7 +95,8 @@ describe(`synth scenes read by GDAL (${ORACLE_NOTE})`, () => {
     const folder = path.join(perBand.dir, 'scenes', product);
     for (const [band, res] of [['B04', 10], ['SCL', 20]] as const) {
       const file = path.join(folder, readdirSync(folder).find((f) => f.includes(`_${band}_`))!);
-      const site = perBand.truth.sites[0] as { x: number; y: number };
+      const site = perBand.truth.sites[0];
+      if (site === undefined) throw new Error('a world without sites');
       const col = Math.floor((site.x - 600000) / res) - 4;
       const row = Math.floor((5700000 - site.y) / res) - 4;
       const values = oracle(`synth/window-${band}`, () => {

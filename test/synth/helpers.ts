@@ -2,11 +2,11 @@
  * Small synthetic worlds for the synth tests, generated once per test file into a
  * temporary folder, and helpers to read the written files back as other stages would.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { generateWorld, type SynthOptions, type SynthSummary } from '../../src/synth/index.js';
-import type { TruthDocument } from '../../src/synth/truth.js';
+import { readTruth, type TruthDocument } from '../../src/records/truth.js';
 
 export interface TestWorld {
   dir: string;
@@ -19,7 +19,7 @@ export async function makeWorld(options: Omit<SynthOptions, 'out'>): Promise<Tes
   const root = mkdtempSync(path.join(os.tmpdir(), 'co2sat-synth-'));
   const dir = path.join(root, 'world');
   const summary = await generateWorld({ out: dir, ...options });
-  const truth = JSON.parse(readFileSync(path.join(dir, 'truth.json'), 'utf8')) as TruthDocument;
+  const truth = readTruth(path.join(dir, 'truth.json'));
   return { dir, summary, truth, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 
