@@ -25,12 +25,29 @@ export interface ErrorSummary {
   co2_coverage90: number | null;
 }
 
-function mae(pairs: readonly [number, number][]): number | null {
-  return pairs.length === 0 ? null : pairs.reduce((a, [x, y]) => a + Math.abs(x - y), 0) / pairs.length;
-}
+/** The fields both a patch prediction and a site-window aggregate carry. */
+type Estimate = Pick<PredictionRecord, 'generation_mw' | 'generation_mw_p05' | 'generation_mw_p95' | 'co2_t_per_h' | 'co2_t_per_h_p05' | 'co2_t_per_h_p95'>;
 
-function coverage(hits: readonly boolean[]): number | null {
-  return hits.length === 0 ? null : hits.filter(Boolean).length / hits.length;
+/** Absolute errors and interval hits of estimates against their truth, per task. */
+class ErrorTally {
+  private readonly gen: { err: number; hit: boolean }[] = [];
+  private readonly co2: { err: number; hit: boolean }[] = [];
+
+  add(e: Estimate, truthGen: number, truthCo2: number): void {
+    if (e.generation_mw !== null) this.gen.push({ err: Math.abs(e.generation_mw - truthGen), hit: inside(truthGen, e.generation_mw_p05, e.generation_mw_p95) });
+    if (e.co2_t_per_h !== null) this.co2.push({ err: Math.abs(e.co2_t_per_h - truthCo2), hit: inside(truthCo2, e.co2_t_per_h_p05, e.co2_t_per_h_p95) });
+  }
+
+  summary(): ErrorSummary {
+    const mean = (xs: readonly number[]) => (xs.length === 0 ? null : xs.reduce((a, b) => a + b, 0) / xs.length);
+    return {
+      n: this.gen.length,
+      generation_mae_mw: mean(this.gen.map((g) => g.err)),
+      co2_mae_t_per_h: mean(this.co2.map((c) => c.err)),
+      generation_coverage90: mean(this.gen.map((g) => (g.hit ? 1 : 0))),
+      co2_coverage90: mean(this.co2.map((c) => (c.hit ? 1 : 0))),
+    };
+  }
 }
 
 const inside = (truth: number, lo: number | null, hi: number | null): boolean => lo !== null && hi !== null && truth >= lo && truth <= hi;
@@ -46,25 +63,14 @@ export function patchErrors(
   options: { sites?: ReadonlySet<string>; minValidFraction?: number } = {},
 ): ErrorSummary {
   const byKey = new Map(truth.map((t) => [key(t.site_id, Date.parse(t.datetime)), t]));
-  const gen: [number, number][] = [];
-  const co2: [number, number][] = [];
-  const genHit: boolean[] = [];
-  const co2Hit: boolean[] = [];
+  const tally = new ErrorTally();
   for (const p of predictions) {
     if (options.sites && !options.sites.has(p.site_id)) continue;
     if (p.valid_fraction < (options.minValidFraction ?? 0.5) || (p.cloud_fraction ?? 0) >= 1) continue;
     const t = byKey.get(key(p.site_id, Date.parse(p.datetime)));
-    if (!t) continue;
-    if (p.generation_mw !== null) {
-      gen.push([p.generation_mw, t.generation_mw]);
-      genHit.push(inside(t.generation_mw, p.generation_mw_p05, p.generation_mw_p95));
-    }
-    if (p.co2_t_per_h !== null) {
-      co2.push([p.co2_t_per_h, t.co2_t_per_h]);
-      co2Hit.push(inside(t.co2_t_per_h, p.co2_t_per_h_p05, p.co2_t_per_h_p95));
-    }
+    if (t) tally.add(p, t.generation_mw, t.co2_t_per_h);
   }
-  return { n: gen.length, generation_mae_mw: mae(gen), co2_mae_t_per_h: mae(co2), generation_coverage90: coverage(genHit), co2_coverage90: coverage(co2Hit) };
+  return tally.summary();
 }
 
 /** Errors of site-window aggregates against the mean truth of each window's overpasses. */
@@ -73,10 +79,7 @@ export function windowErrors(
   truth: readonly TruthSample[],
   options: { sites?: ReadonlySet<string> } = {},
 ): ErrorSummary {
-  const gen: [number, number][] = [];
-  const co2: [number, number][] = [];
-  const genHit: boolean[] = [];
-  const co2Hit: boolean[] = [];
+  const tally = new ErrorTally();
   for (const a of aggregates) {
     if (options.sites && !options.sites.has(a.site_id)) continue;
     const start = Date.parse(a.window_start);
@@ -85,14 +88,7 @@ export function windowErrors(
     if (inWindow.length === 0) continue;
     const meanGen = inWindow.reduce((s, t) => s + t.generation_mw, 0) / inWindow.length;
     const meanCo2 = inWindow.reduce((s, t) => s + t.co2_t_per_h, 0) / inWindow.length;
-    if (a.generation_mw !== null) {
-      gen.push([a.generation_mw, meanGen]);
-      genHit.push(inside(meanGen, a.generation_mw_p05, a.generation_mw_p95));
-    }
-    if (a.co2_t_per_h !== null) {
-      co2.push([a.co2_t_per_h, meanCo2]);
-      co2Hit.push(inside(meanCo2, a.co2_t_per_h_p05, a.co2_t_per_h_p95));
-    }
+    tally.add(a, meanGen, meanCo2);
   }
-  return { n: gen.length, generation_mae_mw: mae(gen), co2_mae_t_per_h: mae(co2), generation_coverage90: coverage(genHit), co2_coverage90: coverage(co2Hit) };
+  return tally.summary();
 }

@@ -101,3 +101,19 @@ export function bandIdOf(fileName: string, set: BandSet): string | null {
   const m = new RegExp(set.file_pattern, 'i').exec(fileName);
   return m?.[1] ? m[1].toUpperCase() : null;
 }
+
+/**
+ * The band set a scene tiles as: the first in `bandSets` (their order of preference) whose
+ * files `match` finds complete — an L1C folder also holds every L2A band and tiles as L2A by
+ * default — or, with none complete, the first, whose match's `problem` says what is missing.
+ * Null only for an empty list. Folders and STAC items both choose this way.
+ */
+export function preferredBandSet<M extends { problem: string | null }>(bandSets: readonly BandSet[], match: (set: BandSet) => M): { set: BandSet; m: M } | null {
+  let first: { set: BandSet; m: M } | null = null;
+  for (const set of bandSets) {
+    const m = match(set);
+    if (!m.problem) return { set, m };
+    first ??= { set, m };
+  }
+  return first;
+}

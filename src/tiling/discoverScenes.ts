@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { bandIdOf, type BandSet } from './bandSet.js';
+import { bandIdOf, preferredBandSet, type BandSet } from './bandSet.js';
 import { sceneIdOfFile } from './sceneName.js';
 import { discoverStacScenes, stacFilesOf } from './stac/stacItems.js';
 
@@ -94,18 +94,9 @@ function matchBands(names: string[], set: BandSet): { files: Map<string, string>
 async function perBandScene(dir: string, name: string, opts: DiscoverOptions): Promise<PerBandSceneRef | null> {
   const names = (await fs.readdir(dir)).filter((n) => TIFF.test(n) && !n.startsWith('.')).sort();
   if (names.length === 0) return null;
-  // Band sets are in order of preference: the first complete one wins (an L1C folder also
-  // holds every L2A band and tiles as L2A by default); with none complete, report the first.
-  let best: { set: BandSet; m: ReturnType<typeof matchBands> } | null = null;
-  for (const set of opts.bandSets) {
-    const m = matchBands(names, set);
-    if (!m.problem) {
-      best = { set, m };
-      break;
-    }
-    best ??= { set, m };
-  }
-  const { set, m } = best!;
+  const best = preferredBandSet(opts.bandSets, (set) => matchBands(names, set));
+  if (best === null) return null;
+  const { set, m } = best;
   const bandFiles: [string, string][] = set.bands.filter((b) => m.files.has(b.id)).map((b) => [b.id, path.join(dir, m.files.get(b.id)!)]);
   const maskFile = m.mask ? path.join(dir, m.mask) : null;
   const all = [...bandFiles.map(([, f]) => f), ...(maskFile ? [maskFile] : [])];

@@ -8,7 +8,7 @@ import type { DataType, KernelBackend, NamedAttrMap, NamedTensorInfoMap, TensorI
 import type { Tf } from '../types.js';
 import { convGeometry, filterGradPads, type ConvGeometry, type ConvGradAttrs } from './convGeometry.js';
 import { KernelScope } from './kernelScope.js';
-import { kernelInputs } from './kernelInputs.js';
+import { kernelAttrs, kernelInputs } from './kernelInputs.js';
 
 export interface BackpropFilterAttrs extends ConvGradAttrs {
   filterShape: [number, number, number, number];
@@ -103,12 +103,7 @@ function accumulateFilterGrad(g: ConvGeometry, x: ArrayLike<number>, dy: ArrayLi
 }
 
 /** Reads the kernel's inputs and attributes from tfjs's untyped maps. */
-export function backpropFilterArgs(inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined): {
-  x: TensorInfo;
-  dy: TensorInfo;
-  attrs: BackpropFilterAttrs;
-} {
+export function backpropFilterArgs(inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined): { x: TensorInfo; dy: TensorInfo; attrs: BackpropFilterAttrs } {
   const [x, dy] = kernelInputs('Conv2DBackpropFilter', inputs, ['x', 'dy']);
-  if (attrs === undefined) throw new Error('Conv2DBackpropFilter: missing attributes');
-  return { x, dy, attrs: attrs as unknown as BackpropFilterAttrs };
+  return { x, dy, attrs: kernelAttrs<BackpropFilterAttrs>('Conv2DBackpropFilter', attrs) };
 }

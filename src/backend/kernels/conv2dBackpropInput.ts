@@ -19,7 +19,7 @@ import type { Tf } from '../types.js';
 import { convGeometry, type ConvGeometry, type ConvGradAttrs } from './convGeometry.js';
 import { axisPlan, mergedFilter, type AxisPlan } from './inputGradFilter.js';
 import { KernelScope } from './kernelScope.js';
-import { kernelInputs } from './kernelInputs.js';
+import { kernelAttrs, kernelInputs } from './kernelInputs.js';
 
 export interface BackpropInputAttrs extends ConvGradAttrs {
   inputShape: [number, number, number, number];
@@ -206,12 +206,7 @@ export function conv2dBackpropInputFast(
 }
 
 /** Reads the kernel's inputs and attributes from tfjs's untyped maps. */
-export function backpropInputArgs(inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined): {
-  dy: TensorInfo;
-  filter: TensorInfo;
-  attrs: BackpropInputAttrs;
-} {
+export function backpropInputArgs(inputs: NamedTensorInfoMap, attrs: NamedAttrMap | undefined): { dy: TensorInfo; filter: TensorInfo; attrs: BackpropInputAttrs } {
   const [dy, filter] = kernelInputs('Conv2DBackpropInput', inputs, ['dy', 'filter']);
-  if (attrs === undefined) throw new Error('Conv2DBackpropInput: missing attributes');
-  return { dy, filter, attrs: attrs as unknown as BackpropInputAttrs };
+  return { dy, filter, attrs: kernelAttrs<BackpropInputAttrs>('Conv2DBackpropInput', attrs) };
 }

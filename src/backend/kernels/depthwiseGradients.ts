@@ -53,6 +53,9 @@ function forEachTap(c: ConvInfo, fn: (xBase: number, dyBase: number, wBase: numb
 }
 
 export function depthwiseGradientConfigs(tf: Tf): KernelConfig[] {
+  // The filter and input gradients read alike (inputs, geometry, heap views, forEachTap) and
+  // differ in what the innermost loop accumulates; one body with a flag would put a branch in
+  // that loop, so the two stay written out (duplicates reports them as a same-shape pair).
   const backpropFilter = ({ inputs, backend, attrs }: { inputs: NamedTensorInfoMap; backend: unknown; attrs?: NamedAttrMap }): TensorInfo => {
     const [x, dy] = kernelInputs('DepthwiseConv2dNativeBackpropFilter', inputs, ['x', 'dy']);
     const a = attrs ?? {};

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { action, positiveInt, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
-import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
-import { DATA_OPTIONS_HELP } from './train.js';
+import { addBackendOptions, addDataOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 
 interface AblateOptions extends TableFlags {
   world?: string;
@@ -108,11 +107,9 @@ export async function ablateCommand(): Promise<Command> {
         'physics over several seeds on one synthetic world; write RESULTS.md with mean ± sd per\n' +
         'model, the world’s noise floor on the same held-out plants, and the aims checked.',
     )
-    .option('--world <dir>', 'a co2sat synth world whose patches are in <dir>/tiles (sets the four data flags and --truth)')
-    .option('--tiles <dir>', DATA_OPTIONS_HELP.tiles)
-    .option('--labels <file>', DATA_OPTIONS_HELP.labels)
-    .option('--weather <file>', DATA_OPTIONS_HELP.weather)
-    .option('--sites <file>', DATA_OPTIONS_HELP.sites)
+    .option('--world <dir>', 'a co2sat synth world whose patches are in <dir>/tiles (sets the four data flags and --truth)');
+  addDataOptions(cmd);
+  cmd
     .option('--truth <file>', "the world's truth.json (noise floor and baselines)")
     .option('--out <file>', 'report to write', 'RESULTS.md')
     .option('--models <dir>', 'where the trained model folders go', path.join(os.tmpdir(), 'co2sat-ablation'))
@@ -120,10 +117,8 @@ export async function ablateCommand(): Promise<Command> {
     .option('--epochs <n>', 'maximum epochs per run', positiveInt('--epochs'))
     .option('--patience <n>', 'early-stopping patience per run', positiveInt('--patience'))
     .option('--train-config <file>', 'JSON training settings shared by every run (architecture, learning_rate, …)')
-    .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu')
-    .option('--config <file>', 'run config (for the default backend)')
     .action(action((out, o: AblateOptions) => run(out, o)));
-  addTableOptions(cmd);
+  addBackendOptions(cmd);
   return withGlobals(cmd, [
     'co2sat synth --out world --sites 40 && co2sat tile world/scenes --sites world/sites.geojson --out world/tiles',
     'co2sat ablate --world world --out RESULTS.md',

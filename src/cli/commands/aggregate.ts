@@ -38,6 +38,8 @@ export async function aggregateCommand(): Promise<Command> {
     .option('--map <png>', 'also draw a map PNG of the latest window, discs sized by CO2')
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   addAggregationOptions(cmd);
+  // Every command's action opens alike (required flags, then the library by import()): the
+  // CLI's convention, written out per command so --help loads no library code.
   withGlobals(cmd, [
     'co2sat aggregate --predictions predictions.jsonl --sites sites.geojson --window 30d --out sites.geojson',
     'co2sat aggregate -p runs/eu/predictions.shard-*.jsonl -s sites.geojson -w month -o runs/eu/sites.geojson --map runs/eu/map.png',

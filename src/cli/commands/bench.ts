@@ -57,6 +57,8 @@ interface TilingBenchFlags {
   concurrency?: number;
 }
 
+// Like trainBenchCommand: flags, then the bench module by import() (bench/ never loads with
+// the CLI); the two subcommands share that shape and nothing else.
 function tilingBenchCommand(): Command {
   const cmd = new Command('tiling')
     .description(

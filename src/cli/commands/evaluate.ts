@@ -7,8 +7,7 @@
 import { Command, Option } from 'commander';
 import { action, requireOption, withGlobals } from '../command.js';
 import type { Output } from '../output.js';
-import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
-import { DATA_OPTIONS_HELP } from './train.js';
+import { addBackendOptions, addDataOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 
 interface EvaluateOptions extends TableFlags {
   model?: string;
@@ -87,17 +86,13 @@ export async function evaluateCommand(): Promise<Command> {
       'Score a trained model: activity accuracy/F1/AUC, generation and CO2 MAE/RMSE/R² (also as\n' +
         '% of capacity) and 90 % interval coverage, overall and per fuel.',
     )
-    .option('--model <dir>', 'model folder written by co2sat train')
-    .option('--tiles <dir>', DATA_OPTIONS_HELP.tiles)
-    .option('--labels <file>', DATA_OPTIONS_HELP.labels)
-    .option('--weather <file>', `${DATA_OPTIONS_HELP.weather} (optional)`)
-    .option('--sites <file>', DATA_OPTIONS_HELP.sites)
+    .option('--model <dir>', 'model folder written by co2sat train');
+  addDataOptions(cmd, "(optional: the model's training means are imputed)");
+  cmd
     .addOption(new Option('--split <part>', "'test': only the model's held-out sites/overpasses; 'all': every labelled patch").choices(['all', 'test']).default('all'))
     .option('--min-valid <fraction>', "drop patches with a smaller valid_fraction (default: the model's)", Number)
-    .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu')
-    .option('--config <file>', 'run config (for the default backend)')
     .action(action((out, o: EvaluateOptions) => run(out, o)));
-  addTableOptions(cmd);
+  addBackendOptions(cmd);
   return withGlobals(cmd, [
     'co2sat evaluate --model models/mtl --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --split test',
     'co2sat evaluate --model models/mtl --tiles other/tiles --labels other/labels.csv --sites other/sites.geojson --json',

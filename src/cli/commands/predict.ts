@@ -4,7 +4,7 @@
  */
 import { Command } from 'commander';
 import { action, requireOption, withGlobals } from '../command.js';
-import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
+import { addBackendOptions, addTableOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 
 interface PredictFlags extends TableFlags {
   model?: string;
@@ -32,10 +32,9 @@ export async function predictCommand(): Promise<Command> {
     .option('-t, --tiles <dir>', 'tiles folder with manifest.jsonl (from co2sat tile)')
     .option('-s, --sites <file>', 'sites GeoJSON (fuel and capacity_mw are model inputs)')
     .option('--weather <file>', 'weather.csv: site_id,datetime,temperature_c,relative_humidity,wind_u,wind_v')
-    .option('-o, --out <file>', 'output predictions file', 'predictions.jsonl')
-    .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (default: config backend)')
-    .option('--config <file>', 'run config JSON (see configs/default.json)');
+    .option('-o, --out <file>', 'output predictions file', 'predictions.jsonl');
   addTableOptions(cmd);
+  addBackendOptions(cmd);
   withGlobals(cmd, [
     'co2sat predict --model models/mtl --tiles tiles/ --sites sites.geojson --weather weather.csv --out predictions.jsonl',
     'co2sat predict -m models/mtl -t tiles/ -s sites.geojson --backend wasm --json',

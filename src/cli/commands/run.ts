@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
 import { action, asFlags, requireOption, withGlobals } from '../command.js';
-import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
+import { addBackendOptions, addTableOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 import { ExitCode } from '../../errors.js';
 
 interface RunFlags extends AggregationFlags, TableFlags {
@@ -51,14 +51,13 @@ export async function runCommand(): Promise<Command> {
     .option('--weather <file>', 'weather.csv covariates (missing weather is imputed by the model)')
     .option('-w, --window <spec>', 'time window: Nd (e.g. 30d), month, year or all (default: config aggregate.window)')
     .option('--shard <i/n>', 'process only shard i of n (0-based), e.g. $JOB_COMPLETION_INDEX/8')
-    .option('--backend <name>', 'auto, tensorflow-gpu, tensorflow, wasm or cpu (default: config backend)')
     .option('--size <px>', 'patch size in pixels (default: config tile.size; must match the model)', (v) => Number(v))
     .option('--bands <set>', 'band set name or JSON file (default: config tile.bands)')
     .option('--keep-tiles', 'keep the patch GeoTIFFs in OUT/tiles (default: removed once predicted)')
-    .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
-    .option('--config <file>', 'run config JSON (see configs/default.json)');
+    .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)');
   addAggregationOptions(cmd);
   addTableOptions(cmd);
+  addBackendOptions(cmd, 'its tile and aggregate sections give defaults');
   withGlobals(cmd, [
     'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
     'co2sat run /data/scenes -s sites.geojson -m models/mtl -o runs/eu --window month --json   # scheduled: only new scenes',

@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { action, positiveInt, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
-import { addTableOptions, tableOptionsOf, type TableFlags } from '../tableOptions.js';
+import { addBackendOptions, addDataOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 import type { TrainConfig } from '../../train/config.js';
 import type { JoinReport } from '../../train/dataset.js';
 import type { TrainHooks, TrainResult } from '../../train/trainer.js';
@@ -35,13 +35,6 @@ interface TrainOptions extends TableFlags {
   trainConfig?: string;
   backend?: string;
 }
-
-export const DATA_OPTIONS_HELP = {
-  tiles: 'folder with manifest.jsonl and patches (co2sat tile output)',
-  labels: 'labels.csv: site_id,datetime,active,generation_mw,co2_t_per_h (blank = unknown)',
-  weather: 'weather.csv: site_id,datetime,temperature_c,relative_humidity,wind_u,wind_v',
-  sites: 'sites GeoJSON (Point features with site_id, fuel, capacity_mw)',
-};
 
 function fmt(n: number | undefined | null, d = 3): string {
   return n === undefined || n === null || !Number.isFinite(n) ? '–' : n.toFixed(d);
@@ -174,11 +167,9 @@ export async function trainCommand(): Promise<Command> {
       'Train the physics-guided multi-task model (activity, generation, CO2) on tiled patches.\n' +
         'Splits by site (or time) so held-out plants stay unseen, validates every epoch, stops\n' +
         'early and keeps the best checkpoint in a self-describing model folder.',
-    )
-    .option('--tiles <dir>', DATA_OPTIONS_HELP.tiles)
-    .option('--labels <file>', DATA_OPTIONS_HELP.labels)
-    .option('--weather <file>', `${DATA_OPTIONS_HELP.weather} (optional: training means are imputed)`)
-    .option('--sites <file>', DATA_OPTIONS_HELP.sites)
+    );
+  addDataOptions(cmd);
+  cmd
     .option('--out <dir>', 'model folder to write (model.json + weights.bin)')
     .option('--weighting <name>', `task weighting: ${WEIGHTING_NAMES.join('|')} (default from config: uncertainty)`)
     .option('--physics <mode>', `physics: ${PHYSICS_NAMES.join('|')} (default from config: hard)`)
@@ -201,10 +192,8 @@ export async function trainCommand(): Promise<Command> {
     .option('--min-valid <fraction>', 'drop patches with a smaller valid_fraction (default 0.5)', Number)
     .option('--no-augment', 'disable flips/rotations (wind rotated with the image)')
     .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
-    .option('--config <file>', 'run config (configs/default.json format); its train section gives defaults')
-    .option('--backend <name>', 'auto|tensorflow-gpu|tensorflow|wasm|cpu (default from config: auto)')
     .action(action((out, o: TrainOptions) => run(out, o)));
-  addTableOptions(cmd);
+  addBackendOptions(cmd, 'its train section gives defaults');
   return withGlobals(cmd, [
     'co2sat train --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --out models/mtl',
     'co2sat train --tiles tiles/ --labels labels.csv --sites sites.geojson --out models/gen-only --tasks generation --physics none',

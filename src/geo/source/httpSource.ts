@@ -157,6 +157,8 @@ export class HttpByteSource implements ByteSource {
     return this.size;
   }
 
+  // The ByteSource contract (zero-padded past the end) is fileSource.ts's too; the two share
+  // its shape, not its I/O, which is why they are two classes behind one interface.
   async read(offset: number, length: number): Promise<Uint8Array> {
     const out = new Uint8Array(length);
     const available = Math.max(0, Math.min(length, this.size - offset));

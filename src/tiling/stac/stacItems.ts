@@ -13,7 +13,7 @@ import path from 'node:path';
 import { InputError } from '../../errors.js';
 import { isRemoteHref } from '../../geo/source/byteSource.js';
 import { httpValidators } from '../../geo/source/httpSource.js';
-import type { BandSet } from '../bandSet.js';
+import { preferredBandSet, type BandSet } from '../bandSet.js';
 import type { DiscoverOptions, PerBandSceneRef, StacSceneFacts } from '../discoverScenes.js';
 
 /**
@@ -176,15 +176,7 @@ function matchAssets(item: StacItem, set: BandSet): { files: Map<string, [string
 
 /** One item as a per-band scene; the first complete band set wins, as for folders. */
 export async function sceneOfItem(item: StacItem, jsonFile: string, opts: DiscoverOptions): Promise<PerBandSceneRef> {
-  let best: { set: BandSet; m: ReturnType<typeof matchAssets> } | null = null;
-  for (const set of opts.bandSets) {
-    const m = matchAssets(item, set);
-    if (!m.problem) {
-      best = { set, m };
-      break;
-    }
-    best ??= { set, m };
-  }
+  const best = preferredBandSet(opts.bandSets, (set) => matchAssets(item, set));
   if (!best) fail(jsonFile, 'no band sets to match assets against');
   const { set, m } = best;
   const bandFiles: [string, string][] = set.bands.filter((b) => m.files.has(b.id)).map((b) => [b.id, resolveHref(m.files.get(b.id)![1].href, jsonFile)]);
