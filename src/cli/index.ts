@@ -13,6 +13,7 @@ import { packageVersion } from '../io/packageFiles.js';
 const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/synth.js').then((m) => m.synthCommand()),
   () => import('./commands/tile.js').then((m) => m.tileCommand()),
+  () => import('./commands/labels.js').then((m) => m.labelsCommand()),
   () => import('./commands/train.js').then((m) => m.trainCommand()),
   () => import('./commands/evaluate.js').then((m) => m.evaluateCommand()),
   () => import('./commands/ablate.js').then((m) => m.ablateCommand()),

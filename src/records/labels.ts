@@ -20,6 +20,11 @@ export interface LabelRecord {
   active: boolean | null;
   generation_mw: number | null;
   co2_t_per_h: number | null;
+  /**
+   * Optional column `co2_source`: `measured` (from emissions data) or `derived` (generation ×
+   * the fuel's emission factor, `labels build --co2-from-ef`); absent in synthetic worlds.
+   */
+  co2_source?: 'measured' | 'derived' | null;
 }
 
 /** A row as read: the record with its join time and the line it came from. */
@@ -62,9 +67,16 @@ export function parseLabelsCsv(text: string, file: string, o: TimeOptions = {}):
       active: parseActive(row.cells.active ?? '', row.lineNo, file),
       generation_mw,
       co2_t_per_h,
+      ...(row.cells.co2_source !== undefined ? { co2_source: parseCo2Source(row.cells.co2_source, row.lineNo, file) } : {}),
       lineNo: row.lineNo,
     };
   });
+}
+
+function parseCo2Source(s: string, lineNo: number, file: string): LabelRecord['co2_source'] {
+  if (s === '') return null;
+  if (s === 'measured' || s === 'derived') return s;
+  throw new InputError(file, `line ${lineNo}, column 'co2_source': '${s}' must be measured, derived or blank`);
 }
 
 /** Reads and parses a labels.csv file. */
@@ -72,9 +84,17 @@ export function readLabelsCsv(file: string, o: TimeOptions = {}): LabelRow[] {
   return parseLabelsCsv(readCsvText(file), file, o);
 }
 
-/** labels.csv text: values to 3 decimals, blank for a missing label, active as 1/0. */
+/**
+ * labels.csv text: values to 3 decimals, blank for a missing label, active as 1/0; the
+ * `co2_source` column only when some record has one.
+ */
 export function formatLabelsCsv(rows: readonly LabelRecord[]): string {
   const cell = (v: number | boolean | null, digits = 3) => (v === null ? '' : typeof v === 'boolean' ? (v ? '1' : '0') : formatDecimal(v, digits));
-  const lines = rows.map((r) => [r.site_id, r.datetime, cell(r.active), cell(r.generation_mw), cell(r.co2_t_per_h)].join(','));
-  return `${LABEL_COLUMNS.join(',')}\n${lines.map((l) => `${l}\n`).join('')}`;
+  const withSource = rows.some((r) => r.co2_source !== undefined);
+  const header = withSource ? [...LABEL_COLUMNS, 'co2_source'] : LABEL_COLUMNS;
+  const lines = rows.map((r) => {
+    const cells = [r.site_id, r.datetime, cell(r.active), cell(r.generation_mw), cell(r.co2_t_per_h)];
+    return (withSource ? [...cells, r.co2_source ?? ''] : cells).join(',');
+  });
+  return `${header.join(',')}\n${lines.map((l) => `${l}\n`).join('')}`;
 }
