@@ -12,6 +12,7 @@ import { packageVersion } from '../io/packageFiles.js';
  */
 const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/synth.js').then((m) => m.synthCommand()),
+  () => import('./commands/sites.js').then((m) => m.sitesCommand()),
   () => import('./commands/tile.js').then((m) => m.tileCommand()),
   () => import('./commands/labels.js').then((m) => m.labelsCommand()),
   () => import('./commands/train.js').then((m) => m.trainCommand()),

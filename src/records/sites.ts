@@ -31,7 +31,14 @@ export interface Site {
   capacity_mw: number | null;
   name: string | null;
   technology: string | null;
+  /**
+   * Other string or number properties, kept as they are (e.g. `source`, `country`, and the
+   * source's ids `gppd_idnr` or `eic_p` that `sites import` writes so labels can be matched).
+   */
+  extra?: Record<string, string | number>;
 }
+
+const KNOWN_PROPERTIES = new Set(['site_id', 'name', 'fuel', 'technology', 'capacity_mw']);
 
 /** Why `id` cannot be a site id (used as a file name), or null when it is fine. */
 export function siteIdProblem(id: string): string | null {
@@ -93,7 +100,11 @@ export function parseSites(text: string, file: string): Site[] {
       throw new InputError(file, `${at}: capacity_mw must be a non-negative number, got ${JSON.stringify(cap)}`);
     }
     const text = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? v : null);
-    sites.push({ site_id, lon, lat, fuel, capacity_mw: typeof cap === 'number' ? cap : null, name: text(props.name), technology: text(props.technology) });
+    const extra: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(props)) if (!KNOWN_PROPERTIES.has(k) && (typeof v === 'string' || typeof v === 'number')) extra[k] = v;
+    const site: Site = { site_id, lon, lat, fuel, capacity_mw: typeof cap === 'number' ? cap : null, name: text(props.name), technology: text(props.technology) };
+    if (Object.keys(extra).length > 0) site.extra = extra;
+    sites.push(site);
   });
   if (sites.length === 0) throw new InputError(file, 'no Point features: a sites file needs at least one site');
   return sites;
@@ -160,7 +171,8 @@ export function toModelSites(sites: readonly Site[], file: string): ModelSite[] 
 
 /**
  * Writes sites as an RFC 7946 FeatureCollection: lon/lat rounded to 7 decimals (~1 cm), flat
- * properties in the order site_id, name, fuel, technology, capacity_mw, unknown ones left out,
+ * properties in the order site_id, name, fuel, technology, capacity_mw, then the extras; unknown
+ * values left out,
  * one feature per line group (`JSON.stringify(…, null, 1)`) so diffs stay readable.
  */
 export function formatSitesGeoJson(sites: readonly Site[]): string {
@@ -170,6 +182,7 @@ export function formatSitesGeoJson(sites: readonly Site[]): string {
     if (s.fuel !== null) properties.fuel = s.fuel;
     if (s.technology !== null) properties.technology = s.technology;
     if (s.capacity_mw !== null) properties.capacity_mw = s.capacity_mw;
+    for (const [k, v] of Object.entries(s.extra ?? {})) if (!KNOWN_PROPERTIES.has(k)) properties[k] = v;
     return { type: 'Feature', geometry: { type: 'Point', coordinates: [Number(s.lon.toFixed(7)), Number(s.lat.toFixed(7))] }, properties };
   });
   return `${JSON.stringify({ type: 'FeatureCollection', features }, null, 1)}\n`;
