@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { packageRoot, packageVersion } from '../io/packageFiles.js';
+import type { CapacityBaseline } from './capacityBaseline.js';
 import type { AuxStats } from './features.js';
 import type { BandStats } from './patchInput.js';
 import type { ParamStore } from './params.js';
@@ -53,6 +54,8 @@ export interface ModelManifest {
   /** Training config as given (JSON). */
   config: Record<string, unknown>;
   splits: Record<string, unknown>;
+  /** The capacity-aware baseline learnt from the training split (absent in older models). */
+  capacity_baseline?: CapacityBaseline;
   val_metrics: Record<string, unknown>;
   history: Record<string, unknown>[];
   weights: { file: string; bytes: number; sha256: string; entries: WeightEntry[] };

@@ -2,9 +2,11 @@
  * `co2sat ablate`: the experiment the issue asks for. On one synthetic world, trains
  * single-task models for each task, MTL with equal weights, MTL with uncertainty weighting,
  * and MTL uncertainty with soft and with hard physics, each over several seeds (the seed
- * also draws the site split), and scores every model on its held-out plants. The noise
- * floor of the world (truth.json) is computed for the same held-out plants, so each row can
- * be read against the best any per-sample model could do.
+ * also draws the site split), and scores every model on its held-out plants. Beside each
+ * model the controls (controls/index.ts) are scored on the same samples: the capacity-aware
+ * baseline, the model fed shuffled images, and the world's noise floor (truth.json), so each
+ * row can be read against no image, an uninformative image and the best any per-sample
+ * model could do.
  */
 import path from 'node:path';
 import type { PatchPixels } from '../model/patchInput.js';
@@ -17,6 +19,7 @@ import { readTruth, type TaskScores, type TruthDocument, type TruthSampleRecord,
 import { withDefaults, type TrainConfig } from './config.js';
 import type { Sample } from './dataset.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
+import { scoreControls, type Controls } from './controls/index.js';
 import { train } from './trainer.js';
 import type { WeightingName } from './weighting/index.js';
 
@@ -47,6 +50,12 @@ export interface AblationRun {
   best_epoch: number;
   seconds: number;
   sigmas: Record<string, number> | null;
+  /**
+   * The same metrics on the same held-out samples for the capacity-aware baseline (fitted on
+   * this run's training plants), this model with each site's images shuffled among its own
+   * overpasses (seeded by the run's seed), and the world's noise floor (with truth.json).
+   */
+  controls: Controls;
 }
 
 export interface FloorRow {
@@ -144,6 +153,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
         backend: o.backend,
       });
       const preds = predictPrepared(r.net, r.test, r.ctx);
+      const { controls } = scoreControls({ net: r.net, ctx: r.ctx, tasks: v.tasks, samples: r.test, baseline: r.manifest.capacity_baseline ?? null, shuffleSeed: seed, truth, efs });
       r.net.dispose();
       heldOut.set(seed, r.split.test_sites);
       const best = r.history[r.bestEpoch - 1];
@@ -156,6 +166,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
         best_epoch: r.bestEpoch,
         seconds: (Date.now() - t0) / 1000,
         sigmas: (best?.sigmas ?? null) as Record<string, number> | null,
+        controls,
       };
       runs.push(run);
       await o.onDone?.(run, result());

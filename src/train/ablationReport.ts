@@ -4,6 +4,8 @@
  * and the issue's aims checked against the numbers (pass or fall short, never hidden).
  */
 import type { AblationResult, AblationRun, FloorRow } from './ablate.js';
+import type { Controls } from './controls/index.js';
+import type { EvaluationMetrics } from './metrics.js';
 
 export interface ReportContext {
   world: string;
@@ -46,20 +48,98 @@ export interface VariantSummary {
 
 export function summarise(runs: readonly AblationRun[]): VariantSummary[] {
   const names = [...new Set(runs.map((r) => r.variant))];
-  return names.map((variant) => {
-    const rs = runs.filter((r) => r.variant === variant).map((r) => r.metrics);
-    return {
-      variant,
-      accuracy: stat(rs.map((m) => m.activity?.accuracy)),
-      f1: stat(rs.map((m) => m.activity?.f1)),
-      auc: stat(rs.map((m) => m.activity?.auc)),
-      gen_mae: stat(rs.map((m) => m.generation?.mae)),
-      gen_pct: stat(rs.map((m) => m.generation?.mae_pct_capacity)),
-      gen_cov: stat(rs.map((m) => m.generation?.coverage90)),
-      co2_mae: stat(rs.map((m) => m.co2?.mae)),
-      co2_cov: stat(rs.map((m) => m.co2?.coverage90)),
-    };
+  return names.map((variant) => summaryOf(variant, runs.filter((r) => r.variant === variant).map((r) => r.metrics)));
+}
+
+/** Mean ± sd of each metric over several scorings (seeds) of one model or control. */
+export function summaryOf(variant: string, rs: readonly EvaluationMetrics[]): VariantSummary {
+  return {
+    variant,
+    accuracy: stat(rs.map((m) => m.activity?.accuracy)),
+    f1: stat(rs.map((m) => m.activity?.f1)),
+    auc: stat(rs.map((m) => m.activity?.auc)),
+    gen_mae: stat(rs.map((m) => m.generation?.mae)),
+    gen_pct: stat(rs.map((m) => m.generation?.mae_pct_capacity)),
+    gen_cov: stat(rs.map((m) => m.generation?.coverage90)),
+    co2_mae: stat(rs.map((m) => m.co2?.mae)),
+    co2_cov: stat(rs.map((m) => m.co2?.coverage90)),
+  };
+}
+
+const tasksScored = (m: EvaluationMetrics): number => [m.activity, m.generation, m.co2].filter((t) => t !== null).length;
+
+/**
+ * A control that does not depend on the model (capacity baseline, noise floor), once per
+ * seed: from the seed's run that scores the most tasks (single-task runs score fewer).
+ */
+export function perSeedControl(runs: readonly AblationRun[], key: 'capacity_baseline' | 'noise_floor'): EvaluationMetrics[] {
+  const out: EvaluationMetrics[] = [];
+  for (const seed of new Set(runs.map((r) => r.seed))) {
+    const best = runs
+      .filter((r) => r.seed === seed)
+      .map((r) => r.controls[key])
+      .filter((m): m is EvaluationMetrics => m !== null)
+      .sort((a, b) => tasksScored(b) - tasksScored(a))[0];
+    if (best) out.push(best);
+  }
+  return out;
+}
+
+/** Per variant over seeds: the shuffled-image control and its ratio/drop against the model. */
+export interface ShuffleSummary {
+  variant: string;
+  shuffled: VariantSummary;
+  /** Shuffled generation MAE / the model's, per seed. */
+  gen_mae_ratio: Stat | null;
+  /** The model's activity AUC minus the shuffled one's, per seed. */
+  auc_drop: Stat | null;
+}
+
+export function summariseShuffled(runs: readonly AblationRun[]): ShuffleSummary[] {
+  const names = [...new Set(runs.map((r) => r.variant))];
+  return names.flatMap((variant) => {
+    const rs = runs.filter((r) => r.variant === variant && r.controls.shuffled !== null);
+    if (rs.length === 0) return [];
+    const sh = (r: AblationRun): EvaluationMetrics => r.controls.shuffled!;
+    return [
+      {
+        variant,
+        shuffled: summaryOf(`${variant}, images shuffled`, rs.map(sh)),
+        gen_mae_ratio: stat(rs.map((r) => (r.metrics.generation && sh(r).generation && r.metrics.generation.mae > 0 ? sh(r).generation!.mae / r.metrics.generation.mae : null))),
+        auc_drop: stat(rs.map((r) => (r.metrics.activity?.auc != null && sh(r).activity?.auc != null ? r.metrics.activity.auc - sh(r).activity!.auc! : null))),
+      },
+    ];
   });
+}
+
+/** Summaries of the model-independent controls over seeds (null when no run scored them). */
+export function controlSummaries(runs: readonly AblationRun[]): Record<Exclude<keyof Controls, 'shuffled'>, VariantSummary | null> {
+  const cb = perSeedControl(runs, 'capacity_baseline');
+  const nf = perSeedControl(runs, 'noise_floor');
+  return {
+    capacity_baseline: cb.length > 0 ? summaryOf('capacity-aware baseline (fuel CF × capacity × on-share, training plants)', cb) : null,
+    noise_floor: nf.length > 0 ? summaryOf('noise floor (oracle, same samples)', nf) : null,
+  };
+}
+
+/** The control rows of the main table, labels in italics. */
+function controlRows(runs: readonly AblationRun[]): VariantSummary[] {
+  const { capacity_baseline: cb, noise_floor: nf } = controlSummaries(runs);
+  const hard = summariseShuffled(runs).find((x) => x.variant === 'MTL uncertainty + hard physics');
+  return [cb, hard?.shuffled ?? null, nf].filter((v): v is VariantSummary => v !== null).map((v) => ({ ...v, variant: `*${v.variant}*` }));
+}
+
+function shuffleTable(runs: readonly AblationRun[]): string[] {
+  const rows = summariseShuffled(runs);
+  if (rows.length === 0) return [];
+  return [
+    '### Shuffled-image control per model',
+    '',
+    '| model | gen. MAE, images shuffled | × the model’s | AUC, images shuffled | AUC drop |',
+    '|---|---|---|---|---|',
+    ...rows.map((x) => `| ${x.variant} | ${pm(x.shuffled.gen_mae, 1)} | ${pm(x.gen_mae_ratio, 2)} | ${pm(x.shuffled.auc, 3)} | ${pm(x.auc_drop, 3)} |`),
+    '',
+  ];
 }
 
 function floorRows(floors: readonly FloorRow[]): string[] {
@@ -128,6 +208,32 @@ export function checkAims(s: readonly VariantSummary[], runs: readonly AblationR
   ] as const) {
     if (hard?.[key]) out.push({ aim: `90 % intervals cover 85–95 % of ${label} truths (hard physics)`, met: hard[key].mean >= 0.85 && hard[key].mean <= 0.95, detail: `${(100 * hard[key].mean).toFixed(1)} %` });
   }
+  return [...out, ...controlAims(hard, runs)];
+}
+
+/** The aims read against the controls (only when the runs carry them). */
+function controlAims(hard: VariantSummary | undefined, runs: readonly AblationRun[]): AimCheck[] {
+  if (!hard) return [];
+  const out: AimCheck[] = [];
+  const { capacity_baseline: cb, noise_floor: nf } = controlSummaries(runs);
+  for (const [key, label] of [
+    ['gen_mae', 'generation'],
+    ['co2_mae', 'CO₂'],
+  ] as const) {
+    const b = cb?.[key];
+    const m = hard[key];
+    if (b && m && b.mean > 0) {
+      const gain = 1 - m.mean / b.mean;
+      out.push({ aim: `MTL uncertainty + hard physics beats the capacity-aware baseline by ≥ 35 % on ${label} MAE`, met: gain >= 0.35, detail: `${m.mean.toFixed(1)} vs ${b.mean.toFixed(1)} (${(100 * gain).toFixed(0)} % lower)` });
+    }
+  }
+  const sh = summariseShuffled(runs).find((x) => x.variant === hard.variant);
+  if (sh?.gen_mae_ratio) out.push({ aim: 'shuffled images raise generation MAE ≥ 2× (hard physics)', met: sh.gen_mae_ratio.mean >= 2, detail: `${sh.gen_mae_ratio.mean.toFixed(2)}×` });
+  if (sh?.auc_drop) out.push({ aim: 'shuffled images drop activity AUC by ≥ 0.2 (hard physics)', met: sh.auc_drop.mean >= 0.2, detail: `${sh.auc_drop.mean.toFixed(3)}` });
+  if (nf?.accuracy && hard.accuracy) {
+    const gap = nf.accuracy.mean - hard.accuracy.mean;
+    out.push({ aim: 'activity accuracy within 0.02 of the noise floor (hard physics)', met: gap <= 0.02, detail: `${hard.accuracy.mean.toFixed(3)} vs ${nf.accuracy.mean.toFixed(3)}` });
+  }
   return out;
 }
 
@@ -145,9 +251,12 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     '',
     '| model | activity accuracy | F1 | AUC | generation MAE (MW) | gen. MAE % of capacity | gen. 90 % coverage | CO₂ MAE (t/h) | CO₂ 90 % coverage |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...s.map((v) => `| ${v.variant} | ${pm(v.accuracy, 3)} | ${pm(v.f1, 3)} | ${pm(v.auc, 3)} | ${pm(v.gen_mae, 1)} | ${pm(v.gen_pct, 1)} | ${pm(v.gen_cov, 1, 100)} % | ${pm(v.co2_mae, 1)} | ${pm(v.co2_cov, 1, 100)} % |`.replace(/– %/g, '–')),
+    ...[...s, ...controlRows(r.runs)].map((v) => `| ${v.variant} | ${pm(v.accuracy, 3)} | ${pm(v.f1, 3)} | ${pm(v.auc, 3)} | ${pm(v.gen_mae, 1)} | ${pm(v.gen_pct, 1)} | ${pm(v.gen_cov, 1, 100)} % | ${pm(v.co2_mae, 1)} | ${pm(v.co2_cov, 1, 100)} % |`.replace(/– %/g, '–')),
     ...floorRows(r.floors),
     '',
+    'Control rows (*italic*) are scored with the same metrics on the same held-out samples: the *capacity-aware baseline* predicts every overpass of a plant as its fuel’s mean capacity factor while on × capacity × on-share (the plant’s own when it trained, else its fuel’s), all learnt from the training plants, with no image; *images shuffled* is the model fed, at each overpass, an image of the same plant from another of its overpasses (a seeded cycle, no image in place); the *noise floor* row is the truth.json oracle on exactly the scored samples (no interval, so no coverage).',
+    '',
+    ...shuffleTable(r.runs),
     'Reference rows come from the world’s truth.json on the same held-out plants: the *noise floor* is an oracle that reads every observable overpass exactly and falls back to the plant’s own prior otherwise (no per-overpass model can beat it); the *site prior* and *naive brightness* baselines are fitted on the very samples they score, so they are optimistic.',
     '',
     '## The issue’s aims',

@@ -11,8 +11,10 @@ import { predictPrepared } from '../model/predictor.js';
 import { hasAnyLabel, type JoinReport } from './dataset.js';
 import { loadData, type DataPaths } from './loadData.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
-import { commonGeometry, loadPixels, prepareSamples } from './prepare.js';
+import { commonGeometry, loadPixels, prepareSamples, truthOf } from './prepare.js';
 import { partOf, type SplitAssignment } from './split.js';
+import { fitBaselineOn, scoreControls, type Controls } from './controls/index.js';
+import { readTruth } from '../records/truth.js';
 
 export interface EvaluationResult {
   metrics: EvaluationMetrics;
@@ -20,14 +22,30 @@ export interface EvaluationResult {
   manifest: ModelManifest;
   /** Samples evaluated whose site the model trained or validated on (0 for `split: 'test'`). */
   seenSites: number;
+  /** The same metrics for the controls (controls/index.ts); a row is null when it cannot be scored. */
+  controls: Controls;
+  /** Evaluated samples truth.json has no record of (left out of the noise floor). */
+  noiseFloorUnmatched: number;
 }
 
-export async function evaluateModel(modelDir: string, paths: DataPaths, options: { split?: 'all' | 'test'; minValidFraction?: number } = {}): Promise<EvaluationResult> {
+export interface EvaluateOptions {
+  split?: 'all' | 'test';
+  minValidFraction?: number;
+  /** Seed of the shuffled-image control; absent skips it (it costs one more model pass). */
+  shuffleSeed?: number;
+  /** The world's truth.json, for the noise-floor row. */
+  truthFile?: string;
+}
+
+export async function evaluateModel(modelDir: string, paths: DataPaths, options: EvaluateOptions = {}): Promise<EvaluationResult> {
   const { net, manifest, ctx } = restoreNetwork(modelDir);
   try {
     const data = loadData(paths, options.minValidFraction ?? (manifest.config.min_valid_fraction as number | undefined) ?? 0.5);
     let samples = data.samples.filter((s) => hasAnyLabel(s, manifest.tasks));
     const split = manifest.splits as unknown as SplitAssignment;
+    // Models from before the baseline was saved: learn it from the training part of this data.
+    const trainPart = samples.filter((s) => partOf(s, split) === 'train').map((s) => ({ site_id: s.site.site_id, truth: truthOf(s) }));
+    const baseline = manifest.capacity_baseline ?? (trainPart.length > 0 ? fitBaselineOn(trainPart, Object.fromEntries(Object.entries(ctx.efs).map(([f, e]) => [f, e.median]))) : null);
     if (options.split === 'test') samples = samples.filter((s) => partOf(s, split) === 'test');
     if (samples.length === 0) throw new InputError(paths.labels, 'no labelled patches to evaluate (check that labels, manifest and sites share site_id and datetime)');
     const { bands, patchSize } = commonGeometry(samples, data.manifestFile);
@@ -41,7 +59,11 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     const prepared = prepareSamples(samples, await loadPixels(samples, paths.tiles), manifest.band_stats);
     const preds = predictPrepared(net, prepared, ctx);
     const trained = new Set(split.by === 'site' ? [...split.train_sites, ...split.val_sites] : []);
+    const truth = options.truthFile ? readTruth(options.truthFile) : null;
+    const c = scoreControls({ net, ctx, tasks: manifest.tasks, samples: prepared, baseline, shuffleSeed: options.shuffleSeed ?? null, truth, efs: ctx.efs });
     return {
+      controls: c.controls,
+      noiseFloorUnmatched: c.noise_floor_unmatched,
       metrics: evaluationMetrics(preds, prepared.map((s) => s.truth), manifest.tasks),
       report: data.report,
       manifest,

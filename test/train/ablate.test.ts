@@ -9,6 +9,7 @@ import { checkAims, pairedWins, renderResults, stat, summarise } from '../../src
 import { loadData } from '../../src/train/loadData.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
+const NO_CONTROLS = { capacity_baseline: null, shuffled: null, noise_floor: null };
 let dir: string;
 let world: TinyWorld;
 beforeAll(async () => {
@@ -43,11 +44,43 @@ describe('ablation', () => {
     expect(md).toContain('## The issue’s aims');
     expect(checkAims(summarise(r.runs)).length).toBe(5);
     expect(md).toMatch(/lowest of all variants in [0-2] of 2 seeds/);
+    // Every run carries its controls on the same held-out samples; no truth.json, no noise floor.
+    for (const x of r.runs) {
+      expect(x.controls.capacity_baseline!.n).toBe(x.metrics.n);
+      expect(x.controls.shuffled!.n).toBe(x.metrics.n);
+      expect(x.controls.noise_floor).toBeNull();
+    }
+    expect(md).toMatch(/\| \*capacity-aware baseline[^|]*\* \| [0-9.]+ ± [0-9.]+ \|/);
+    expect(md).toMatch(/\| \*MTL uncertainty \+ hard physics, images shuffled\* \|/);
+    expect(md).toContain('### Shuffled-image control per model');
+  });
+
+  it('checks the control aims: ≥ 35 % below the capacity baseline, shuffled ≥ 2× MAE and ≥ 0.2 AUC drop, accuracy near the floor', () => {
+    const m = (gen: number, auc: number, acc: number) => ({
+      activity: { accuracy: acc, f1: acc, auc, n: 10 }, co2: null, per_fuel: {}, n: 10,
+      generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 10, coverage90: 0.9, n: 10 },
+    });
+    const run = (seed: number, gen: number, shuffledGen: number, shuffledAuc: number) => ({
+      variant: 'MTL uncertainty + hard physics', seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      metrics: m(gen, 0.95, 0.9),
+      controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93) },
+    });
+    const met = (runs: ReturnType<typeof run>[]) => Object.fromEntries(checkAims(summarise(runs), runs).map((a) => [a.aim, a.met]));
+    const good = met([run(0, 100, 250, 0.6), run(1, 120, 260, 0.7)]);
+    expect(good['MTL uncertainty + hard physics beats the capacity-aware baseline by ≥ 35 % on generation MAE']).toBe(true);
+    expect(good['shuffled images raise generation MAE ≥ 2× (hard physics)']).toBe(true);
+    expect(good['shuffled images drop activity AUC by ≥ 0.2 (hard physics)']).toBe(true);
+    expect(good['activity accuracy within 0.02 of the noise floor (hard physics)']).toBe(false);
+    // A model that barely reads the image: close to the baseline, shuffling hardly hurts.
+    const blind = met([run(0, 150, 170, 0.9), run(1, 140, 160, 0.88)]);
+    expect(blind['MTL uncertainty + hard physics beats the capacity-aware baseline by ≥ 35 % on generation MAE']).toBe(false);
+    expect(blind['shuffled images raise generation MAE ≥ 2× (hard physics)']).toBe(false);
+    expect(blind['shuffled images drop activity AUC by ≥ 0.2 (hard physics)']).toBe(false);
   });
 
   it('counts paired wins within each seed', () => {
     const run = (variant: string, seed: number, mae: number) => ({
-      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS,
       metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
     });
     const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
@@ -58,7 +91,7 @@ describe('ablation', () => {
   it('checks each aim against the numbers: met where they hold, not met where they do not', () => {
     // A single-task model has no score for the other task (null).
     const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
-      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS,
       metrics: {
         activity: null, per_fuel: {}, n: 1,
         generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },

@@ -66,6 +66,47 @@ describe('co2sat train / evaluate', () => {
     expect(j.backend).toBe('wasm');
   });
 
+  it('evaluate reports the controls with the model’s metric keys: capacity baseline, shuffled images, noise floor', async () => {
+    const model = path.join(dir, 'm1');
+    // A truth.json for the tiny world: every labelled overpass, every other one observable.
+    const rows = readFileSync(world.labels, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    const sitesDoc = JSON.parse(readFileSync(world.sites, 'utf8')) as { features: { properties: { site_id: string; fuel: string } }[] };
+    const truthFile = path.join(dir, 'truth.json');
+    const samples = rows
+      .filter(([, , a, g]) => a !== '' && g !== '')
+      .map(([site_id, datetime, a, g, c], i) => ({ site_id, datetime, active: a === '1', generation_mw: Number(g), co2_t_per_h: Number(c || g), observable: i % 2 === 0, brightness_near_stack: null }));
+    writeFileSync(truthFile, JSON.stringify({ sites: sitesDoc.features.map((f) => f.properties), samples, noise_floor: {} }));
+    const args = ['evaluate', '--model', model, ...data(), '--backend', 'wasm', '--control', 'shuffle-images', '--truth', truthFile];
+    const e = await cli([...args, '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const j = JSON.parse(e.stdout.trim().split('\n').pop()!);
+    expect(Object.keys(j.controls).sort()).toEqual(['capacity_baseline', 'noise_floor', 'shuffled']);
+    for (const k of ['capacity_baseline', 'shuffled', 'noise_floor']) {
+      const c = j.controls[k];
+      expect(Object.keys(c).sort(), k).toEqual(Object.keys(j).filter((x) => ['activity', 'generation', 'co2', 'per_fuel', 'n'].includes(x)).sort());
+      expect(Object.keys(c.generation).sort()).toEqual(Object.keys(j.generation).sort());
+    }
+    // The baseline predicts one number per plant, so it cannot be exact; the shuffled model is
+    // a different prediction from the model's; the oracle has no interval.
+    expect(j.controls.capacity_baseline.generation.mae).toBeGreaterThan(0);
+    expect(j.controls.shuffled.generation.mae).not.toBe(j.generation.mae);
+    expect(j.controls.noise_floor.generation.coverage90).toBeNull();
+    expect(j.controls.noise_floor.n).toBeLessThanOrEqual(j.n);
+    expect(e.stderr).toMatch(/have no sample in truth\.json/);
+    // Seeded: the same seed gives the same shuffled score, and the table shows the rows.
+    const again = JSON.parse((await cli([...args, '--json'])).stdout.trim().split('\n').pop()!);
+    expect(again.controls.shuffled).toEqual(j.controls.shuffled);
+    const t = await cli(args);
+    expect(t.stdout).toMatch(/capacity baseline/);
+    expect(t.stdout).toMatch(/shuffled images/);
+    expect(t.stdout).toMatch(/noise floor/);
+    // Without --control and --truth only the baseline is scored.
+    const plain = JSON.parse((await cli(['evaluate', '--model', model, ...data(), '--backend', 'wasm', '--json'])).stdout.trim().split('\n').pop()!);
+    expect(plain.controls.shuffled).toBeNull();
+    expect(plain.controls.noise_floor).toBeNull();
+    expect(plain.controls.capacity_baseline).toEqual(j.controls.capacity_baseline);
+  });
+
   it('gives null for tasks the model was not trained on (--tasks generation)', async () => {
     const model = path.join(dir, 'gen');
     const t = await cli(['train', ...data(), '--out', model, '--train-config', TINY, '--tasks', 'generation', '--physics', 'none', '--epochs', '1', '--backend', 'wasm', '--quiet']);

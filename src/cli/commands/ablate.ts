@@ -34,7 +34,8 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const { loadData } = await import('../../train/loadData.js');
   const { describeJoin } = await import('../../train/dataset.js');
   const { runAblation, ABLATION_VARIANTS } = await import('../../train/ablate.js');
-  const { renderResults, summarise, checkAims, withKeptSection } = await import('../../train/ablationReport.js');
+  const { renderResults, summarise, checkAims, withKeptSection, controlSummaries, summariseShuffled } = await import('../../train/ablationReport.js');
+  const { toEvaluateJson, controlsJson } = await import('./evaluate.js');
   const { readFile } = await import('node:fs/promises');
   const previous = await readFile(o.out, 'utf8').catch(() => null);
   const { readTrainConfigFile } = await import('../../train/trainConfigFile.js');
@@ -94,7 +95,18 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const summary = summarise(result.runs);
   const aims = checkAims(summary, result.runs);
   out.result(
-    { results: o.out, backend: backend.name, variants: summary, aims, floors: result.floors, runs: result.runs.map(({ metrics, ...r }) => ({ ...r, generation: metrics.generation, co2: metrics.co2, activity: metrics.activity })) },
+    {
+      results: o.out,
+      backend: backend.name,
+      variants: summary,
+      controls: { ...controlSummaries(result.runs), shuffled: summariseShuffled(result.runs) },
+      aims,
+      floors: result.floors,
+      runs: result.runs.map(({ metrics, controls, ...r }) => {
+        const { activity, generation, co2 } = toEvaluateJson(metrics);
+        return { ...r, activity, generation, co2, controls: controlsJson(controls) };
+      }),
+    },
     `${o.out} written (${result.runs.length} runs, backend ${backend.name})\n${aims.map((a) => `  ${a.met ? 'met' : 'NOT met'}: ${a.aim} (${a.detail})`).join('\n')}`,
   );
 }

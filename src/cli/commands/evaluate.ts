@@ -2,10 +2,13 @@
  * `co2sat evaluate`: scores a saved model on tiled patches and labels (the same data flags
  * as train; the data may come from a different world). Prints a table, or with --json one
  * object `{activity: {accuracy, f1, auc}, generation: {mae, rmse, r2, mae_pct_capacity,
- * coverage90}, co2: {…}, per_fuel: {…}, n}`; tasks the model was not trained on are null.
+ * coverage90}, co2: {…}, per_fuel: {…}, n, controls: {capacity_baseline, shuffled,
+ * noise_floor}}`, each control with the same keys (or null when not scored); tasks the model
+ * was not trained on are null.
  */
 import { Command, Option } from 'commander';
 import { action, requireOption, withGlobals } from '../command.js';
+import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
 import { addBackendOptions, addDataOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 
@@ -19,7 +22,13 @@ interface EvaluateOptions extends TableFlags {
   minValid?: number;
   backend?: string;
   config?: string;
+  control?: string[];
+  controlSeed?: string;
+  truth?: string;
 }
+
+type Metrics = import('../../train/metrics.js').EvaluationMetrics;
+type Controls = import('../../train/controls/index.js').Controls;
 
 const f = (n: number | null | undefined, d = 3): string => (n === null || n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(d));
 
@@ -37,7 +46,22 @@ export function toEvaluateJson(m: import('../../train/metrics.js').EvaluationMet
   };
 }
 
-export function evaluateTable(m: import('../../train/metrics.js').EvaluationMetrics): string {
+/** The --json `controls` object: each row with evaluate's keys, null when not scored. */
+export function controlsJson(c: Controls): Record<keyof Controls, Record<string, unknown> | null> {
+  return {
+    capacity_baseline: c.capacity_baseline ? toEvaluateJson(c.capacity_baseline) : null,
+    shuffled: c.shuffled ? toEvaluateJson(c.shuffled) : null,
+    noise_floor: c.noise_floor ? toEvaluateJson(c.noise_floor) : null,
+  };
+}
+
+const CONTROL_ROWS: readonly [keyof Controls, string][] = [
+  ['capacity_baseline', 'capacity baseline'],
+  ['shuffled', 'shuffled images'],
+  ['noise_floor', 'noise floor'],
+];
+
+export function evaluateTable(m: Metrics, controls?: Controls): string {
   const rows: string[][] = [['scope', 'n', 'acc', 'F1', 'AUC', 'gen MAE', 'gen RMSE', 'gen R²', 'gen %cap', 'gen cov90', 'CO2 MAE', 'CO2 RMSE', 'CO2 R²', 'CO2 cov90']];
   const row = (scope: string, n: number, t: import('../../train/metrics.js').TaskMetrics): string[] => [
     scope,
@@ -56,6 +80,10 @@ export function evaluateTable(m: import('../../train/metrics.js').EvaluationMetr
     f(t.co2?.coverage90),
   ];
   rows.push(row('all', m.n, m));
+  for (const [k, label] of CONTROL_ROWS) {
+    const c = controls?.[k];
+    if (c) rows.push(row(label, c.n, c));
+  }
   for (const [fuel, t] of Object.entries(m.per_fuel)) rows.push(row(fuel, t.n, t));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
@@ -70,13 +98,27 @@ async function run(out: Output, o: EvaluateOptions): Promise<void> {
   const paths = { tiles: requireOption(o.tiles, '--tiles'), labels: requireOption(o.labels, '--labels'), weather: o.weather, sites: requireOption(o.sites, '--sites'), ...tableOptionsOf(o) };
   const backend = await selectBackend(parseBackendChoice(o.backend ?? loadConfig(o.config).backend));
   out.info(`backend: ${describeBackend(backend)}`);
-  const r = await evaluateModel(modelDir, paths, { split: o.split ?? 'all', ...(o.minValid !== undefined ? { minValidFraction: o.minValid } : {}) });
+  const controls = o.control ?? [];
+  const seed = o.controlSeed === undefined ? 0 : Number(o.controlSeed);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--control-seed must be a non-negative integer, got '${o.controlSeed}'`);
+  const r = await evaluateModel(modelDir, paths, {
+    split: o.split ?? 'all',
+    ...(o.minValid !== undefined ? { minValidFraction: o.minValid } : {}),
+    ...(controls.includes('shuffle-images') ? { shuffleSeed: seed } : {}),
+    ...(o.truth ? { truthFile: o.truth } : {}),
+  });
   out.info(`data: ${describeJoin(r.report)}`);
   if (r.report.labelsUnknownSite > 0) out.warn(`${paths.labels}: ${r.report.labelsUnknownSite} labels for sites not in ${paths.sites} (ignored)`);
   if (r.report.labelsWithoutPatch > 0) out.warn(`${paths.labels}: ${r.report.labelsWithoutPatch} labels have no patch in ${paths.tiles} (ignored)`);
   if (r.seenSites > 0) out.warn(`${r.seenSites} evaluated patches are from sites the model trained on; use --split test for held-out plants only`);
-  const json = { ...toEvaluateJson(r.metrics), model: modelDir, backend: backend.name, tasks: r.manifest.tasks };
-  out.result(json, `${evaluateTable(r.metrics)}\n(model ${modelDir}, tasks ${r.manifest.tasks.join(',')}, backend ${backend.name}; coverage of 90 % intervals)`);
+  if (!r.controls.capacity_baseline) out.warn(`no capacity baseline: ${modelDir} predates it and ${paths.labels} has no labels of its training plants`);
+  if (o.truth && r.noiseFloorUnmatched > 0) out.warn(`${o.truth}: ${r.noiseFloorUnmatched} evaluated patches have no sample in truth.json (left out of the noise floor)`);
+  const json = { ...toEvaluateJson(r.metrics), controls: controlsJson(r.controls), model: modelDir, backend: backend.name, tasks: r.manifest.tasks };
+  out.result(
+    json,
+    `${evaluateTable(r.metrics, r.controls)}\n(model ${modelDir}, tasks ${r.manifest.tasks.join(',')}, backend ${backend.name}; coverage of 90 % intervals;` +
+      ` capacity baseline = fuel CF × capacity × on-share from the training plants${r.controls.shuffled ? `; shuffled = each site's images exchanged among its own overpasses, seed ${seed}` : ''})`,
+  );
 }
 
 export async function evaluateCommand(): Promise<Command> {
@@ -84,17 +126,25 @@ export async function evaluateCommand(): Promise<Command> {
     .summary('score a model: accuracy/F1/AUC, MAE/RMSE/R², 90 % interval coverage, per fuel')
     .description(
       'Score a trained model: activity accuracy/F1/AUC, generation and CO2 MAE/RMSE/R² (also as\n' +
-        '% of capacity) and 90 % interval coverage, overall and per fuel.',
+        '% of capacity) and 90 % interval coverage, overall and per fuel. Beside the model: the\n' +
+        'capacity-aware baseline (no image), with --control shuffle-images the model fed each\n' +
+        "site's images from its other overpasses, and with --truth the world's noise floor.",
     )
     .option('--model <dir>', 'model folder written by co2sat train');
   addDataOptions(cmd, "(optional: the model's training means are imputed)");
   cmd
     .addOption(new Option('--split <part>', "'test': only the model's held-out sites/overpasses; 'all': every labelled patch").choices(['all', 'test']).default('all'))
     .option('--min-valid <fraction>', "drop patches with a smaller valid_fraction (default: the model's)", Number)
+    .addOption(
+      new Option('--control <name...>', "extra control rows: 'shuffle-images' scores the model again with each site's images exchanged among its own overpasses (the capacity baseline is always reported)").choices(['shuffle-images']),
+    )
+    .option('--control-seed <n>', 'seed of the image shuffle', '0')
+    .option('--truth <file>', "a synthetic world's truth.json: adds the world's noise floor on the same patches")
     .action(action((out, o: EvaluateOptions) => run(out, o)));
   addBackendOptions(cmd);
   return withGlobals(cmd, [
     'co2sat evaluate --model models/mtl --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --split test',
     'co2sat evaluate --model models/mtl --tiles other/tiles --labels other/labels.csv --sites other/sites.geojson --json',
+    'co2sat evaluate --model models/mtl --tiles world/tiles --labels world/labels.csv --sites world/sites.geojson --split test --control shuffle-images --truth world/truth.json',
   ]);
 }

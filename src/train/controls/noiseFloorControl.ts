@@ -1,0 +1,67 @@
+/**
+ * The world's noise floor as per-sample predictions, so it is scored with the model's own
+ * metrics on exactly the samples the model is scored on. The oracle is synth/scores.ts's
+ * `noiseFloor`: an observable sample (truth.json's `observable`) is read exactly — its state
+ * and generation, CO₂ as generation × the fuel's median emission factor, since a plant's own
+ * efficiency is invisible — and any other sample gets its plant's prior (majority state,
+ * median generation, over all of the plant's samples in truth.json).
+ * The oracle has no interval: its coverage90 is NaN (null in JSON).
+ */
+import type { EmissionFactors } from '../../model/physics.js';
+import type { SamplePrediction } from '../../model/predictor.js';
+import type { TruthDocument } from '../../records/truth.js';
+import { isFuel } from '../../records/sites.js';
+import type { EvaluationMetrics, RegressionMetrics } from '../metrics.js';
+
+export interface OracleResult {
+  /** One per input sample; null where truth.json has no record of the overpass. */
+  predictions: (SamplePrediction | null)[];
+  unmatched: number;
+}
+
+const key = (site: string, t: number): string => `${site}|${t}`;
+
+function median(values: readonly number[]): number {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samples'>, samples: readonly { site_id: string; time_ms: number }[], efs: EmissionFactors): OracleResult {
+  const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
+  const efOf = (site: string): number => {
+    const f = fuel.get(site);
+    return isFuel(f) ? efs[f].median : 1;
+  };
+  const wanted = new Set(samples.map((s) => s.site_id));
+  const bySite = new Map<string, TruthDocument['samples']>();
+  const byKey = new Map<string, TruthDocument['samples'][number]>();
+  for (const t of truth.samples) {
+    if (!wanted.has(t.site_id)) continue;
+    bySite.set(t.site_id, [...(bySite.get(t.site_id) ?? []), t]);
+    byKey.set(key(t.site_id, Date.parse(t.datetime)), t);
+  }
+  const prior = new Map<string, { active: boolean; gen: number }>();
+  for (const [site, list] of bySite) prior.set(site, { active: list.filter((s) => s.active).length / list.length >= 0.5, gen: median(list.map((s) => s.generation_mw)) });
+  let unmatched = 0;
+  const predictions = samples.map((s): SamplePrediction | null => {
+    const t = byKey.get(key(s.site_id, s.time_ms));
+    if (!t) {
+      unmatched++;
+      return null;
+    }
+    const p = prior.get(s.site_id)!;
+    const active = t.observable ? t.active : p.active;
+    const gen = t.observable ? t.generation_mw : p.gen;
+    return { p_on: active ? 1 : 0, generation_mw: gen, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h: gen * efOf(s.site_id), co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 };
+  });
+  return { predictions, unmatched };
+}
+
+/** The oracle's metrics with coverage90 set to NaN (it has no interval). */
+export function withoutCoverage(m: EvaluationMetrics): EvaluationMetrics {
+  const reg = (r: RegressionMetrics | null): RegressionMetrics | null => (r ? { ...r, coverage90: Number.NaN } : null);
+  const strip = <T extends { generation: RegressionMetrics | null; co2: RegressionMetrics | null }>(t: T): T => ({ ...t, generation: reg(t.generation), co2: reg(t.co2) });
+  return { ...strip(m), per_fuel: Object.fromEntries(Object.entries(m.per_fuel).map(([f, t]) => [f, strip(t)])) };
+}

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { loadEmissionFactors } from '../../src/model/physics.js';
+import { mulberry32 } from '../../src/random.js';
+import { FUELS } from '../../src/records/sites.js';
+import { noiseFloor, type ScoredSample } from '../../src/synth/scores.js';
+import { capacityBaselinePredictions, fitBaselineOn } from '../../src/train/controls/capacityBaselineControl.js';
+import { noiseFloorPredictions } from '../../src/train/controls/noiseFloorControl.js';
+import { shuffleImagesWithinSites } from '../../src/train/controls/shuffleImages.js';
+import { evaluationMetrics } from '../../src/train/metrics.js';
+
+const efs = loadEmissionFactors();
+
+describe('shuffleImagesWithinSites', () => {
+  const rand = mulberry32(77);
+  const samples = Array.from({ length: 60 }, (_, i) => ({
+    site_id: `s${Math.floor(rand() * 9)}`,
+    time_ms: i,
+    image: Float32Array.from([i, rand()]),
+  }));
+  samples.push({ site_id: 'lonely', time_ms: 99, image: Float32Array.from([99, 0]) });
+
+  it('moves every image to another overpass of the same site, keeping all other fields', () => {
+    const out = shuffleImagesWithinSites(samples, 3);
+    expect(out).toHaveLength(samples.length);
+    for (const site of new Set(samples.map((s) => s.site_id))) {
+      const before = samples.filter((s) => s.site_id === site).map((s) => s.image);
+      const after = out.filter((s) => s.site_id === site).map((s) => s.image);
+      // The same images, each exactly once, within the site.
+      expect(new Set(after)).toEqual(new Set(before));
+      expect(after).toHaveLength(before.length);
+    }
+    out.forEach((s, i) => {
+      expect(s.time_ms).toBe(samples[i]!.time_ms);
+      expect(s.site_id).toBe(samples[i]!.site_id);
+      const siteSize = samples.filter((x) => x.site_id === s.site_id).length;
+      if (siteSize > 1) expect(s.image).not.toBe(samples[i]!.image);
+      else expect(s.image).toBe(samples[i]!.image);
+    });
+  });
+
+  it('is seeded: the same seed gives the same permutation, another seed another', () => {
+    const a = shuffleImagesWithinSites(samples, 11).map((s) => s.image[0]);
+    const b = shuffleImagesWithinSites(samples, 11).map((s) => s.image[0]);
+    const c = shuffleImagesWithinSites(samples, 12).map((s) => s.image[0]);
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(c);
+  });
+});
+
+describe('noiseFloorPredictions', () => {
+  it('scores exactly like synth’s noise floor on the same samples, and counts overpasses truth.json lacks', () => {
+    const rand = mulberry32(5);
+    const sites = Array.from({ length: 12 }, (_, i) => ({ site_id: `p${i}`, fuel: FUELS[i % FUELS.length]!, capacity_mw: 200 + 1000 * rand() }));
+    const truthSamples = sites.flatMap((s) =>
+      Array.from({ length: 15 }, (_, d) => {
+        const active = rand() < 0.7;
+        const gen = active ? s.capacity_mw * (0.2 + 0.7 * rand()) : 0;
+        return { site_id: s.site_id, datetime: new Date(Date.UTC(2024, 0, 1 + 3 * d, 10, 30)).toISOString(), active, generation_mw: gen, co2_t_per_h: gen * (0.8 + 0.4 * rand()), observable: rand() < 0.6 };
+      }),
+    );
+    const truth = { sites: sites.map((s) => ({ site_id: s.site_id, fuel: s.fuel })), samples: truthSamples } as unknown as Parameters<typeof noiseFloorPredictions>[0];
+    const scored = truthSamples.map((t) => ({ site_id: t.site_id, time_ms: Date.parse(t.datetime) }));
+    scored.push({ site_id: 'p0', time_ms: Date.UTC(2030, 0, 1) });
+    const r = noiseFloorPredictions(truth, scored, efs);
+    expect(r.unmatched).toBe(1);
+    expect(r.predictions.at(-1)).toBeNull();
+    const cap = new Map(sites.map((s) => [s.site_id, s]));
+    const m = evaluationMetrics(
+      r.predictions.slice(0, -1).map((p) => p!),
+      truthSamples.map((t) => ({ active: t.active, generation_mw: t.generation_mw, co2_t_per_h: t.co2_t_per_h, fuel: cap.get(t.site_id)!.fuel, capacity_mw: cap.get(t.site_id)!.capacity_mw })),
+      ['activity', 'generation', 'co2'],
+    );
+    const synth = noiseFloor(
+      truthSamples.map((t): ScoredSample => ({
+        siteId: t.site_id,
+        active: t.active,
+        generationMW: t.generation_mw,
+        co2TPerH: t.co2_t_per_h,
+        fuelEfTPerMWh: efs[cap.get(t.site_id)!.fuel].median,
+        observable: t.observable,
+        brightness: null,
+      })),
+    );
+    expect(m.activity!.accuracy).toBeCloseTo(synth.activity_accuracy, 12);
+    expect(m.generation!.mae).toBeCloseTo(synth.generation_mae_mw, 9);
+    expect(m.co2!.mae).toBeCloseTo(synth.co2_mae_t_per_h, 9);
+    expect(m.generation!.mae).toBeGreaterThan(0);
+  });
+});
+
+describe('capacityBaselinePredictions', () => {
+  it('gives every overpass of a plant the same prediction, in the model’s shape', () => {
+    const truth = (fuel: 'coal' | 'gas', cap: number, gen: number) => ({ active: gen > 0, generation_mw: gen, co2_t_per_h: gen * (fuel === 'coal' ? 1 : 0.4), fuel, capacity_mw: cap });
+    const b = fitBaselineOn([
+      { site_id: 'a', truth: truth('coal', 1000, 700) },
+      { site_id: 'a', truth: truth('coal', 1000, 0) },
+      { site_id: 'b', truth: truth('gas', 500, 250) },
+    ]);
+    const [p, q] = capacityBaselinePredictions(b, [
+      { site_id: 'c', truth: truth('coal', 2000, 100) },
+      { site_id: 'c', truth: truth('coal', 2000, 1900) },
+    ]);
+    expect(p).toEqual(q);
+    expect(p!.generation_mw).toBeCloseTo(0.7 * 0.5 * 2000, 9);
+    expect(p!.co2_t_per_h).toBeCloseTo(p!.generation_mw, 9);
+    expect(p!.generation_mw_sd * 1.6448536269514722).toBeCloseTo(p!.generation_mw_half90, 6);
+  });
+});
