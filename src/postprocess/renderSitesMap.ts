@@ -1,12 +1,19 @@
 /**
- * A picture of a run: sites on a plain map, each a disc whose AREA is proportional to its
- * CO₂ emission rate (t/h), coloured by fuel; sites without an estimate are grey rings. A
- * title line and a legend (fuel colours, the largest disc's value) are drawn with a small
- * built-in bitmap font. An equirectangular projection scaled by cos(mean latitude) keeps
- * shapes right over the small areas a run covers. PNG via pngjs, no other dependencies.
+ * A picture of a run for the README and terminals: sites on a map with Natural Earth land,
+ * coastlines and borders (the `world-atlas` package), a labelled latitude/longitude graticule,
+ * each site a disc whose AREA is proportional to its CO₂ rate (t/h), coloured by fuel (grey
+ * rings where there is no estimate), a title and a legend with fuel colours and three disc
+ * sizes. Drawn as SVG with real text and rendered to PNG by resvg (`@resvg/resvg-js`) with
+ * the DejaVu Sans font shipped as a dependency, so the picture is the same on every machine,
+ * fonts installed or not. An equirectangular projection scaled by cos(mean latitude) keeps
+ * shapes right over the areas a run covers.
  */
-import { PNG } from 'pngjs';
-import { drawText, textWidth } from './bitmapFont.js';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Resvg } from '@resvg/resvg-js';
+import type { Topology } from 'topojson-specification';
+import { feature, mesh } from 'topojson-client';
+import type { Geometry, MultiLineString, Position } from 'geojson';
 
 export interface MapSite {
   lon: number;
@@ -16,29 +23,189 @@ export interface MapSite {
 }
 
 export interface MapOptions {
-  /** Image width in pixels (default 800). */
+  /** Image width in pixels (default 900). */
   width?: number;
   /** Image height in pixels (default 600). */
   height?: number;
-  /** Radius in pixels of the largest emitter's disc (default 40). */
+  /** Radius in pixels of the largest emitter's disc (default 36). */
   maxRadiusPx?: number;
-  /** A title line at the top (e.g. the window), upper-cased; none by default. */
+  /** A title line at the top (e.g. the window); none by default. */
   title?: string;
   /** Draw the legend (default true). */
   legend?: boolean;
 }
 
-type RGB = readonly [number, number, number];
-const FUEL_COLOURS: Record<string, RGB> = {
-  lignite: [140, 81, 10],
-  coal: [60, 60, 60],
-  gas: [33, 113, 181],
-  oil: [203, 24, 29],
-};
-const OTHER: RGB = [117, 107, 177];
-const BACKGROUND: RGB = [246, 244, 238];
-const GRID: RGB = [222, 218, 208];
-const NO_DATA: RGB = [160, 160, 160];
+export const FUEL_COLOURS: Readonly<Record<string, string>> = { lignite: '#8c510a', coal: '#3c3c3c', gas: '#2171b5', oil: '#cb181d' };
+const OTHER = '#756bb1';
+const NO_DATA = '#a0a0a0';
+const SEA = '#dbe9f4';
+const LAND = '#f4f1e8';
+const require = createRequire(import.meta.url);
+
+let fontFile: string | null = null;
+const topologies = new Map<string, Topology>();
+
+function topology(resolution: '50m' | '110m'): Topology {
+  const known = topologies.get(resolution);
+  if (known) return known;
+  const t = JSON.parse(readFileSync(require.resolve(`world-atlas/countries-${resolution}.json`), 'utf8')) as Topology;
+  topologies.set(resolution, t);
+  return t;
+}
+
+/** The map's extent: the sites plus a margin, at least 2° of latitude, in the image's shape. */
+interface View {
+  lon0: number;
+  lat0: number;
+  lon1: number;
+  lat1: number;
+  kx: number;
+  scale: number;
+  ox: number;
+  oy: number;
+  w: number;
+  h: number;
+}
+
+function viewFor(sites: readonly MapSite[], x: number, y: number, w: number, h: number, marginPx: number): View {
+  const lats = sites.map((s) => s.lat);
+  const lons = sites.map((s) => s.lon);
+  const latMid = sites.length > 0 ? (Math.min(...lats) + Math.max(...lats)) / 2 : 0;
+  const lonMid = sites.length > 0 ? (Math.min(...lons) + Math.max(...lons)) / 2 : 0;
+  const kx = Math.max(0.05, Math.cos((latMid * Math.PI) / 180));
+  const spanLat = Math.max(2, sites.length > 0 ? Math.max(...lats) - Math.min(...lats) : 180);
+  const spanLon = Math.max(2 / kx, sites.length > 0 ? Math.max(...lons) - Math.min(...lons) : 360);
+  const scale = Math.min((w - 2 * marginPx) / (spanLon * kx), (h - 2 * marginPx) / spanLat);
+  const halfLon = w / 2 / (scale * kx);
+  const halfLat = h / 2 / scale;
+  return { lon0: lonMid - halfLon, lon1: lonMid + halfLon, lat0: latMid - halfLat, lat1: latMid + halfLat, kx, scale, ox: x, oy: y, w, h };
+}
+
+const px = (v: View, lon: number, lat: number): [number, number] => [v.ox + (lon - v.lon0) * v.kx * v.scale, v.oy + (v.lat1 - lat) * v.scale];
+const f1 = (n: number) => (Math.round(n * 10) / 10).toString();
+
+function ringPath(v: View, ring: readonly Position[]): string {
+  let d = '';
+  ring.forEach((p, i) => {
+    const [x, y] = px(v, p[0] ?? 0, p[1] ?? 0);
+    d += `${i === 0 ? 'M' : 'L'}${f1(x)} ${f1(y)}`;
+  });
+  return d;
+}
+
+function geometryPath(v: View, g: Geometry | null): string {
+  if (!g) return '';
+  if (g.type === 'Polygon') return g.coordinates.map((r) => `${ringPath(v, r)}Z`).join('');
+  if (g.type === 'MultiPolygon') return g.coordinates.map((poly) => poly.map((r) => `${ringPath(v, r)}Z`).join('')).join('');
+  if (g.type === 'MultiLineString') return g.coordinates.map((l) => ringPath(v, l)).join('');
+  if (g.type === 'LineString') return ringPath(v, g.coordinates);
+  if (g.type === 'GeometryCollection') return g.geometries.map((x) => geometryPath(v, x)).join('');
+  return '';
+}
+
+/** A round graticule step giving 3–8 lines across `span` degrees. */
+function gridStep(span: number): number {
+  for (const s of [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 45]) if (span / s <= 8) return s;
+  return 90;
+}
+
+const degree = (v: number, pos: string, neg: string) => `${Math.abs(Math.round(v * 10) / 10)}°${v >= 0 ? pos : neg}`;
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Legend disc values: the largest 1, 2 or 5 × 10ⁿ not above the maximum, and two smaller. */
+function legendValues(max: number): number[] {
+  const niceFloor = (v: number) => {
+    const p = 10 ** Math.floor(Math.log10(v));
+    return ([5, 2, 1].find((m) => m * p <= v) ?? 1) * p;
+  };
+  return [...new Set([niceFloor(max), niceFloor(max / 4), niceFloor(max / 16)])];
+}
+
+/** The map as an SVG document. */
+export function sitesMapSvg(sites: readonly MapSite[], options: MapOptions = {}): string {
+  const width = options.width ?? 900;
+  const height = options.height ?? 600;
+  const maxR = options.maxRadiusPx ?? 36;
+  const legendW = options.legend === false ? 0 : 180;
+  const top = options.title ? 34 : 8;
+  const finite = sites.filter((s) => Number.isFinite(s.lon) && Number.isFinite(s.lat));
+  const mapX = 44;
+  const mapW = width - legendW - mapX - 12;
+  const mapH = height - top - 30;
+  const v = viewFor(finite, mapX, top, mapW, mapH, maxR + 8);
+  const spanLat = v.lat1 - v.lat0;
+  const topo = topology(spanLat > 30 ? '110m' : '50m');
+  const countries = topo.objects.countries;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="DejaVu Sans">`);
+  parts.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
+  parts.push(`<defs><clipPath id="map"><rect x="${mapX}" y="${top}" width="${mapW}" height="${mapH}"/></clipPath></defs>`);
+  parts.push(`<g clip-path="url(#map)"><rect x="${mapX}" y="${top}" width="${mapW}" height="${mapH}" fill="${SEA}"/>`);
+  if (countries) {
+    const fc = feature(topo, countries as Parameters<typeof feature>[1]);
+    const geoms = 'features' in fc ? fc.features.map((f) => f.geometry) : [fc.geometry];
+    parts.push(`<path d="${geoms.map((g) => geometryPath(v, g)).join('')}" fill="${LAND}" stroke="#6f8fa8" stroke-width="0.7"/>`);
+    const borders: MultiLineString = mesh(topo, countries as Parameters<typeof mesh>[1], (a, b) => a !== b);
+    parts.push(`<path d="${geometryPath(v, borders)}" fill="none" stroke="#b0a89a" stroke-width="0.6" stroke-dasharray="3 2"/>`);
+  }
+  // Graticule with degree labels outside the frame.
+  const labels: string[] = [];
+  const stepLat = gridStep(spanLat);
+  const stepLon = gridStep(v.lon1 - v.lon0);
+  for (let lat = Math.ceil(v.lat0 / stepLat) * stepLat; lat <= v.lat1; lat += stepLat) {
+    const [, y] = px(v, v.lon0, lat);
+    parts.push(`<line x1="${mapX}" y1="${f1(y)}" x2="${mapX + mapW}" y2="${f1(y)}" stroke="#9aa7b3" stroke-width="0.5" stroke-opacity="0.7"/>`);
+    labels.push(`<text x="${mapX - 4}" y="${f1(y + 4)}" font-size="11" text-anchor="end" fill="#444">${degree(lat, 'N', 'S')}</text>`);
+  }
+  for (let lon = Math.ceil(v.lon0 / stepLon) * stepLon; lon <= v.lon1; lon += stepLon) {
+    const [x] = px(v, lon, v.lat0);
+    parts.push(`<line x1="${f1(x)}" y1="${top}" x2="${f1(x)}" y2="${top + mapH}" stroke="#9aa7b3" stroke-width="0.5" stroke-opacity="0.7"/>`);
+    labels.push(`<text x="${f1(x)}" y="${top + mapH + 15}" font-size="11" text-anchor="middle" fill="#444">${degree(lon, 'E', 'W')}</text>`);
+  }
+  // Discs: area ∝ CO₂; big ones first so small ones stay visible on top.
+  const maxCo2 = Math.max(0, ...finite.map((s) => s.co2_t_per_h ?? 0));
+  const radius = (value: number) => Math.max(2, maxR * Math.sqrt(Math.max(0, value) / maxCo2));
+  for (const s of [...finite].sort((a, b) => (b.co2_t_per_h ?? -1) - (a.co2_t_per_h ?? -1))) {
+    const [x, y] = px(v, s.lon, s.lat);
+    if (s.co2_t_per_h !== null && Number.isFinite(s.co2_t_per_h) && maxCo2 > 0) {
+      parts.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="${f1(radius(s.co2_t_per_h))}" fill="${FUEL_COLOURS[s.fuel ?? ''] ?? OTHER}" fill-opacity="0.75" stroke="#ffffff" stroke-width="1"/>`);
+    } else {
+      parts.push(`<circle cx="${f1(x)}" cy="${f1(y)}" r="6" fill="none" stroke="${NO_DATA}" stroke-width="2"/>`);
+    }
+  }
+  parts.push('</g>');
+  parts.push(`<rect x="${mapX}" y="${top}" width="${mapW}" height="${mapH}" fill="none" stroke="#555" stroke-width="1"/>`);
+  parts.push(...labels);
+  if (options.title) parts.push(`<text x="${mapX}" y="22" font-size="16" font-weight="bold" fill="#222">${esc(options.title)}</text>`);
+  if (options.legend !== false) {
+    const lx = width - legendW + 8;
+    let ly = top + 16;
+    parts.push(`<text x="${lx}" y="${ly}" font-size="13" font-weight="bold" fill="#222">Fuel</text>`);
+    ly += 8;
+    for (const [label, colour] of [...Object.entries(FUEL_COLOURS), ['other', OTHER] as const]) {
+      ly += 18;
+      parts.push(`<circle cx="${lx + 7}" cy="${ly - 4}" r="6" fill="${colour}" fill-opacity="0.75"/><text x="${lx + 20}" y="${ly}" font-size="12" fill="#222">${label}</text>`);
+    }
+    ly += 18;
+    parts.push(`<circle cx="${lx + 7}" cy="${ly - 4}" r="5" fill="none" stroke="${NO_DATA}" stroke-width="2"/><text x="${lx + 20}" y="${ly}" font-size="12" fill="#222">no estimate</text>`);
+    if (maxCo2 > 0) {
+      ly += 30;
+      parts.push(`<text x="${lx}" y="${ly}" font-size="13" font-weight="bold" fill="#222">CO₂ (t/h)</text>`);
+      const values = legendValues(maxCo2);
+      const rMax = radius(values[0] ?? maxCo2);
+      const base = ly + 12 + 2 * rMax;
+      for (const value of values) {
+        const r = radius(value);
+        parts.push(`<circle cx="${lx + rMax}" cy="${f1(base - r)}" r="${f1(r)}" fill="none" stroke="#555" stroke-width="1"/>`);
+        parts.push(`<line x1="${lx + rMax}" y1="${f1(base - 2 * r)}" x2="${lx + 2 * rMax + 10}" y2="${f1(base - 2 * r)}" stroke="#555" stroke-width="0.5"/>`);
+        parts.push(`<text x="${lx + 2 * rMax + 12}" y="${f1(base - 2 * r + 4)}" font-size="11" fill="#222">${value}</text>`);
+      }
+    }
+  }
+  parts.push(`<text x="${width - 6}" y="${height - 6}" font-size="9" text-anchor="end" fill="#888">Natural Earth · co2sat</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
 
 /**
  * @param sites the sites with their window's CO₂ rate (nulls drawn as rings)
@@ -46,98 +213,8 @@ const NO_DATA: RGB = [160, 160, 160];
  * @example writeFileSync('map.png', renderSitesMap([{ lon: 8, lat: 47, co2_t_per_h: 900, fuel: 'coal' }]))
  */
 export function renderSitesMap(sites: readonly MapSite[], options: MapOptions = {}): Buffer {
-  const width = options.width ?? 800;
-  const height = options.height ?? 600;
-  const maxR = options.maxRadiusPx ?? 40;
-  const png = new PNG({ width, height });
-  const put = (x: number, y: number, c: RGB, alpha = 1) => {
-    if (x < 0 || y < 0 || x >= width || y >= height) return;
-    const i = (y * width + x) * 4;
-    for (let k = 0; k < 3; k++) png.data[i + k] = Math.round(png.data[i + k]! * (1 - alpha) + c[k]! * alpha);
-    png.data[i + 3] = 255;
-  };
-  for (let i = 0; i < width * height * 4; i += 4) {
-    png.data[i] = BACKGROUND[0];
-    png.data[i + 1] = BACKGROUND[1];
-    png.data[i + 2] = BACKGROUND[2];
-    png.data[i + 3] = 255;
-  }
-
-  const finite = sites.filter((s) => Number.isFinite(s.lon) && Number.isFinite(s.lat));
-  if (finite.length === 0) return PNG.sync.write(png);
-  const lats = finite.map((s) => s.lat);
-  const lons = finite.map((s) => s.lon);
-  const kx = Math.cos((((Math.min(...lats) + Math.max(...lats)) / 2) * Math.PI) / 180);
-  const pad = maxR + 10;
-  const top = options.title ? 30 : 0;
-  const legendW = options.legend === false ? 0 : 150;
-  const spanX = Math.max(1e-6, (Math.max(...lons) - Math.min(...lons)) * kx);
-  const spanY = Math.max(1e-6, Math.max(...lats) - Math.min(...lats));
-  const scale = Math.min((width - legendW - 2 * pad) / spanX, (height - top - 2 * pad) / spanY);
-  const cx = (width - legendW - spanX * scale) / 2;
-  const cy = (height - top - spanY * scale) / 2;
-  const lon0 = Math.min(...lons);
-  const lat0 = Math.min(...lats);
-  const project = (s: MapSite): [number, number] => [cx + (s.lon - lon0) * kx * scale, height - (cy + (s.lat - lat0) * scale)];
-
-  // A graticule every 10 % of the image, so the picture reads as a map.
-  for (let g = 0; g <= 10; g++) {
-    const gx = Math.round((g * (width - 1)) / 10);
-    const gy = Math.round((g * (height - 1)) / 10);
-    for (let y = 0; y < height; y++) put(gx, y, GRID);
-    for (let x = 0; x < width; x++) put(x, gy, GRID);
-  }
-
-  const maxCo2 = Math.max(0, ...finite.map((s) => s.co2_t_per_h ?? 0));
-  // Draw big discs first so small ones stay visible on top.
-  const order = [...finite].sort((a, b) => (b.co2_t_per_h ?? -1) - (a.co2_t_per_h ?? -1));
-  for (const s of order) {
-    const [px, py] = project(s);
-    const known = s.co2_t_per_h !== null && Number.isFinite(s.co2_t_per_h);
-    const r = known && maxCo2 > 0 ? Math.max(2, maxR * Math.sqrt(Math.max(0, s.co2_t_per_h!) / maxCo2)) : 6;
-    const colour = known ? (FUEL_COLOURS[s.fuel ?? ''] ?? OTHER) : NO_DATA;
-    for (let y = Math.floor(py - r - 1); y <= Math.ceil(py + r + 1); y++) {
-      for (let x = Math.floor(px - r - 1); x <= Math.ceil(px + r + 1); x++) {
-        const d = Math.hypot(x - px, y - py);
-        if (known) {
-          if (d <= r) put(x, y, colour, 0.75);
-          else if (d <= r + 1) put(x, y, [30, 30, 30], 0.9);
-        } else if (Math.abs(d - r) <= 1) put(x, y, colour);
-      }
-    }
-  }
-  const ink: RGB = [40, 40, 40];
-  if (options.title) drawText(options.title, 10, 8, (x, y) => put(x, y, ink), 2);
-  if (options.legend !== false) {
-    const lx = width - legendW + 10;
-    let ly = top + 16;
-    for (let y = top; y < height; y++) for (let x = width - legendW; x < width; x++) put(x, y, [255, 255, 255], 0.85);
-    const disc = (x0: number, y0: number, r: number, c: RGB, ring = false) => {
-      for (let y = y0 - r - 1; y <= y0 + r + 1; y++) {
-        for (let x = x0 - r - 1; x <= x0 + r + 1; x++) {
-          const d = Math.hypot(x - x0, y - y0);
-          if (ring ? Math.abs(d - r) <= 1 : d <= r) put(x, y, c, ring ? 1 : 0.75);
-        }
-      }
-    };
-    drawText('FUEL', lx, ly, (x, y) => put(x, y, ink), 2);
-    ly += 24;
-    for (const [label, c] of [...Object.entries(FUEL_COLOURS), ['other', OTHER] as const]) {
-      disc(lx + 7, ly + 6, 6, c);
-      drawText(label, lx + 20, ly + 3, (x, y) => put(x, y, ink), 1);
-      ly += 18;
-    }
-    disc(lx + 7, ly + 6, 6, NO_DATA, true);
-    drawText('no estimate', lx + 20, ly + 3, (x, y) => put(x, y, ink), 1);
-    ly += 30;
-    if (maxCo2 > 0) {
-      drawText('CO2 T/H', lx, ly, (x, y) => put(x, y, ink), 2);
-      ly += 24 + maxR;
-      const rk = Math.min(maxR, (legendW - 20) / 2);
-      disc(lx + rk, ly, rk, [150, 150, 150]);
-      const label = `${Math.round(maxCo2 * (rk / maxR) ** 2)}`;
-      drawText(label, lx + rk - textWidth(label, 1) / 2, ly - 3, (x, y) => put(x, y, ink), 1);
-    }
-  }
-  return PNG.sync.write(png);
+  fontFile ??= require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf');
+  const bold = fontFile.replace('DejaVuSans.ttf', 'DejaVuSans-Bold.ttf');
+  const resvg = new Resvg(sitesMapSvg(sites, options), { font: { fontFiles: [fontFile, bold], loadSystemFonts: false, defaultFontFamily: 'DejaVu Sans' } });
+  return resvg.render().asPng();
 }

@@ -1,56 +1,60 @@
+/** The README/terminal map: Natural Earth land and sea, a labelled graticule, discs by CO₂, real text. */
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
-import { renderSitesMap } from '../../src/postprocess/renderSitesMap.js';
+import { renderSitesMap, sitesMapSvg, type MapSite } from '../../src/postprocess/renderSitesMap.js';
 
 function decode(buf: Buffer) {
   const png = PNG.sync.read(buf);
   const at = (x: number, y: number) => Array.from(png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3));
-  return { png, at };
+  const count = (x0: number, x1: number, y0: number, y1: number, pred: (c: number[]) => boolean) => {
+    let n = 0;
+    for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (pred(at(x, y))) n++;
+    return n;
+  };
+  return { png, at, count };
 }
 
+// Around the Rhine delta and the German lignite fields: the North Sea lies in the top left.
+const SITES: MapSite[] = [
+  { lon: 12.37, lat: 51.18, co2_t_per_h: 1600, fuel: 'lignite' },
+  { lon: 9.97, lat: 53.53, co2_t_per_h: 400, fuel: 'gas' },
+  { lon: 4.05, lat: 51.95, co2_t_per_h: 800, fuel: 'coal' },
+  { lon: 14.46, lat: 51.42, co2_t_per_h: null, fuel: 'coal' },
+];
+const dark = (c: number[]) => c.every((v) => v < 90);
+
 describe('renderSitesMap', () => {
-  const sites = [
-    { lon: 0, lat: 0, co2_t_per_h: 1600, fuel: 'lignite' },
-    { lon: 1, lat: 1, co2_t_per_h: 400, fuel: 'gas' },
-    { lon: 1, lat: 0, co2_t_per_h: null, fuel: 'coal' },
-  ];
-  it('draws discs whose area follows CO2, coloured by fuel, and rings for sites without an estimate', () => {
-    const { png, at } = decode(renderSitesMap(sites, { width: 400, height: 300, maxRadiusPx: 40, legend: false }));
-    expect([png.width, png.height]).toEqual([400, 300]);
-    // Count pixels of each disc's colour: area ratio ≈ CO2 ratio (4), i.e. radius ratio 2.
-    const count = (pred: (c: number[]) => boolean) => {
-      let n = 0;
-      for (let y = 0; y < 300; y++) for (let x = 0; x < 400; x++) if (pred(at(x, y))) n++;
-      return n;
-    };
-    const lignite = count(([r, g, b]) => r! > g! + 40 && g! > b! + 20); // brown
-    const gas = count(([r, , b]) => b! > r! + 60); // blue
-    expect(lignite / gas).toBeGreaterThan(3.2);
-    expect(lignite / gas).toBeLessThan(4.8);
-    // The site without an estimate is a ring: its centre shows the background.
-    const bg = at(1, 1);
-    const mapW = 400 - 2 * 50;
-    const mapH = 300 - 2 * 50;
-    const scale = Math.min(mapW / 1, mapH / 1);
-    const cx = Math.round((400 - scale) / 2 + scale);
-    const cy = Math.round(300 - (300 - scale) / 2);
-    expect(at(cx, cy)).not.toEqual([160, 160, 160]);
-    expect(Math.abs(at(cx, cy)[0]! - bg[0]!)).toBeLessThan(30);
+  const png = renderSitesMap(SITES, { title: 'co2sat: CO₂ t/h, 2024-05' });
+  const d = decode(png);
+
+  it('draws sea where the North Sea is and land where Germany is', () => {
+    expect([d.png.width, d.png.height]).toEqual([900, 600]);
+    const sea = (c: number[]) => (c[2] ?? 0) > (c[0] ?? 0) + 15 && (c[2] ?? 0) > 200;
+    const land = (c: number[]) => Math.abs((c[0] ?? 0) - 244) < 6 && Math.abs((c[2] ?? 0) - 232) < 6;
+    expect(d.count(50, 150, 40, 80, sea)).toBeGreaterThan(2000); // top left of the frame: open sea
+    expect(d.count(300, 500, 420, 520, land)).toBeGreaterThan(10000); // the south of the frame: land
+    // Coastlines and borders are drawn: plenty of line pixels that are neither sea nor land.
+    expect(d.count(44, 700, 34, 560, (c) => !sea(c) && !land(c))).toBeGreaterThan(3000);
   });
-  it('draws a title and a legend panel with the built-in font', () => {
-    const plain = decode(renderSitesMap(sites, { legend: false }));
-    const full = decode(renderSitesMap(sites, { title: 'co2sat: CO2 t/h, 30d window' }));
-    const dark = (d: ReturnType<typeof decode>, x0: number, x1: number, y0: number, y1: number) => {
-      let n = 0;
-      for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) if (d.at(x, y).every((v) => v < 80)) n++;
-      return n;
-    };
-    expect(dark(plain, 0, 800, 0, 24)).toBe(0);
-    expect(dark(full, 0, 800, 0, 24)).toBeGreaterThan(200); // the title's ink
-    expect(dark(full, 650, 800, 30, 120)).toBeGreaterThan(100); // legend labels
+
+  it('discs have areas in proportion to CO₂ and the colour of their fuel', () => {
+    const plain = decode(renderSitesMap(SITES, { legend: false, width: 600, height: 400 }));
+    const brown = plain.count(0, 600, 0, 400, ([r = 0, g = 0, b = 0]) => r > g + 40 && g > b + 20);
+    const blue = plain.count(0, 600, 0, 400, ([r = 0, , b = 0]) => b > r + 80);
+    expect(brown / blue).toBeGreaterThan(3.3);
+    expect(brown / blue).toBeLessThan(4.7);
   });
-  it('renders an empty map for no sites and is deterministic', () => {
-    expect(decode(renderSitesMap([])).png.width).toBe(800);
-    expect(renderSitesMap(sites).equals(renderSitesMap(sites))).toBe(true);
+
+  it('writes the title, graticule labels and legend as text', () => {
+    const svg = sitesMapSvg(SITES, { title: 'co2sat: CO₂ t/h, 2024-05' });
+    for (const label of ['52°N', '53°N', '6°E', '12°E', 'lignite', 'no estimate', 'CO₂ (t/h)', '1000']) expect(svg).toContain(`>${label}<`);
+    expect(d.count(40, 400, 4, 28, dark)).toBeGreaterThan(300); // the title's ink
+    expect(d.count(0, 42, 40, 560, dark)).toBeGreaterThan(60); // latitude labels left of the frame
+    expect(d.count(720, 900, 30, 300, dark)).toBeGreaterThan(300); // the legend
+  });
+
+  it('an empty run still draws a world map, and drawing is deterministic', () => {
+    expect(decode(renderSitesMap([])).png.width).toBe(900);
+    expect(renderSitesMap(SITES, { title: 'co2sat: CO₂ t/h, 2024-05' }).equals(png)).toBe(true);
   });
 });
