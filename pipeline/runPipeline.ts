@@ -7,6 +7,8 @@
  *   parts/<scene_id>.jsonl   each done scene's predictions, written atomically
  *   predictions.jsonl        all done scenes' predictions (concatenation of the parts)
  *   sites.geojson, map.png   aggregates (unsharded runs only; shards merge with `aggregate`)
+ *   sites.fgb                the aggregates as FlatGeobuf (with flatGeobuf)
+ *   predictions.csv(+t), predictions.geojsonl   per-overpass predictions with the site point
  *   aggregates.cache.json    per-window aggregates with input digests (incremental reuse)
  *   tiles/<scene_id>/…       patches, removed after prediction unless keepTiles
  *
@@ -50,6 +52,8 @@ export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOpti
   log?: (message: string) => void;
   /** Warnings the operator should see (a stale lease taken over). */
   warn?: (message: string) => void;
+  /** Also write sites.fgb beside sites.geojson (`--format geojson,fgb`). */
+  flatGeobuf?: boolean;
   /** Retries of a scene after a transient failure within this run (default 2). */
   retries?: number;
   /** First retry delay in ms, doubled each retry (default 1000). */
@@ -65,7 +69,7 @@ export interface RunSummary {
   patches: { predicted: number; total: number };
   sites: number;
   windows: { total: number; recomputed: number; reused: number } | null;
-  outputs: { predictions: string; geojson: string | null; map: string | null; state: string };
+  outputs: { predictions: string; predictions_csv: string | null; predictions_geojsonl: string | null; geojson: string | null; fgb: string | null; map: string | null; state: string };
   /** Scenes that failed for good: this run's and those recorded by earlier runs (not retried until they change). */
   failed: { item: string; reason: string; recorded: boolean }[];
   /** Scenes whose transient failure outlasted the retries: the next run retries them. */
@@ -181,11 +185,15 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     let unknownSites: string[] = [];
     const geojson = sfx === '' ? path.join(out, 'sites.geojson') : null;
     const map = sfx === '' ? path.join(out, 'map.png') : null;
-    if (geojson && map) {
+    const fgb = sfx === '' && o.flatGeobuf ? path.join(out, 'sites.fgb') : null;
+    const tables = sfx === '' ? { csvFile: path.join(out, 'predictions.csv'), geojsonlFile: path.join(out, 'predictions.geojsonl') } : null;
+    if (geojson && map && tables) {
       const r = await writeAggregates({
         ...o,
         predictions: all,
         geojsonFile: geojson,
+        ...(fgb ? { fgbFile: fgb } : {}),
+        predictionTables: tables,
         mapFile: map,
         cacheFile: path.join(out, 'aggregates.cache.json'),
         modelId: predictor.id,
@@ -208,7 +216,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
       patches: { predicted, total: all.length },
       sites: o.sites.length,
       windows,
-      outputs: { predictions: predictionsFile, geojson, map, state: stateFile },
+      outputs: { predictions: predictionsFile, predictions_csv: tables?.csvFile ?? null, predictions_geojsonl: tables?.geojsonlFile ?? null, geojson, fgb, map, state: stateFile },
       failed,
       transient,
       unknown_sites: unknownSites,

@@ -37,6 +37,8 @@ export interface RunScenesOptions {
   uncertainty?: 'scaled' | 'independent';
   /** How observations are combined: 'mean' (default, clear-fraction-weighted time average), 'random' or 'ivw'. */
   combine?: 'ivw' | 'random' | 'mean';
+  /** Also write sites.fgb (FlatGeobuf) beside sites.geojson. */
+  flatGeobuf?: boolean;
   configFile?: string;
   log?: (message: string) => void;
   warn?: (message: string) => void;
@@ -87,6 +89,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     cloudyFraction: o.cloudyFraction,
     uncertainty: o.uncertainty,
     combine: o.combine,
+    flatGeobuf: o.flatGeobuf ?? false,
     // What per-patch predictions depend on besides the scene and the model id. The weather
     // file is not in it (it grows with new scenes); use force after correcting old rows.
     predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(sitesFile.text), max_gap_hours: o.maxGapHours ?? DEFAULT_MAX_GAP_HOURS },

@@ -10,11 +10,11 @@
  */
 import type { Feature, Point } from 'geojson';
 import type { SiteWindowAggregate } from './aggregateSite.js';
+import { formatJsonValue, type FieldList } from '../records/fieldTypes.js';
 
-export type FieldType = 'string' | 'integer' | 'real' | 'datetime';
 
 /** The declared type of every property, in the order they are written. */
-export const SITE_FIELDS: readonly (readonly [keyof SiteWindowAggregate, FieldType])[] = [
+export const SITE_FIELDS: FieldList<SiteWindowAggregate> = [
   ['site_id', 'string'],
   ['name', 'string'],
   ['fuel', 'string'],
@@ -46,30 +46,6 @@ export const SITE_FIELDS: readonly (readonly [keyof SiteWindowAggregate, FieldTy
   ['reason', 'string'],
 ];
 
-/** A real as JSON text that always reads back as a double (`500.0`, `1.5e-7`). */
-export function formatReal(v: number): string {
-  if (!Number.isFinite(v)) throw new Error(`cannot write ${v} as a GeoJSON number`);
-  const r = Number(v.toFixed(6));
-  const text = JSON.stringify(Object.is(r, -0) ? 0 : r);
-  return /[.eE]/.test(text) ? text : `${text}.0`;
-}
-
-function formatValue(name: string, type: FieldType, v: unknown): string {
-  if (v === null || v === undefined) return 'null';
-  switch (type) {
-    case 'string':
-    case 'datetime':
-      if (typeof v !== 'string') throw new Error(`property ${name} must be a string, got ${typeof v}`);
-      return JSON.stringify(v);
-    case 'integer':
-      if (!Number.isInteger(v)) throw new Error(`property ${name} must be an integer, got ${String(v)}`);
-      return String(v);
-    case 'real':
-      if (typeof v !== 'number') throw new Error(`property ${name} must be a number, got ${typeof v}`);
-      return formatReal(v);
-  }
-}
-
 /**
  * @param features Point features with SiteWindowAggregate properties (see toFeature)
  * @returns the FeatureCollection text: one feature per line, ending in a newline
@@ -77,7 +53,7 @@ function formatValue(name: string, type: FieldType, v: unknown): string {
 export function formatGeoJSON(features: readonly Feature<Point, SiteWindowAggregate>[]): string {
   const lines = features.map((f) => {
     const [lon, lat] = f.geometry.coordinates;
-    const props = SITE_FIELDS.map(([name, type]) => `${JSON.stringify(name)}:${formatValue(name, type, f.properties[name])}`).join(',');
+    const props = SITE_FIELDS.map(([name, type]) => `${JSON.stringify(name)}:${formatJsonValue(name, type, f.properties[name])}`).join(',');
     return `{"type":"Feature","geometry":{"type":"Point","coordinates":[${JSON.stringify(lon)},${JSON.stringify(lat)}]},"properties":{${props}}}`;
   });
   return `{"type":"FeatureCollection","features":[\n${lines.join(',\n')}\n]}\n`;

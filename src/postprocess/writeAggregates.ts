@@ -1,6 +1,7 @@
 /**
  * Aggregation to files, shared by `run` and `aggregate`: site-window aggregates → GeoJSON
- * (and optionally a map PNG), each written atomically. With a cache file, only windows
+ * (and optionally FlatGeobuf, a map PNG and the per-overpass predictions as CSV and
+ * GeoJSONSeq), each written atomically. With a cache file, only windows
  * whose predictions changed are recomputed: a window's digest hashes its prediction lines,
  * the sites and the aggregation settings, so a reused window is by construction the one a
  * fresh run would compute.
@@ -8,7 +9,9 @@
 import { promises as fs } from 'node:fs';
 import { aggregatePredictions } from './aggregatePredictions.js';
 import type { AggregateOptions, SiteWindowAggregate } from './aggregateSite.js';
-import { formatGeoJSON } from './formatGeoJSON.js';
+import { formatFlatGeobuf } from './formatFlatGeobuf.js';
+import { formatGeoJSON, SITE_FIELDS } from './formatGeoJSON.js';
+import { formatPredictionsCsv, formatPredictionsGeojsonl, predictionTableRows } from '../records/predictionTables.js';
 import { formatPredictionLine, type PredictionRecord } from '../records/predictions.js';
 import { renderSitesMap } from './renderSitesMap.js';
 import type { Site } from '../records/sites.js';
@@ -24,8 +27,12 @@ export interface WriteAggregatesOptions extends AggregateOptions {
   window: WindowSpec;
   /** Where the GeoJSON goes. */
   geojsonFile: string;
+  /** The same features as FlatGeobuf, with the same typed fields (optional). */
+  fgbFile?: string;
   /** A map PNG of the latest window, sized by CO₂ (optional). */
   mapFile?: string;
+  /** The per-overpass predictions as GIS layers: CSV (+ .csvt) and GeoJSONSeq (optional). */
+  predictionTables?: { csvFile: string; geojsonlFile: string };
   /** Aggregates of earlier runs, to reuse windows whose inputs did not change (optional). */
   cacheFile?: string;
   /** Model id for sites and windows without predictions. */
@@ -104,7 +111,17 @@ export async function writeAggregates(o: WriteAggregatesOptions): Promise<WriteA
   }
 
   const sitesById = new Map(o.sites.map((s) => [s.site_id, s]));
-  await writeFileAtomic(o.geojsonFile, formatGeoJSON(all.map((a) => toFeature(a, sitesById.get(a.site_id)!))));
+  const features = all.map((a) => toFeature(a, sitesById.get(a.site_id)!));
+  await writeFileAtomic(o.geojsonFile, formatGeoJSON(features));
+  if (o.fgbFile) await writeFileAtomic(o.fgbFile, formatFlatGeobuf(features, SITE_FIELDS));
+  if (o.predictionTables) {
+    const { rows } = predictionTableRows(o.predictions, o.sites);
+    const { csv, csvt, prj } = formatPredictionsCsv(rows);
+    await writeFileAtomic(o.predictionTables.csvFile, csv);
+    await writeFileAtomic(`${o.predictionTables.csvFile}t`, csvt);
+    await writeFileAtomic(o.predictionTables.csvFile.replace(/\.csv$/i, '.prj'), prj);
+    await writeFileAtomic(o.predictionTables.geojsonlFile, formatPredictionsGeojsonl(rows));
+  }
   if (o.mapFile) {
     const last = fresh.windows[fresh.windows.length - 1]?.key;
     const shown = all.filter((a) => `${a.window_start}/${a.window_end}` === last);
@@ -113,7 +130,7 @@ export async function writeAggregates(o: WriteAggregatesOptions): Promise<WriteA
       return { lon: s.lon, lat: s.lat, fuel: s.fuel, co2_t_per_h: a.co2_t_per_h };
     });
     const [start, end] = (last ?? '').split('/');
-    const title = last ? `co2sat: CO2 t/h, ${formatWindowSpec(o.window)} window ${start!.slice(0, 10)} to ${end!.slice(0, 10)}` : 'co2sat: no observations';
+    const title = last ? `co2sat: CO₂ t/h, ${formatWindowSpec(o.window)} window ${start!.slice(0, 10)} to ${end!.slice(0, 10)}` : 'co2sat: no observations';
     await writeFileAtomic(o.mapFile, renderSitesMap(mapSites, { title }));
   }
   if (o.cacheFile) await writeFileAtomic(o.cacheFile, `${JSON.stringify(nextCache)}\n`);

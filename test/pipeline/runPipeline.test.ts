@@ -54,6 +54,11 @@ describe('runPipeline', () => {
     const fc = JSON.parse(read(path.join(out, 'sites.geojson'))) as { features: unknown[] };
     expect(fc.features).toHaveLength(first.windows!.total * 3);
     expect(readFileSync(path.join(out, 'map.png')).subarray(1, 4).toString()).toBe('PNG');
+    // The per-overpass layers for GIS: one row/feature per prediction, beside predictions.jsonl.
+    expect(read(path.join(out, 'predictions.csv')).trimEnd().split('\n')).toHaveLength(1 + first.patches.total);
+    expect(read(path.join(out, 'predictions.geojsonl')).trimEnd().split('\n')).toHaveLength(first.patches.total);
+    expect(first.outputs).toMatchObject({ predictions_csv: path.join(out, 'predictions.csv'), fgb: null });
+    expect(existsSync(path.join(out, 'sites.fgb'))).toBe(false);
     expect(existsSync(path.join(out, 'tiles', 'S000'))).toBe(false);
     expect(existsSync(path.join(out, 'run.lock'))).toBe(false);
     const before = outputs(out);

@@ -59,6 +59,22 @@ describe('co2sat aggregate', () => {
     expect(fc.features[3]!.properties).toMatchObject({ site_id: 'drax', n_obs: 0, reason: 'no observations in window' });
   });
 
+  it('--format geojson,fgb writes FlatGeobuf beside the GeoJSON with the same features; an unknown format is refused', async () => {
+    const d = fixture();
+    const j = (f: string) => path.join(d, f);
+    const r = await cli(['-p', j('all.jsonl'), '-s', j('sites.geojson'), '-w', 'month', '-o', j('both.geojson'), '--format', 'geojson,fgb', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ fgb: j('both.fgb') });
+    const { geojson } = await import('flatgeobuf');
+    const back: { properties?: Record<string, unknown> }[] = [];
+    for await (const f of geojson.deserialize(new Uint8Array(readFileSync(j('both.fgb'))))) back.push(f as { properties?: Record<string, unknown> });
+    const fc = JSON.parse(readFileSync(j('both.geojson'), 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+    expect(back.map((f) => f.properties?.site_id)).toEqual(fc.features.map((f) => f.properties.site_id));
+    expect(back[0]?.properties?.n_obs).toBe(fc.features[0]?.properties.n_obs);
+    // A bad flag value is commander's usage error (exit 2 in the binary, see test/cli/program.test.ts).
+    await expect(cli(['-p', j('all.jsonl'), '-s', j('sites.geojson'), '-o', j('x.geojson'), '--format', 'geojson,shp'])).rejects.toThrow("--format: unknown format 'shp' (valid: geojson, fgb)");
+  });
+
   it('names the file and line of a bad record, exits 2, and writes nothing', async () => {
     const d = fixture();
     writeFileSync(path.join(d, 'bad.jsonl'), `${readFileSync(path.join(d, 'a.jsonl'), 'utf8')}{"scene_id": "x"}\n`);

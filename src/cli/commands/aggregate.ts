@@ -8,6 +8,11 @@ import { addAggregationOptions, type AggregationFlags } from '../aggregationOpti
 import { action, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 
+/** `sites.geojson` → `sites.fgb` (any other name gets `.fgb` appended). */
+function flatGeobufBeside(geojson: string): string {
+  return /\.geojson$/i.test(geojson) ? geojson.replace(/\.geojson$/i, '.fgb') : `${geojson}.fgb`;
+}
+
 interface AggregateFlags extends AggregationFlags {
   predictions?: string[];
   sites?: string;
@@ -70,6 +75,7 @@ export async function aggregateCommand(): Promise<Command> {
         sites,
         window,
         geojsonFile: flags.out,
+        ...(flags.format?.includes('fgb') ? { fgbFile: flatGeobufBeside(flags.out) } : {}),
         mapFile: flags.map,
         minValidFraction: flags.minValidFraction,
         cloudyFraction: flags.cloudyFraction,
@@ -80,6 +86,7 @@ export async function aggregateCommand(): Promise<Command> {
       const summary = {
         out: flags.out,
         map: flags.map ?? null,
+        fgb: flags.format?.includes('fgb') ? flatGeobufBeside(flags.out) : null,
         prediction_files: files.length,
         patches: predictions.length,
         sites: sites.length,

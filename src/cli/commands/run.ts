@@ -90,6 +90,7 @@ export async function runCommand(): Promise<Command> {
           cloudyFraction: flags.cloudyFraction,
           uncertainty: flags.uncertainty,
           combine: flags.combine,
+          flatGeobuf: flags.format?.includes('fgb') === true,
           configFile: flags.config,
           log: (m) => out.debug(m),
           warn: (m) => out.warn(m),
