@@ -6,13 +6,23 @@ import { selectBackend } from '../../src/backend/index.js';
 import { predictPrepared } from '../../src/model/predictor.js';
 import { withDefaults } from '../../src/train/config.js';
 import { loadData } from '../../src/train/loadData.js';
-import { evaluationMetrics, rocAuc } from '../../src/train/metrics.js';
+import { evaluationMetrics, rocAuc, type EvaluationMetrics } from '../../src/train/metrics.js';
 import { train, type TrainResult } from '../../src/train/trainer.js';
+import { scoreControls, type Controls } from '../../src/train/controls/index.js';
+import type { PatchPixels } from '../../src/model/patchInput.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
 let dir: string;
 let world: TinyWorld;
 let result: TrainResult;
+/** The same training with every image input zeroed: a model that can only read capacity, fuel and weather. */
+let blind: TrainResult;
+
+function scored(r: TrainResult): { model: EvaluationMetrics; controls: Controls } {
+  const model = evaluationMetrics(predictPrepared(r.net, r.test, r.ctx), r.test.map((s) => s.truth), r.manifest.tasks);
+  const { controls } = scoreControls({ net: r.net, ctx: r.ctx, tasks: r.manifest.tasks, samples: r.test, baseline: r.manifest.capacity_baseline ?? null, shuffleSeed: 4, truth: null, efs: r.ctx.efs });
+  return { model, controls };
+}
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -30,10 +40,19 @@ beforeAll(async () => {
     architecture: { stem_width: 8, stage_widths: [8, 16], blocks_per_stage: 1, hidden: 16 },
   });
   result = await train({ samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile }, config, path.join(dir, 'model'), { backend: 'wasm' });
+  // Blank the pixels: the cache is read instead of the files, so every patch is all zeros.
+  const zeros = new Map<string, PatchPixels>(
+    data.samples.map((s) => {
+      const n = s.record.window.width * s.record.window.height;
+      return [path.join(world.tiles, s.record.path), { width: s.record.window.width, height: s.record.window.height, bands: s.record.bands.map(() => new Float32Array(n)), valid: new Uint8Array(n).fill(1) }];
+    }),
+  );
+  blind = await train({ samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile, pixelCache: zeros }, config, path.join(dir, 'blind'), { backend: 'wasm' });
 });
 
 afterAll(() => {
   result?.net.dispose();
+  blind?.net.dispose();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -56,6 +75,30 @@ describe('train on a small synthetic world', () => {
     expect(rocAuc(act.map(([, p]) => p), act.map(([y]) => y!))).toBeGreaterThan(0.5);
     const onRate = act.filter(([y]) => y).length / act.length;
     expect(m.activity!.accuracy).toBeGreaterThanOrEqual(Math.max(onRate, 1 - onRate));
+  });
+
+  it('earns its skill from the image: clearly beats the capacity-aware baseline, and loses it when each plant’s images are shuffled', () => {
+    const { model, controls } = scored(result);
+    const base = controls.capacity_baseline!;
+    const shuffled = controls.shuffled!;
+    // The baseline knows capacity, fuel and on-share; only the plume tells this overpass's output.
+    expect(model.generation!.mae).toBeLessThan(0.7 * base.generation!.mae);
+    expect(model.co2!.mae).toBeLessThan(0.8 * base.co2!.mae);
+    // The same plant, another overpass's image: most of the skill must go.
+    expect(shuffled.generation!.mae).toBeGreaterThan(1.5 * model.generation!.mae);
+    expect(model.activity!.auc! - shuffled.activity!.auc!).toBeGreaterThan(0.15);
+  });
+
+  it('a model trained on zeroed images loses clearly, and the controls expose it', () => {
+    const seeing = scored(result);
+    const { model, controls } = scored(blind);
+    expect(model.generation!.mae).toBeGreaterThan(1.5 * seeing.model.generation!.mae);
+    expect(model.co2!.mae).toBeGreaterThan(1.3 * seeing.model.co2!.mae);
+    expect(seeing.model.activity!.auc! - model.activity!.auc!).toBeGreaterThan(0.15);
+    // Without pixels there is nothing to beat the baseline with …
+    expect(model.generation!.mae).toBeGreaterThan(0.85 * controls.capacity_baseline!.generation!.mae);
+    // … and shuffling changes nothing: every image is the same.
+    expect(controls.shuffled!.generation!.mae).toBeCloseTo(model.generation!.mae, 6);
   });
 
   it('keeps a history with per-task losses, the learned σ_t and validation metrics', () => {
