@@ -53,7 +53,10 @@ function topology(resolution: '50m' | '110m'): Topology {
   return t;
 }
 
-/** The map's extent: the sites plus a margin, at least 2° of latitude, in the image's shape. */
+/**
+ * The map's extent: the sites plus a margin for their discs, at least 0.05° (~5 km) of
+ * latitude so a single plant still shows its surroundings, in the image's shape.
+ */
 interface View {
   lon0: number;
   lat0: number;
@@ -73,8 +76,8 @@ function viewFor(sites: readonly MapSite[], x: number, y: number, w: number, h: 
   const latMid = sites.length > 0 ? (Math.min(...lats) + Math.max(...lats)) / 2 : 0;
   const lonMid = sites.length > 0 ? (Math.min(...lons) + Math.max(...lons)) / 2 : 0;
   const kx = Math.max(0.05, Math.cos((latMid * Math.PI) / 180));
-  const spanLat = Math.max(2, sites.length > 0 ? Math.max(...lats) - Math.min(...lats) : 180);
-  const spanLon = Math.max(2 / kx, sites.length > 0 ? Math.max(...lons) - Math.min(...lons) : 360);
+  const spanLat = Math.max(0.05, sites.length > 0 ? Math.max(...lats) - Math.min(...lats) : 180);
+  const spanLon = Math.max(0.05 / kx, sites.length > 0 ? Math.max(...lons) - Math.min(...lons) : 360);
   const scale = Math.min((w - 2 * marginPx) / (spanLon * kx), (h - 2 * marginPx) / spanLat);
   const halfLon = w / 2 / (scale * kx);
   const halfLat = h / 2 / scale;
@@ -105,11 +108,11 @@ function geometryPath(v: View, g: Geometry | null): string {
 
 /** A round graticule step giving 3–8 lines across `span` degrees. */
 function gridStep(span: number): number {
-  for (const s of [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 45]) if (span / s <= 8) return s;
+  for (const s of [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 45]) if (span / s <= 8) return s;
   return 90;
 }
 
-const degree = (v: number, pos: string, neg: string) => `${Math.abs(Math.round(v * 10) / 10)}°${v >= 0 ? pos : neg}`;
+const degree = (v: number, step: number, pos: string, neg: string) => `${Math.abs(v).toFixed(Math.max(0, -Math.floor(Math.log10(step) + 1e-9)))}°${v >= 0 ? pos : neg}`;
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** Legend disc values: the largest 1, 2 or 5 × 10ⁿ not above the maximum, and two smaller. */
@@ -129,7 +132,7 @@ export function sitesMapSvg(sites: readonly MapSite[], options: MapOptions = {})
   const legendW = options.legend === false ? 0 : 180;
   const top = options.title ? 34 : 8;
   const finite = sites.filter((s) => Number.isFinite(s.lon) && Number.isFinite(s.lat));
-  const mapX = 44;
+  const mapX = 66; // room for latitude labels such as 51.44°N
   const mapW = width - legendW - mapX - 12;
   const mapH = height - top - 30;
   const v = viewFor(finite, mapX, top, mapW, mapH, maxR + 8);
@@ -152,15 +155,17 @@ export function sitesMapSvg(sites: readonly MapSite[], options: MapOptions = {})
   const labels: string[] = [];
   const stepLat = gridStep(spanLat);
   const stepLon = gridStep(v.lon1 - v.lon0);
-  for (let lat = Math.ceil(v.lat0 / stepLat) * stepLat; lat <= v.lat1; lat += stepLat) {
+  for (let k = Math.ceil(v.lat0 / stepLat); k * stepLat <= v.lat1; k++) {
+    const lat = k * stepLat;
     const [, y] = px(v, v.lon0, lat);
     parts.push(`<line x1="${mapX}" y1="${f1(y)}" x2="${mapX + mapW}" y2="${f1(y)}" stroke="#9aa7b3" stroke-width="0.5" stroke-opacity="0.7"/>`);
-    labels.push(`<text x="${mapX - 4}" y="${f1(y + 4)}" font-size="11" text-anchor="end" fill="#444">${degree(lat, 'N', 'S')}</text>`);
+    labels.push(`<text x="${mapX - 4}" y="${f1(y + 4)}" font-size="11" text-anchor="end" fill="#444">${degree(lat, stepLat, 'N', 'S')}</text>`);
   }
-  for (let lon = Math.ceil(v.lon0 / stepLon) * stepLon; lon <= v.lon1; lon += stepLon) {
+  for (let k = Math.ceil(v.lon0 / stepLon); k * stepLon <= v.lon1; k++) {
+    const lon = k * stepLon;
     const [x] = px(v, lon, v.lat0);
     parts.push(`<line x1="${f1(x)}" y1="${top}" x2="${f1(x)}" y2="${top + mapH}" stroke="#9aa7b3" stroke-width="0.5" stroke-opacity="0.7"/>`);
-    labels.push(`<text x="${f1(x)}" y="${top + mapH + 15}" font-size="11" text-anchor="middle" fill="#444">${degree(lon, 'E', 'W')}</text>`);
+    labels.push(`<text x="${f1(x)}" y="${top + mapH + 15}" font-size="11" text-anchor="middle" fill="#444">${degree(lon, stepLon, 'E', 'W')}</text>`);
   }
   // Discs: area ∝ CO₂; big ones first so small ones stay visible on top.
   const maxCo2 = Math.max(0, ...finite.map((s) => s.co2_t_per_h ?? 0));
