@@ -20,11 +20,18 @@ export interface BandSet {
   /** Source of the file-name regex; group 1 is the band id (case-insensitive). */
   file_pattern: string;
   bands: BandSpec[];
-  cloud_mask?: { band: string; classes: number[]; meaning?: string };
+  cloud_mask?: CloudMaskSpec;
 }
 
+/**
+ * Which mask pixels are cloudy: a class map lists its cloudy classes (Sentinel-2 SCL 3, 8,
+ * 9, 10); a bit-packed quality band lists bits, any of which set means cloudy (Landsat
+ * Collection 2 QA_PIXEL bits 1-4). Exactly one of `classes` and `bits` is given.
+ */
+export type CloudMaskSpec = { band: string; meaning?: string } & ({ classes: number[]; bits?: undefined } | { bits: number[]; classes?: undefined });
+
 /** The band sets shipped in configs/bands, in the order `auto` tries them. */
-export const BUILTIN_BAND_SETS = ['sentinel2-l2a', 'sentinel2-l1c', 'landsat8'] as const;
+export const BUILTIN_BAND_SETS = ['sentinel2-l2a', 'sentinel2-l1c', 'landsat-c2-l2', 'landsat8'] as const;
 
 /** The band sets shipped in configs/bands. */
 export function bandSetDir(): string {
@@ -67,11 +74,17 @@ export function validateBandSet(raw: unknown, file: string): BandSet {
   if (r.cloud_mask !== undefined) {
     const c = r.cloud_mask as Record<string, unknown>;
     if (typeof c !== 'object' || c === null || typeof c.band !== 'string') fail(file, "'cloud_mask.band' must be a string");
-    if (!Array.isArray(c.classes) || c.classes.length === 0 || !c.classes.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)) {
-      fail(file, "'cloud_mask.classes' must be a non-empty array of integers 0-255");
+    for (const k of Object.keys(c)) if (!['band', 'classes', 'bits', 'meaning'].includes(k)) fail(file, `unknown key 'cloud_mask.${k}'`);
+    if ((c.classes === undefined) === (c.bits === undefined)) fail(file, "'cloud_mask' needs exactly one of 'classes' (a class map) and 'bits' (a bit-packed quality band)");
+    const list = (c.classes ?? c.bits) as unknown;
+    const max = c.classes !== undefined ? 255 : 15;
+    const key = c.classes !== undefined ? 'classes' : 'bits';
+    if (!Array.isArray(list) || list.length === 0 || !list.every((v) => Number.isInteger(v) && v >= 0 && v <= max)) {
+      fail(file, `'cloud_mask.${key}' must be a non-empty array of integers 0-${max}`);
     }
     if (ids.has(c.band.toUpperCase())) fail(file, `cloud mask band '${c.band}' must not also be a model band`);
-    cloud = { band: c.band.toUpperCase(), classes: c.classes as number[], ...(typeof c.meaning === 'string' ? { meaning: c.meaning } : {}) };
+    const meaning = typeof c.meaning === 'string' ? { meaning: c.meaning } : {};
+    cloud = key === 'classes' ? { band: c.band.toUpperCase(), classes: list as number[], ...meaning } : { band: c.band.toUpperCase(), bits: list as number[], ...meaning };
   }
   return { name: r.name, ...(typeof r.description === 'string' ? { description: r.description } : {}), file_pattern: r.file_pattern, bands, ...(cloud ? { cloud_mask: cloud } : {}) };
 }
@@ -94,6 +107,20 @@ export function loadBandSet(nameOrPath: string): BandSet {
     fail(file, `not valid JSON: ${(err as Error).message}`);
   }
   return validateBandSet(raw, file);
+}
+
+/**
+ * A test for mask values: true where the value is cloudy under `spec` (a class in the list,
+ * or any listed bit set).
+ */
+export function cloudTest(spec: CloudMaskSpec): (value: number) => boolean {
+  if (spec.bits !== undefined) {
+    const bits = spec.bits.reduce((m, b) => m | (1 << b), 0);
+    return (v) => (v & bits) !== 0;
+  }
+  const cloudy = new Uint8Array(256);
+  for (const c of spec.classes) cloudy[c] = 1;
+  return (v) => cloudy[v] === 1;
 }
 
 /** The band id a file name carries under `set` (upper-case), or null. */

@@ -10,6 +10,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { bandIdOf, preferredBandSet, type BandSet } from './bandSet.js';
+import { parseMtlDatetime, mtlFileOf } from '../records/landsatMtl.js';
 import { sceneIdOfFile } from './sceneName.js';
 import { discoverStacScenes, stacFilesOf } from './stac/stacItems.js';
 
@@ -38,6 +39,8 @@ export interface PerBandSceneRef {
   problem: string | null;
   /** Facts from the STAC item, for scenes read from one (src/tiling/stac). */
   stac?: StacSceneFacts;
+  /** Acquisition time from the product's own metadata (Landsat MTL), ISO 8601 UTC. */
+  productDatetime?: string;
 }
 
 /** What a STAC item says about its scene, beyond the band files. */
@@ -92,14 +95,17 @@ function matchBands(names: string[], set: BandSet): { files: Map<string, string>
 }
 
 async function perBandScene(dir: string, name: string, opts: DiscoverOptions): Promise<PerBandSceneRef | null> {
-  const names = (await fs.readdir(dir)).filter((n) => TIFF.test(n) && !n.startsWith('.')).sort();
+  const all = (await fs.readdir(dir)).filter((n) => !n.startsWith('.')).sort();
+  const names = all.filter((n) => TIFF.test(n));
   if (names.length === 0) return null;
+  const mtl = mtlFileOf(all);
+  const productDatetime = mtl ? parseMtlDatetime(await fs.readFile(path.join(dir, mtl), 'utf8'), path.join(dir, mtl)) : null;
   const best = preferredBandSet(opts.bandSets, (set) => matchBands(names, set));
   if (best === null) return null;
   const { set, m } = best;
   const bandFiles: [string, string][] = set.bands.filter((b) => m.files.has(b.id)).map((b) => [b.id, path.join(dir, m.files.get(b.id)!)]);
   const maskFile = m.mask ? path.join(dir, m.mask) : null;
-  const all = [...bandFiles.map(([, f]) => f), ...(maskFile ? [maskFile] : [])];
+  const files = [...bandFiles.map(([, f]) => f), ...(maskFile ? [maskFile] : []), ...(mtl ? [path.join(dir, mtl)] : [])];
   return {
     kind: 'per-band',
     scene_id: name,
@@ -107,8 +113,9 @@ async function perBandScene(dir: string, name: string, opts: DiscoverOptions): P
     bandSet: set,
     bandFiles,
     maskFile,
-    fingerprint: await fingerprintOf(all, { ...opts.params, bandSet: set.name }),
+    fingerprint: await fingerprintOf(files, { ...opts.params, bandSet: set.name }),
     problem: m.problem,
+    ...(productDatetime ? { productDatetime } : {}),
   };
 }
 

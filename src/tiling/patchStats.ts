@@ -1,8 +1,8 @@
 /**
  * Per-patch quality numbers for the manifest. A pixel holds data when it lies inside the
  * raster and no band has the nodata value there (NaN matches NaN); cloud_fraction is the
- * share of those pixels whose cloud-mask class is in the band set's list (SCL 3, 8, 9, 10),
- * null without a mask or without any valid pixel.
+ * share of those pixels whose cloud-mask value is cloudy under the band set's rule (SCL
+ * classes 3, 8, 9, 10; Landsat QA_PIXEL bits 1-4), null without a mask or without any valid pixel.
  */
 import type { RasterArray } from '../geo/rasterTypes.js';
 import type { Window } from '../geo/window.js';
@@ -18,11 +18,9 @@ export function patchStats(
   rasterWidth: number,
   rasterHeight: number,
   nodata: number | null,
-  mask: Uint8Array | null,
-  cloudClasses: readonly number[],
+  mask: RasterArray | null,
+  isCloudy: (value: number) => boolean,
 ): PatchStats {
-  const cloudy = new Uint8Array(256);
-  for (const c of cloudClasses) cloudy[c] = 1;
   const nanNodata = nodata !== null && Number.isNaN(nodata);
   let valid = 0;
   let clouds = 0;
@@ -45,7 +43,7 @@ export function patchStats(
       }
       if (!ok) continue;
       valid++;
-      if (mask && cloudy[mask[i]!]) clouds++;
+      if (mask && isCloudy(mask[i]!)) clouds++;
     }
   }
   const total = window.width * window.height;

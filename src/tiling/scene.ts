@@ -31,8 +31,8 @@ export interface OpenSceneOptions {
 
 export interface SceneWindow {
   bands: RasterArray[];
-  /** Cloud-mask classes (SCL) on the same window, or null without a mask. */
-  mask: Uint8Array | null;
+  /** Cloud-mask values (SCL classes, QA_PIXEL bits) on the same window, or null without a mask. */
+  mask: RasterArray | null;
 }
 
 export interface Scene {
@@ -72,7 +72,7 @@ function checkGeoreferenced(r: Raster): GeoTransform {
 }
 
 function datetimeOf(ref: SceneRef, r: Raster, opts: OpenSceneOptions): string {
-  const t = mostPreciseDatetime([ref.kind === 'per-band' ? (ref.stac?.datetime ?? null) : null, datetimeFromName(path.basename(ref.source)), datetimeFromTiffTag(r.tiffDateTime)]) ?? opts.fallbackDatetime;
+  const t = mostPreciseDatetime([ref.kind === 'per-band' ? (ref.stac?.datetime ?? ref.productDatetime ?? null) : null, datetimeFromName(path.basename(ref.source)), datetimeFromTiffTag(r.tiffDateTime)]) ?? opts.fallbackDatetime;
   if (!t) throw new InputError(ref.source, `no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag (give one with ${optionText('datetime')})`);
   return t;
 }
@@ -188,7 +188,7 @@ async function stackBands(
     bandIds: ids,
     read: async (w) => {
       const [data, m] = await Promise.all([Promise.all(bands.map((r) => readOnTarget(r, w))), mask ? readOnTarget(mask, w) : Promise.resolve(null)]);
-      return { bands: data, mask: m ? Uint8Array.from(m) : null };
+      return { bands: data, mask: m };
     },
     close,
   };

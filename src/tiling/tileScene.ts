@@ -14,6 +14,7 @@ import { footprintWgs84, inFootprint } from '../geo/footprint.js';
 import type { Site } from '../records/sites.js';
 import { writeGeoTiff } from '../geo/writeGeoTiff.js';
 import type { ManifestRecord } from '../records/manifest.js';
+import { cloudTest } from './bandSet.js';
 import { patchStats } from './patchStats.js';
 import type { Scene } from './scene.js';
 import { windowForSite, windowGeoTransform } from './windowForSite.js';
@@ -57,7 +58,8 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
   const sceneId = scene.ref.scene_id;
   const footprint = footprintWgs84(scene.width, scene.height, scene.geoTransform, scene.crs);
   const forward = toCrs(scene.crs);
-  const cloudClasses = scene.ref.kind === 'per-band' && scene.ref.maskFile ? (scene.ref.bandSet.cloud_mask?.classes ?? []) : [];
+  const maskSpec = scene.ref.kind === 'per-band' && scene.ref.maskFile ? scene.ref.bandSet.cloud_mask : undefined;
+  const isCloudy = maskSpec ? cloudTest(maskSpec) : () => false;
   const result: TileSceneResult = { written: [], upToDate: [], skipped: [] };
   const staged: { tmp: string; final: string }[] = [];
   const sceneDir = path.join(outDir, sceneId);
@@ -88,7 +90,7 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
     jobs.push(
       opts.limit(async () => {
         const data = await scene.read(window);
-        const stats = patchStats(data.bands, window, scene.width, scene.height, scene.nodata, data.mask, cloudClasses);
+        const stats = patchStats(data.bands, window, scene.width, scene.height, scene.nodata, data.mask, isCloudy);
         const final = path.join(sceneDir, `${site.site_id}.tif`);
         const tmp = temporaryPathFor(final);
         staged.push({ tmp, final });

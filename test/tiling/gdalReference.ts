@@ -35,13 +35,14 @@ const TYPED = {
 /**
  * @param reference a GDAL-readable scene (a file or a VRT built by the caller)
  * @param sites [site_id, lon, lat]
- * @param mask optional single-band raster of the cloud mask on the same grid, with its classes
+ * @param mask optional single-band raster of the cloud mask on the same grid (Byte or UInt16),
+ *   with its cloudy classes (a class map) or cloudy bits (a bit-packed quality band)
  */
 export function gdalSceneAnswer(
   reference: string,
   sites: [string, number, number][],
   size: number,
-  mask?: { file: string; classes: number[] },
+  mask?: { file: string; classes?: number[]; bits?: number[] },
 ): GdalSceneAnswer {
   const [info, proj4] = gdalBatch([
     { op: 'info', file: reference },
@@ -75,7 +76,10 @@ export function gdalSceneAnswer(
     const values = TYPED[type](bytes);
     const n = size * size;
     const bandCount = values.length / n;
-    const maskValues = mask ? TYPED.Byte(Buffer.from(reads[2 * k + 1]!.b64, 'base64')) : null;
+    const maskBytes = mask ? Buffer.from(reads[2 * k + 1]!.b64, 'base64') : null;
+    const maskValues = maskBytes ? (maskBytes.length === 2 * n ? TYPED.UInt16 : TYPED.Byte)(maskBytes) : null;
+    const cloudyBits = (mask?.bits ?? []).reduce((m, b) => m | (1 << b), 0);
+    const isCloudy = (v: number): boolean => (mask?.bits ? (v & cloudyBits) !== 0 : (mask?.classes ?? []).includes(v));
     let valid = 0;
     let cloudy = 0;
     for (let p = 0; p < n; p++) {
@@ -89,7 +93,7 @@ export function gdalSceneAnswer(
       }
       if (!ok) continue;
       valid++;
-      if (maskValues && mask!.classes.includes(maskValues[p]!)) cloudy++;
+      if (maskValues && isCloudy(maskValues[p]!)) cloudy++;
     }
     answer.inside.push({
       site_id: id,
