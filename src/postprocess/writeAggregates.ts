@@ -13,6 +13,7 @@ import { formatFlatGeobuf } from './formatFlatGeobuf.js';
 import { formatGeoJSON, SITE_FIELDS } from './formatGeoJSON.js';
 import { formatPredictionsCsv, formatPredictionsGeojsonl, predictionTableRows } from '../records/predictionTables.js';
 import { formatPredictionLine, type PredictionRecord } from '../records/predictions.js';
+import { renderReport, type RenderReportOptions } from './report/renderReport.js';
 import { renderSitesMap } from './renderSitesMap.js';
 import type { Site } from '../records/sites.js';
 import { timeWindowOf, windowKey } from './timeWindowOf.js';
@@ -33,11 +34,17 @@ export interface WriteAggregatesOptions extends AggregateOptions {
   mapFile?: string;
   /** The per-overpass predictions as GIS layers: CSV (+ .csvt) and GeoJSONSeq (optional). */
   predictionTables?: { csvFile: string; geojsonlFile: string };
+  /** Where the interactive report.html goes (optional). */
+  reportFile?: string;
+  /** What the report shows beyond the predictions and aggregates: labels, an online tile layer, a title. */
+  report?: ReportExtras;
   /** Aggregates of earlier runs, to reuse windows whose inputs did not change (optional). */
   cacheFile?: string;
   /** Model id for sites and windows without predictions. */
   modelId?: string | null;
 }
+
+export type ReportExtras = Pick<RenderReportOptions, 'labels' | 'title' | 'tilesUrl' | 'tilesAttribution'>;
 
 export interface WriteAggregatesResult {
   features: number;
@@ -132,6 +139,17 @@ export async function writeAggregates(o: WriteAggregatesOptions): Promise<WriteA
     const [start, end] = (last ?? '').split('/');
     const title = last ? `co2sat: CO₂ t/h, ${formatWindowSpec(o.window)} window ${start!.slice(0, 10)} to ${end!.slice(0, 10)}` : 'co2sat: no observations';
     await writeFileAtomic(o.mapFile, renderSitesMap(mapSites, { title }));
+  }
+  if (o.reportFile) {
+    const report = renderReport({
+      ...o.report,
+      predictions: o.predictions,
+      sites: o.sites,
+      aggregates: all,
+      minValidFraction: o.minValidFraction,
+      cloudyFraction: o.cloudyFraction,
+    });
+    await writeFileAtomic(o.reportFile, report);
   }
   if (o.cacheFile) await writeFileAtomic(o.cacheFile, `${JSON.stringify(nextCache)}\n`);
   return {
