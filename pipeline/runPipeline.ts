@@ -9,6 +9,7 @@
  *   sites.geojson, map.png   aggregates (unsharded runs only; shards merge with `aggregate`)
  *   sites.fgb                the aggregates as FlatGeobuf (with flatGeobuf)
  *   predictions.csv(+t), predictions.geojsonl   per-overpass predictions with the site point
+ *   report.html              the interactive report (unsharded runs, unless report is false)
  *   aggregates.cache.json    per-window aggregates with input digests (incremental reuse)
  *   tiles/<scene_id>/…       patches, removed after prediction unless keepTiles
  *
@@ -31,11 +32,15 @@ import { isTransient, TransientError } from '../src/errors.js';
 import { inShard, shardSuffix, type Shard } from './shard.js';
 import type { PipelineStages, SceneRef } from './stages.js';
 import { loadState, saveState, STATE_VERSION } from './state.js';
-import { writeAggregates } from '../src/postprocess/writeAggregates.js';
+import { writeAggregates, type ReportExtras } from '../src/postprocess/writeAggregates.js';
 
 export interface RunOptions<S extends SceneRef = SceneRef> extends AggregateOptions {
   scenesDir: string;
   outDir: string;
+  /** Write OUT/report.html with the aggregates (default true). */
+  report?: boolean;
+  /** Labels, an online tile layer and a title for the report. */
+  reportExtras?: ReportExtras;
   sites: readonly Site[];
   window: WindowSpec;
   stages: PipelineStages<S>;
@@ -69,7 +74,7 @@ export interface RunSummary {
   patches: { predicted: number; total: number };
   sites: number;
   windows: { total: number; recomputed: number; reused: number } | null;
-  outputs: { predictions: string; predictions_csv: string | null; predictions_geojsonl: string | null; geojson: string | null; fgb: string | null; map: string | null; state: string };
+  outputs: { predictions: string; predictions_csv: string | null; predictions_geojsonl: string | null; geojson: string | null; fgb: string | null; map: string | null; report: string | null; state: string };
   /** Scenes that failed for good: this run's and those recorded by earlier runs (not retried until they change). */
   failed: { item: string; reason: string; recorded: boolean }[];
   /** Scenes whose transient failure outlasted the retries: the next run retries them. */
@@ -187,6 +192,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
     const map = sfx === '' ? path.join(out, 'map.png') : null;
     const fgb = sfx === '' && o.flatGeobuf ? path.join(out, 'sites.fgb') : null;
     const tables = sfx === '' ? { csvFile: path.join(out, 'predictions.csv'), geojsonlFile: path.join(out, 'predictions.geojsonl') } : null;
+    const report = sfx === '' && o.report !== false ? path.join(out, 'report.html') : null;
     if (geojson && map && tables) {
       const r = await writeAggregates({
         ...o,
@@ -195,6 +201,8 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
         ...(fgb ? { fgbFile: fgb } : {}),
         predictionTables: tables,
         mapFile: map,
+        reportFile: report ?? undefined,
+        report: { title: `co2sat report: ${path.basename(path.resolve(out))}`, ...o.reportExtras },
         cacheFile: path.join(out, 'aggregates.cache.json'),
         modelId: predictor.id,
       });
@@ -216,7 +224,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
       patches: { predicted, total: all.length },
       sites: o.sites.length,
       windows,
-      outputs: { predictions: predictionsFile, predictions_csv: tables?.csvFile ?? null, predictions_geojsonl: tables?.geojsonlFile ?? null, geojson, fgb, map, state: stateFile },
+      outputs: { predictions: predictionsFile, predictions_csv: tables?.csvFile ?? null, predictions_geojsonl: tables?.geojsonlFile ?? null, geojson, fgb, map, report, state: stateFile },
       failed,
       transient,
       unknown_sites: unknownSites,

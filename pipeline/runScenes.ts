@@ -8,6 +8,7 @@ import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.
 import { contentHash } from '../src/io/configHash.js';
 import { defaultStages } from './defaultStages.js';
 import { runPipeline, type RunSummary } from './runPipeline.js';
+import type { ReportExtras } from '../src/postprocess/writeAggregates.js';
 import { parseShard, ShardSpecError } from './shard.js';
 
 export interface RunScenesOptions {
@@ -40,6 +41,10 @@ export interface RunScenesOptions {
   /** Also write sites.fgb (FlatGeobuf) beside sites.geojson. */
   flatGeobuf?: boolean;
   configFile?: string;
+  /** Write OUT/report.html (default true; unsharded runs only). */
+  report?: boolean;
+  /** Labels, an online tile layer and a title for the report. */
+  reportExtras?: ReportExtras;
   log?: (message: string) => void;
   warn?: (message: string) => void;
   onScene?: (done: number, total: number, sceneId: string) => void;
@@ -90,6 +95,8 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
     uncertainty: o.uncertainty,
     combine: o.combine,
     flatGeobuf: o.flatGeobuf ?? false,
+    report: o.report,
+    reportExtras: o.reportExtras,
     // What per-patch predictions depend on besides the scene and the model id. The weather
     // file is not in it (it grows with new scenes); use force after correcting old rows.
     predictConfig: { size, bands: bandSets.map((b) => b.name), compression, sites: contentHash(sitesFile.text), max_gap_hours: o.maxGapHours ?? DEFAULT_MAX_GAP_HOURS },

@@ -21,6 +21,7 @@ const commandFactories: (() => Promise<Command>)[] = [
   () => import('./commands/predict.js').then((m) => m.predictCommand()),
   () => import('./commands/aggregate.js').then((m) => m.aggregateCommand()),
   () => import('./commands/run.js').then((m) => m.runCommand()),
+  () => import('./commands/report.js').then((m) => m.reportCommand()),
   () => import('./commands/bench.js').then((m) => m.benchCommand()),
   () => import('./commands/demo.js').then((m) => m.demoCommand()),
 ];

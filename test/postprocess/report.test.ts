@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * report.html in a real headless Chromium (Debian `chromium` driven by puppeteer-core): the
  * page is written by writeAggregates from seeded, varying predictions over European plants
@@ -11,7 +12,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LabelRow } from '../../src/model/data/labels.js';
+import type { LabelRow } from '../../src/records/labels.js';
 import { makePredictionRecord } from '../../src/postprocess/prediction.js';
 import type { Site } from '../../src/records/sites.js';
 import { parseWindowSpec } from '../../src/postprocess/windowSpec.js';
@@ -150,7 +151,17 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
   });
 
   it('clicking a marker shows charts with one point per overpass', async () => {
-    const site = 'belchatow';
+    // The site whose overpasses mix the most clear, cloudy and invalid ones.
+    const statusCounts = (id: string) => {
+      const mine = fx.predictions.filter((p) => p.site_id === id);
+      const invalid = mine.filter((p) => p.valid_fraction < 0.5 || (p.cloud_fraction ?? 0) >= 1);
+      const cloudy = mine.filter((p) => !invalid.includes(p) && (p.cloud_fraction ?? 0) >= 0.5);
+      return { mine, invalid, cloudy };
+    };
+    const site = SITES.map((s) => s.site_id).reduce((a, b) => {
+      const score = (id: string) => Math.min(statusCounts(id).invalid.length, statusCounts(id).cloudy.length);
+      return score(b) > score(a) ? b : a;
+    });
     await page.click(`path.site-marker[data-site="${site}"]`);
     await page.waitForSelector('#detail:not([hidden]) .uplot');
     const counts = await page.evaluate(() => {
@@ -159,17 +170,15 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
       // generation chart: x, window high, low, mean, clear, cloudy, invalid, label
       return { charts: charts.length, perStatus: [4, 5, 6].map((k) => nonNull(charts[0]?.data[k])), pon: [2, 3, 4].map((k) => nonNull(charts[2]?.data[k])) };
     });
-    const mine = fx.predictions.filter((p) => p.site_id === site);
-    const invalid = mine.filter((p) => p.valid_fraction < 0.5 || (p.cloud_fraction ?? 0) >= 1);
-    const cloudy = mine.filter((p) => !invalid.includes(p) && (p.cloud_fraction ?? 0) >= 0.5);
+    const { mine, invalid, cloudy } = statusCounts(site);
     expect(counts.charts).toBe(3);
     expect(counts.perStatus).toEqual([mine.length - invalid.length - cloudy.length, cloudy.length, invalid.length]);
     expect(counts.pon).toEqual(counts.perStatus);
     expect(cloudy.length).toBeGreaterThan(0);
+    expect(invalid.length).toBeGreaterThan(0);
     const title = await page.$eval('#detail-title', (e) => e.textContent ?? '');
-    expect(title).toContain('Bełchatów');
-    expect(title).toContain(`${mine.length} overpasses`);
-    expect(title).toContain('Poland');
+    expect(title).toContain(SITES.find((s) => s.site_id === site)?.name ?? site);
+    expect(title).toContain(`${mine.length} overpasses (${mine.length - invalid.length - cloudy.length} clear, ${cloudy.length} cloudy, ${invalid.length} invalid)`);
     const axes = await page.evaluate(() =>
       (window as unknown as { co2satReport: { charts(): { axes: { label?: string }[] }[] } }).co2satReport.charts().map((c) => c.axes.map((a) => a.label)),
     );
@@ -199,5 +208,53 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
     await page.select('#country', 'Poland');
     expect(await page.$$eval('#plants tbody tr', (els) => els.length)).toBe(1);
     await page.select('#country', '');
+  });
+});
+
+describe('co2sat report RUN_DIR (no browser)', () => {
+  const embedded = (html: string): { sites: { id: string; country: string | null }[]; series: { t: number[]; label_generation_mw: (number | null)[] }[]; windows: unknown[]; has_labels: boolean } => {
+    const m = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html);
+    if (!m?.[1]) throw new Error('no report-data script in the page');
+    return JSON.parse(m[1]) as ReturnType<typeof embedded>;
+  };
+
+  it('rebuilds the page of a run folder with labels, one series per site, one point per prediction line', async () => {
+    const fx = await makeFixture(7);
+    const predictionsFile = path.join(fx.dir, 'predictions.jsonl');
+    const { formatPredictions } = await import('../../src/records/predictions.js');
+    writeFileSync(predictionsFile, formatPredictions(fx.predictions));
+    const labels = path.join(fx.dir, 'labels.csv');
+    const mine = fx.predictions.filter((p) => p.site_id === 'drax');
+    writeFileSync(labels, `site_id,datetime,active,generation_mw,co2_t_per_h\ndrax,${mine[0]?.datetime},1,1234.5,\n`);
+    const { reportCommand } = await import('../../src/cli/commands/report.js');
+    const { runCommand } = await import('../helpers/runCommand.js');
+    const r = await runCommand(reportCommand, [fx.dir, '--labels', labels, '--out', path.join(fx.dir, 'again.html'), '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ sites: SITES.length, windows: 4, overpasses: fx.predictions.length, labels: 1 });
+    const data = embedded(readFileSync(path.join(fx.dir, 'again.html'), 'utf8'));
+    expect(data.sites.map((s) => s.id)).toEqual(SITES.map((s) => s.site_id));
+    expect(data.sites.map((s) => s.country)).toEqual(['Germany', 'Poland', 'United Kingdom', 'Czechia', 'Spain', 'Netherlands', 'Italy', null]);
+    expect(data.series.map((s) => s.t.length)).toEqual(SITES.map((s) => fx.predictions.filter((p) => p.site_id === s.site_id).length));
+    expect(data.has_labels).toBe(true);
+    expect(data.series[2]?.label_generation_mw[0]).toBe(1234.5);
+  });
+
+  it('refuses a GeoJSON without per-window properties: one line naming the file, nothing written', async () => {
+    const fx = await makeFixture(8);
+    const plain = path.join(fx.dir, 'plain.geojson');
+    writeFileSync(plain, JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [6, 51] }, properties: { site_id: 'a', fuel: 'coal', capacity_mw: 5 } }] }));
+    writeFileSync(path.join(fx.dir, 'predictions.jsonl'), '');
+    const { reportCommand } = await import('../../src/cli/commands/report.js');
+    const { runCommand } = await import('../helpers/runCommand.js');
+    const out = path.join(fx.dir, 'bad.html');
+    const r = await runCommand(reportCommand, [fx.dir, '--geojson', plain, '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${plain}: feature 0: property 'window' is missing`);
+    expect(existsSync(out)).toBe(false);
+    const badUrl = await runCommand(reportCommand, [fx.dir, '--tiles-url', 'tile.example/{z}/{x}.png', '--out', out]);
+    expect(badUrl.code).toBe(2);
+    expect(badUrl.stderr).toContain('--tiles-url');
   });
 });

@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
 import { action, requireOption, withGlobals } from '../command.js';
+import { addReportOptions, reportExtras, type ReportFlags } from '../reportOptions.js';
 import { UsageError } from '../../errors.js';
 
 /** `sites.geojson` → `sites.fgb` (any other name gets `.fgb` appended). */
@@ -13,12 +14,14 @@ function flatGeobufBeside(geojson: string): string {
   return /\.geojson$/i.test(geojson) ? geojson.replace(/\.geojson$/i, '.fgb') : `${geojson}.fgb`;
 }
 
-interface AggregateFlags extends AggregationFlags {
+interface AggregateFlags extends AggregationFlags, ReportFlags {
   predictions?: string[];
   sites?: string;
   window?: string;
   out: string;
   map?: string;
+  /** A file name, false for --no-report, undefined for the default beside --out. */
+  report?: string | false;
   config?: string;
 }
 
@@ -41,13 +44,17 @@ export async function aggregateCommand(): Promise<Command> {
     .option('-w, --window <spec>', 'time window: Nd (e.g. 30d), month, year or all (default: config aggregate.window)')
     .option('-o, --out <file>', 'output GeoJSON', 'sites.geojson')
     .option('--map <png>', 'also draw a map PNG of the latest window, discs sized by CO2')
+    .option('--report <file>', 'the interactive report (see co2sat report --help; default: report.html beside --out)')
+    .option('--no-report', 'do not write the report')
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   addAggregationOptions(cmd);
+  addReportOptions(cmd);
   // Every command's action opens alike (required flags, then the library by import()): the
   // CLI's convention, written out per command so --help loads no library code.
   withGlobals(cmd, [
     'co2sat aggregate --predictions predictions.jsonl --sites sites.geojson --window 30d --out sites.geojson',
-    'co2sat aggregate -p runs/eu/predictions.shard-*.jsonl -s sites.geojson -w month -o runs/eu/sites.geojson --map runs/eu/map.png',
+    'co2sat aggregate -p runs/eu/predictions.shard-*.jsonl -s sites.geojson -w month -o runs/eu/sites.geojson --map runs/eu/map.png   # + runs/eu/report.html',
+    'co2sat aggregate -p eval/predictions.jsonl -s sites.geojson -o eval/sites.geojson --labels labels.csv   # report with the labels',
     'ogr2ogr -f GPKG sites.gpkg sites.geojson   # into a GeoPackage',
   ]);
   cmd.action(
@@ -70,6 +77,8 @@ export async function aggregateCommand(): Promise<Command> {
       }
       const sites = readModelSites(sitesFile);
       const predictions = await readPredictionFiles(files);
+      const reportFile = flags.report === false ? undefined : (flags.report ?? path.join(path.dirname(flags.out), 'report.html'));
+      const extras = reportFile ? await reportExtras(flags) : {};
       const r = await writeAggregates({
         predictions,
         sites,
@@ -77,6 +86,8 @@ export async function aggregateCommand(): Promise<Command> {
         geojsonFile: flags.out,
         ...(flags.format?.includes('fgb') ? { fgbFile: flatGeobufBeside(flags.out) } : {}),
         mapFile: flags.map,
+        reportFile,
+        report: { title: `co2sat report: ${path.basename(flags.out)}`, ...extras },
         minValidFraction: flags.minValidFraction,
         cloudyFraction: flags.cloudyFraction,
         uncertainty: flags.uncertainty,
@@ -87,6 +98,7 @@ export async function aggregateCommand(): Promise<Command> {
         out: flags.out,
         map: flags.map ?? null,
         fgb: flags.format?.includes('fgb') ? flatGeobufBeside(flags.out) : null,
+        report: reportFile ?? null,
         prediction_files: files.length,
         patches: predictions.length,
         sites: sites.length,
@@ -98,7 +110,8 @@ export async function aggregateCommand(): Promise<Command> {
       out.result(
         summary,
         `${path.basename(flags.out)}: ${r.features} features (${sites.length} sites × ${r.windows} windows of ${flags.window ?? config.aggregate.window}) from ${predictions.length} patches in ${files.length} file(s)` +
-          (flags.map ? `; map ${flags.map}` : ''),
+          (flags.map ? `; map ${flags.map}` : '') +
+          (reportFile ? `; report ${reportFile}` : ''),
       );
     }),
   );

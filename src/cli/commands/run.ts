@@ -5,11 +5,14 @@
  */
 import { Command } from 'commander';
 import { addAggregationOptions, type AggregationFlags } from '../aggregationOptions.js';
+import { addReportOptions, reportExtras, type ReportFlags } from '../reportOptions.js';
 import { action, asFlags, requireOption, withGlobals } from '../command.js';
 import { addBackendOptions, addTableOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 import { ExitCode } from '../../errors.js';
 
-interface RunFlags extends AggregationFlags, TableFlags {
+interface RunFlags extends AggregationFlags, TableFlags, ReportFlags {
+  /** false with --no-report. */
+  report: boolean;
   sites?: string;
   model?: string;
   out?: string;
@@ -29,8 +32,8 @@ export async function runCommand(): Promise<Command> {
     .summary('tile, predict and aggregate a scenes folder into runs/NAME/sites.geojson, incrementally')
     .description(
       'Tile every scene around every site, predict each patch and aggregate per site and time ' +
-        'window, writing OUT/sites.geojson, OUT/predictions.jsonl and OUT/map.png (sites sized ' +
-        'by CO2).\n\n' +
+        'window, writing OUT/sites.geojson, OUT/predictions.jsonl, OUT/map.png (sites sized ' +
+        'by CO2) and OUT/report.html (interactive map, table and time series; see co2sat report).\n\n' +
         'Incremental: OUT/state.json records each scene\'s fingerprint, the model id and config ' +
         'hashes; a rerun processes only new or changed scenes, drops removed ones, and ' +
         'recomputes only the windows they touch. A new model or tiling config reprocesses all ' +
@@ -54,9 +57,11 @@ export async function runCommand(): Promise<Command> {
     .option('--size <px>', 'patch size in pixels (default: config tile.size; must match the model)', (v) => Number(v))
     .option('--bands <set>', 'band set name or JSON file (default: config tile.bands)')
     .option('--keep-tiles', 'keep the patch GeoTIFFs in OUT/tiles (default: removed once predicted)')
-    .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)');
+    .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
+    .option('--no-report', 'do not write OUT/report.html');
   addAggregationOptions(cmd);
   addTableOptions(cmd);
+  addReportOptions(cmd);
   addBackendOptions(cmd, 'its tile and aggregate sections give defaults');
   withGlobals(cmd, [
     'co2sat run world/scenes --sites world/sites.geojson --model models/mtl --weather world/weather.csv --out runs/demo',
@@ -69,6 +74,7 @@ export async function runCommand(): Promise<Command> {
       const modelDir = requireOption(flags.model, '--model');
       const outDir = requireOption(flags.out, '--out');
       const { runScenes } = await import('../../../pipeline/runScenes.js');
+      const extras = flags.report ? await reportExtras(flags) : {};
       const bar = out.progress('run', 0);
       let summary;
       try {
@@ -92,6 +98,8 @@ export async function runCommand(): Promise<Command> {
           combine: flags.combine,
           flatGeobuf: flags.format?.includes('fgb') === true,
           configFile: flags.config,
+          report: flags.report,
+          reportExtras: extras,
           log: (m) => out.debug(m),
           warn: (m) => out.warn(m),
           onScene: (done, total, id) => {
@@ -110,7 +118,7 @@ export async function runCommand(): Promise<Command> {
           (s.windows ? `; windows ${s.windows.total} (recomputed ${s.windows.recomputed}, reused ${s.windows.reused})` : ''),
         `model ${s.model_id} on ${s.backend}; ${s.seconds.toFixed(1)} s`,
         s.outputs.geojson
-          ? `wrote ${s.outputs.geojson}, ${s.outputs.predictions}, ${s.outputs.map}`
+          ? `wrote ${s.outputs.geojson}, ${s.outputs.predictions}, ${s.outputs.map}${s.outputs.report ? `, ${s.outputs.report}` : ''}`
           : `wrote ${s.outputs.predictions}; merge shards with: co2sat aggregate --predictions ${s.out}/predictions.shard-*.jsonl --sites ${sitesFile} --out ${s.out}/sites.geojson`,
         ...s.failed.map((f) => `failed ${f.item}: ${asFlags(f.reason)}${f.recorded ? ' (recorded earlier; retried once its files change)' : ''}`),
         ...s.transient.map((f) => `transient failure ${f.item}: ${asFlags(f.reason)} (the next run retries it)`),

@@ -8,7 +8,7 @@
  * was not used in the window's estimate (valid_fraction < minValidFraction, cloud_fraction
  * = 1, or no estimate), else 'cloudy' when cloud_fraction ≥ cloudyFraction, else 'clear'.
  */
-import type { LabelRow } from '../../model/data/labels.js';
+import type { LabelRow } from '../../records/labels.js';
 import type { PredictionRecord } from '../../records/predictions.js';
 import type { SiteWindowAggregate } from '../aggregateSite.js';
 import type { Site } from '../../records/sites.js';
