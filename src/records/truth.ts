@@ -31,6 +31,10 @@ export interface TruthSampleRecord {
   valid_fraction: number;
   observable: boolean;
   brightness_near_stack: number | null;
+  /** This overpass's emission factor, t CO2/MWh (part load and noise included); 0 when off. Fleet worlds only. */
+  emission_factor_t_per_mwh?: number;
+  /** Units running at this overpass. Fleet worlds only. */
+  units_on?: number;
 }
 
 /** A plant as the generator made it; `x`, `y` in the world grid's CRS (metres). */
@@ -50,17 +54,30 @@ export interface TruthSite {
   sources: number;
   x: number;
   y: number;
+  /** Fleet worlds (issue 10) only: dispatch class (baseload, mid_merit, peaker). */
+  dispatch?: string;
+  /** Open-cycle or steam peaker with its own emission-factor range. */
+  peaking_unit?: boolean;
+  /** Number of equal units, and a running unit's minimum load (fraction of its capacity). */
+  units?: number;
+  unit_min_load?: number;
+  /** Mean off-spell of the plant's lead unit, days (`mean_on_days` is its on-spell). */
+  mean_off_days?: number;
+  /** Plume strength of the cooling technology (0–1). */
+  plume_strength?: number;
 }
 
 export interface TruthDocument {
-  generator: { name: string; seed: number; sites: number; dates: number; size: number; layout: string; missing: number };
+  /** `fleet`: the fleet profile's name (absent in worlds made before fleet profiles). */
+  generator: { name: string; seed: number; sites: number; dates: number; size: number; layout: string; missing: number; fleet?: string };
   grid: { tile_id: string; epsg: number; geotransform_10m: number[]; size_10m: number };
   definitions: Record<string, string>;
   sites: TruthSite[];
   scenes: { product_id: string; scene_id: string; datetime: string; cloud_cover: number; swath_edge: boolean; cirrus: boolean }[];
   samples: TruthSampleRecord[];
   noise_floor: TaskScores & { observable_fraction: number };
-  baselines: { naive_brightness: TaskScores; site_prior: TaskScores };
+  /** `capacity_aware` (src/model/capacityBaseline.ts) is absent in worlds made before it. */
+  baselines: { naive_brightness: TaskScores; site_prior: TaskScores; capacity_aware?: TaskScores };
 }
 
 /** truth.json text: one space of indent (a 200-plant world stays diffable and small). */

@@ -1,13 +1,16 @@
 /**
  * Weather seen from above on one date: a cumulus layer (a thresholded fractal field whose
- * threshold is set so the scene gets its drawn cover fraction), the layer's shadows cast
+ * threshold is set so the scene gets its drawn cover fraction, drawn around the month's mean
+ * cover at the world's latitude, cloudClimatology.ts), the layer's shadows cast
  * away from the sun, optional thin cirrus, and for some dates the swath edge (nodata
  * beyond a slanted line, as on real orbit edges). None of it is anchored to plants, and it
  * drifts over them as freely as over fields.
  */
 import { CoarseField, fbm } from './noise.js';
 import { hashInts, hashString, stream } from './rng.js';
-import type { SceneGrid } from './grid.js';
+import { toLonLat, type SceneGrid } from './grid.js';
+import { meanCloudCover } from './cloudClimatology.js';
+import { betaSmall } from './draws.js';
 import type { Acquisition } from './timeline.js';
 
 export interface SkyState {
@@ -40,17 +43,24 @@ export interface SkyPlan {
   readonly edge: SkyState['edge'];
 }
 
+/**
+ * Concentration of a scene's cover around the month's mean: Beta(κc, κ(1 − c)) with κ < 1 is
+ * U-shaped, as single scenes are — mostly clear or mostly overcast, broken skies in between.
+ */
+const COVER_CONCENTRATION = 0.7;
+
+/** Latitude of the grid's centre, degrees (the climate the sky follows). */
+function gridLatitude(grid: SceneGrid): number {
+  const half = grid.size * 5;
+  return toLonLat(grid, grid.originX + half, grid.originY - half)[1];
+}
+
 export function skyPlan(seed: number, grid: SceneGrid, acq: Acquisition): SkyPlan {
   const rng = stream(seed, 'sky', acq.index);
   const extent = grid.size * 10;
-  // Central Europe: many overcast or broken-sky dates, more clouds in winter.
-  const winter = 0.5 + 0.5 * Math.cos((2 * Math.PI * (acq.doy - 15)) / 365);
-  const kind = rng.weighted([
-    ['clear', 0.45 - 0.1 * winter],
-    ['broken', 0.35],
-    ['cloudy', 0.2 + 0.1 * winter],
-  ] as const);
-  const cover = kind === 'clear' ? rng.uniform(0, 0.03) : kind === 'broken' ? rng.uniform(0.05, 0.4) : rng.uniform(0.4, 0.9);
+  // The month's mean cover at the world's latitude; the date's cover scatters around it.
+  const mean = meanCloudCover(gridLatitude(grid), acq.date.getUTCMonth());
+  const cover = Math.min(0.99, betaSmall(rng, COVER_CONCENTRATION * mean, COVER_CONCENTRATION * (1 - mean)));
   const thickness = rng.uniform(0.75, 1);
   const cirrus = rng.chance(0.18) ? { fraction: rng.uniform(0.1, 0.5), strength: rng.uniform(0.4, 1) } : null;
   let edge: SkyState['edge'] = null;

@@ -26,10 +26,13 @@ import { buildScene, sceneNames } from './scene.js';
 import { truthDocument } from './truth.js';
 import { formatTruth, type TruthDocument } from '../records/truth.js';
 import { buildWorld, type Sample, type World } from './world.js';
+import { loadFleetProfile } from './fleet.js';
+import { fleetStatistics, type FleetStatistics } from './fleetStatistics.js';
 
 export interface SynthSummary {
   out: string;
   seed: number;
+  fleet: string;
   size: number;
   sites: number;
   dates: number;
@@ -42,6 +45,8 @@ export interface SynthSummary {
   missing_labels: { active: number; generation_mw: number; co2_t_per_h: number };
   noise_floor: TruthDocument['noise_floor'];
   baselines: TruthDocument['baselines'];
+  /** The world's fleet statistics (what `--report` prints). */
+  fleet_statistics: FleetStatistics;
   preview: string | null;
   seconds: number;
 }
@@ -134,7 +139,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
   const started = Date.now();
   const o: ResolvedSynthOptions = resolveSynthOptions(options, path.join);
   const factors = loadEmissionFactors();
-  const world = buildWorld({ seed: o.seed, sites: o.sites, dates: o.dates, size: o.size }, factors);
+  const world = buildWorld({ seed: o.seed, sites: o.sites, dates: o.dates, size: o.size }, loadFleetProfile(o.fleet));
   const tmp = await prepareOut(o.out);
   try {
     const land = new LandCache(createLandscape(o.seed, world.grid, world.plants));
@@ -175,7 +180,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
       brightness.push(samples.map((_, i) => (acc.n[i]! > 0 ? acc.sum[i]! / acc.n[i]! : null)));
     }
     const masks = await writeTables(tmp, world, o.seed, o.missing);
-    const truth = truthDocument(world, o.layout, o.missing, plans, names, observations, brightness, factors);
+    const truth = truthDocument(world, o.layout, o.missing, plans, names, observations, brightness, factors, masks);
     await writeFileAtomic(path.join(tmp, 'truth.json'), formatTruth(truth));
     let previewPath: string | null = null;
     if (canvas && o.preview) {
@@ -190,6 +195,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
     return {
       out: o.out,
       seed: o.seed,
+      fleet: world.fleet.name,
       size: o.size,
       sites: o.sites,
       dates: o.dates,
@@ -205,6 +211,7 @@ export async function generateWorld(options: SynthOptions): Promise<SynthSummary
       },
       noise_floor: truth.noise_floor,
       baselines: truth.baselines,
+      fleet_statistics: fleetStatistics(world),
       preview: previewPath,
       seconds: (Date.now() - started) / 1000,
     };

@@ -8,3 +8,6 @@ export { missingMasks } from './tables.js';
 export { DEMO_WORLD, SYNTH_DEFAULTS, SYNTH_LAYOUTS, resolveSynthOptions, type SynthLayout, type SynthOptions, type SynthProgress } from './options.js';
 export { S2_BANDS, SCL, reflectanceToDN, dnToReflectance } from './bands.js';
 export type { TruthDocument, TruthSampleRecord } from '../records/truth.js';
+export { describeWorld } from './describeWorld.js';
+export { FLEET_NAMES, DEFAULT_FLEET, loadFleetProfile, readFleetProfile, type FleetProfile } from './fleet.js';
+export type { FleetStatistics, FuelStatistics } from './fleetStatistics.js';

@@ -90,7 +90,7 @@ export function createLandscape(seed: number, grid: SceneGrid, plants: readonly 
 
   function plantCover(f: PlantFootprint, x: number, y: number): number {
     const p = f.plant;
-    const isTower = p.technology === 'cooling_tower';
+    const isTower = p.technology === 'natural_draught';
     for (const s of p.sources) {
       const d = Math.hypot(x - p.x - s.dx, y - p.y - s.dy);
       if (isTower) {

@@ -5,7 +5,7 @@
  * state from the pixels at all (`observable`). These feed truth.json and the noise floor.
  */
 import { cirrusAt, cloudOpacity, outsideSwath, shadowAt, type SkyState } from './clouds.js';
-import { makePlume } from './plume.js';
+import { makePlume, rejectedHeatRatio } from './plume.js';
 import { SCL_CIRRUS, SCL_CLOUD_MEDIUM, SCL_SHADOW } from './render.js';
 import type { Sample } from './world.js';
 
@@ -30,13 +30,10 @@ export interface SampleObservation {
   /**
    * Whether an observer with perfect eyes (and the weather) could tell the plant's state and
    * load from the pixels: the site is imaged, not under cloud, and either its plume is
-   * visible or (when off) a plume at minimum load would have been.
+   * visible or (when off) its first unit's plume at minimum load would have been.
    */
   observable: boolean;
 }
-
-/** Minimum stable load assumed when asking "would a running plant show here?". */
-const MIN_LOAD_CF = 0.3;
 
 export function observeSample(sample: Sample, sky: SkyState): SampleObservation {
   const { plant } = sample;
@@ -69,9 +66,10 @@ export function observeSample(sample: Sample, sky: SkyState): SampleObservation 
   let visible: boolean;
   if (sample.op.active) visible = plumeOpacity >= VISIBLE_OPACITY;
   else {
-    const s = plant.sources[0]!;
+    // The plant's first unit at its minimum load: the least a running plant shows.
+    const unitMW = plant.units[0]?.capacityMW ?? plant.capacityMW;
     const w = sample.weather;
-    const would = makePlume(plant.technology, 0, 0, MIN_LOAD_CF * plant.capacityMW * s.share, sample.visibility, w.windU, w.windV, 0);
+    const would = makePlume(plant.technology, 0, 0, plant.minLoad * unitMW * rejectedHeatRatio(plant.netEfficiency), plant.plumeStrength, sample.visibility, w.windU, w.windV, 0);
     visible = would !== null && would.opacity >= VISIBLE_OPACITY;
   }
   return {

@@ -5,9 +5,13 @@
  * with how readily the air condenses vapour; a turbulent texture (noise in plume
  * coordinates) breaks it into puffs, and a slow meander bends it. Cooling towers make wide,
  * billowy plumes from a ~100 m mouth; wet FGD stacks thin, long ones from a narrow exit.
+ * The cooling technology sets how much of the heat shows (`strength`): a natural-draught
+ * tower's full plume, a wet stack's, a mechanical-draught tower's low one, and for
+ * once-through or air cooling only the hot exhaust and a little stack vapour — faint, below
+ * what an observer can read, but not nothing.
  */
 import { fbm, valueNoise } from './noise.js';
-import type { Technology } from './plants.js';
+import type { Cooling } from './fleet.js';
 
 export interface PlumeSpec {
   /** Source position, map metres. */
@@ -40,36 +44,55 @@ interface TechShape {
   opacityPerUnit: number;
 }
 
-const SHAPES: Record<Technology, TechShape> = {
-  cooling_tower: { headRadiusM: 50, spread: 0.22, baseLengthM: 110, lengthPerUnitM: 520, refMW: 600, baseOpacity: 0.3, opacityPerUnit: 0.55 },
-  wet_fgd_stack: { headRadiusM: 20, spread: 0.1, baseLengthM: 90, lengthPerUnitM: 720, refMW: 800, baseOpacity: 0.2, opacityPerUnit: 0.5 },
+type Shape = 'tower' | 'stack';
+
+const SHAPES: Record<Shape, TechShape> = {
+  tower: { headRadiusM: 50, spread: 0.22, baseLengthM: 110, lengthPerUnitM: 520, refMW: 600, baseOpacity: 0.3, opacityPerUnit: 0.55 },
+  stack: { headRadiusM: 20, spread: 0.1, baseLengthM: 90, lengthPerUnitM: 720, refMW: 800, baseOpacity: 0.2, opacityPerUnit: 0.5 },
 };
+
+/** Cooling towers (natural or mechanical draught) make wide plumes; everything else leaves by a stack. */
+const SHAPE_OF: Record<Cooling, Shape> = { natural_draught: 'tower', mechanical_draught: 'tower', wet_fgd_stack: 'stack', once_through: 'stack', air: 'stack' };
+
+/** Net efficiency of the reference unit the plume shapes were tuned on (a hard-coal unit). */
+const REFERENCE_EFFICIENCY = 0.38;
+
+/**
+ * Heat rejected per MWh generated, relative to the reference unit: (1 − η)/η over the
+ * reference's, so a 55 % combined-cycle unit rejects about half a coal unit's heat per MWh.
+ */
+export function rejectedHeatRatio(netEfficiency: number): number {
+  const eta = Math.min(0.7, Math.max(0.2, netEfficiency));
+  return (1 - eta) / eta / ((1 - REFERENCE_EFFICIENCY) / REFERENCE_EFFICIENCY);
+}
 
 /** Distance (in e-folding lengths) beyond which the plume is cut, with a smooth taper. */
 const CUT_LENGTHS = 3.5;
 
 /**
- * The plume of one source emitting `sourceMW` worth of generation in air of plume
- * visibility `visibility` (0–1) and wind (u, v) m/s; null when the source emits nothing.
+ * The plume of one source rejecting the heat of `sourceMW` of reference-unit generation (see
+ * `rejectedHeatRatio`), of cooling `technology` with plume strength `strength` (0–1), in air of
+ * plume visibility `visibility` (0–1) and wind (u, v) m/s; null when the source emits nothing.
  */
 export function makePlume(
-  technology: Technology,
+  technology: Cooling,
   sx: number,
   sy: number,
   sourceMW: number,
+  strength: number,
   visibility: number,
   windU: number,
   windV: number,
   textureKey: number,
 ): PlumeSpec | null {
-  if (!(sourceMW > 0) || !(visibility > 0)) return null;
-  const s = SHAPES[technology];
+  if (!(sourceMW > 0) || !(visibility > 0) || !(strength > 0)) return null;
+  const s = SHAPES[SHAPE_OF[technology]];
   const speed = Math.hypot(windU, windV);
   // Calm air: the plume rises more than it travels, so it looks shorter and rounder from above.
   const stretch = 0.55 + 0.45 * Math.min(1, speed / 5);
   const units = Math.sqrt(sourceMW / s.refMW);
-  const lengthM = (s.baseLengthM + s.lengthPerUnitM * units) * visibility * stretch;
-  const opacity = Math.min(0.92, (s.baseOpacity + s.opacityPerUnit * units) * Math.pow(visibility, 0.6));
+  const lengthM = (s.baseLengthM + s.lengthPerUnitM * units) * visibility * stretch * (0.4 + 0.6 * strength);
+  const opacity = Math.min(0.92, (s.baseOpacity + s.opacityPerUnit * units) * Math.pow(visibility, 0.6) * strength);
   const ux = speed > 1e-6 ? windU / speed : 1;
   const uy = speed > 1e-6 ? windV / speed : 0;
   const spread = s.spread / stretch;

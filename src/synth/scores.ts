@@ -6,9 +6,12 @@
  * clearly beat to have learnt plumes rather than "bright means on".
  */
 import type { TaskScores } from '../records/truth.js';
+import { fitCapacityBaseline, predictCapacityBaseline, type BaselineObservation } from '../model/capacityBaseline.js';
 
 export interface ScoredSample {
   siteId: string;
+  /** The plant's fuel; only the capacity-aware baseline needs it. */
+  fuel?: string;
   active: boolean;
   generationMW: number;
   co2TPerH: number;
@@ -129,5 +132,21 @@ export function naiveBrightnessScores(samples: readonly ScoredSample[]): TaskSco
     activity_accuracy: bestAcc,
     generation_mae_mw: mean(samples.map((s) => Math.abs(s.generationMW - genOf(s)))),
     co2_mae_t_per_h: mean(samples.map((s) => Math.abs(s.co2TPerH - genOf(s) * s.fuelEfTPerMWh))),
+  };
+}
+
+/**
+ * The capacity-aware baseline (src/model/capacityBaseline.ts: fuel CF while on × capacity ×
+ * the plant's on-share), fitted on `training` — the labels as written, blank cells and all —
+ * and scored on every sample; activity is "on" where the plant's on-share is at least one half.
+ */
+export function capacityAwareScores(samples: readonly ScoredSample[], training: readonly BaselineObservation[], fallbackCo2PerMWh: Readonly<Record<string, number>>): TaskScores {
+  const baseline = fitCapacityBaseline(training, fallbackCo2PerMWh);
+  const predict = (s: ScoredSample) => predictCapacityBaseline(baseline, { site_id: s.siteId, fuel: s.fuel ?? 'unknown', capacity_mw: s.capacityMW ?? 0 });
+  const predictions = samples.map(predict);
+  return {
+    activity_accuracy: mean(samples.map((s, i) => ((predictions[i]!.p_on >= 0.5) === s.active ? 1 : 0))),
+    generation_mae_mw: mean(samples.map((s, i) => Math.abs(s.generationMW - predictions[i]!.generation_mw))),
+    co2_mae_t_per_h: mean(samples.map((s, i) => Math.abs(s.co2TPerH - predictions[i]!.co2_t_per_h))),
   };
 }

@@ -3,13 +3,15 @@
  * its emission factor, efficiency and on/off persistence; per scene its cloud cover and swath
  * edge; per sample the plume's visibility, opacity and length, the cloud over the plant,
  * whether the state was observable at all — and the scores to judge a model against (noise
- * floor, naive brightness baseline, plant prior).
+ * floor, naive brightness baseline, plant prior, capacity-aware baseline).
  */
 import type { SceneGrid } from './grid.js';
 import { geoTransform } from './grid.js';
 import type { SkyPlan } from './clouds.js';
 import type { SampleObservation } from './observe.js';
-import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample } from './scores.js';
+import { capacityAwareScores, naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample } from './scores.js';
+import type { MissingMasks } from './tables.js';
+import type { BaselineObservation } from '../model/capacityBaseline.js';
 import type { TruthDocument, TruthSampleRecord } from '../records/truth.js';
 import type { World } from './world.js';
 import type { EmissionFactors } from '../model/physics.js';
@@ -28,6 +30,11 @@ export const DEFINITIONS: Record<string, string> = {
   noise_floor: 'Scores of an oracle that reads every observable sample exactly (generation from the plume; CO2 from the fuel-median emission factor, since a plant\'s own efficiency is invisible) and predicts the plant\'s prior (majority state, median generation) for the rest. No per-sample model can do better; temporal models could, by using persistence.',
   naive_brightness: 'Mean visible (B02-B04) reflectance within 300 m of the stack; activity by the best single threshold on it, capacity factor by least squares on it times the public capacity, both fitted in-sample (which flatters the baseline).',
   site_prior: 'Each plant\'s majority state and median generation, ignoring the images.',
+  capacity_aware: 'No image either: generation = the fuel\'s mean capacity factor while on x capacity x the plant\'s on-share, CO2 = that x the fuel\'s CO2 per MWh, activity on where the on-share is at least 0.5 (src/model/capacityBaseline.ts), fitted on labels.csv as written (blank cells left out) and scored on every sample: in-sample, like the other baselines. A model must beat it to show skill from pixels.',
+  dispatch: 'Fleet role of the plant\'s units: baseload, mid_merit or peaker, with the on/off spells of configs/fleets/<fleet>.json; the plant is on when its lead unit is, the other units run only with it.',
+  emission_factor_t_per_mwh: 'Per site: at the plant\'s typical load. Per sample: that overpass\'s, raised at part load and with a few percent of noise (co2_t_per_h / generation_mw).',
+  on_fraction: 'Share of the world\'s overpasses the plant is on.',
+  base_capacity_factor: 'Mean capacity factor of the plant over the overpasses it is on.',
 };
 
 export function truthDocument(
@@ -39,6 +46,7 @@ export function truthDocument(
   observations: readonly (readonly SampleObservation[])[],
   brightness: readonly (readonly (number | null)[])[],
   factors: EmissionFactors,
+  masks: MissingMasks,
 ): TruthDocument {
   const { spec, grid } = world;
   const samples: TruthSampleRecord[] = [];
@@ -62,9 +70,12 @@ export function truthDocument(
         valid_fraction: r(o.validFraction, 3),
         observable: o.observable,
         brightness_near_stack: b === null ? null : r(b, 4),
+        emission_factor_t_per_mwh: r(s.op.efTPerMWh, 4),
+        units_on: s.op.unitGenerationMW.filter((g) => g > 0).length,
       });
       scored.push({
         siteId: s.plant.siteId,
+        fuel: s.plant.fuel,
         active: s.op.active,
         generationMW: s.op.generationMW,
         co2TPerH: s.op.co2TPerH,
@@ -75,26 +86,50 @@ export function truthDocument(
       });
     }),
   );
+  // Labels in the order tables.ts writes them (scene by scene), with its blank cells.
+  const training: BaselineObservation[] = world.samples.flat().map((s, k) => ({
+    site_id: s.plant.siteId,
+    fuel: s.plant.fuel,
+    capacity_mw: s.plant.capacityMW,
+    active: masks.active[k] ? null : s.op.active,
+    generation_mw: masks.generation[k] ? null : s.op.generationMW,
+    co2_t_per_h: masks.co2[k] ? null : s.op.co2TPerH,
+  }));
+  const fuelMedians = Object.fromEntries(Object.entries(factors).map(([fuel, f]) => [fuel, f.median]));
+  const onStats = (siteIndex: number) => {
+    const ops = world.samples.map((row) => row[siteIndex]!.op);
+    const on = ops.filter((o) => o.active);
+    return { share: on.length / Math.max(1, ops.length), cfOn: on.length > 0 ? on.reduce((a, o) => a + o.capacityFactor, 0) / on.length : 0 };
+  };
   const round = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? r(v, 4) : v])) as T;
   return {
-    generator: { name: 'co2sat synth', seed: spec.seed, sites: spec.sites, dates: spec.dates, size: spec.size, layout, missing },
+    generator: { name: 'co2sat synth', seed: spec.seed, sites: spec.sites, dates: spec.dates, size: spec.size, layout, missing, fleet: world.fleet.name },
     grid: gridRecord(grid),
     definitions: DEFINITIONS,
-    sites: world.plants.map((p) => ({
-      site_id: p.siteId,
-      name: p.name,
-      fuel: p.fuel,
-      technology: p.technology,
-      capacity_mw: p.capacityMW,
-      emission_factor_t_per_mwh: p.efTPerMWh,
-      net_efficiency: p.netEfficiency,
-      on_fraction: r(p.onFraction, 3),
-      mean_on_days: r(p.meanOnDays, 1),
-      base_capacity_factor: r(p.baseCF, 3),
-      sources: p.sources.length,
-      x: p.x,
-      y: p.y,
-    })),
+    sites: world.plants.map((p) => {
+      const on = onStats(p.index);
+      return {
+        site_id: p.siteId,
+        name: p.name,
+        fuel: p.fuel,
+        technology: p.technology,
+        capacity_mw: p.capacityMW,
+        emission_factor_t_per_mwh: p.efTPerMWh,
+        net_efficiency: p.netEfficiency,
+        on_fraction: r(on.share, 3),
+        mean_on_days: r(p.units[0]?.onDays ?? 0, 1),
+        base_capacity_factor: r(on.cfOn, 3),
+        sources: p.sources.length,
+        x: p.x,
+        y: p.y,
+        dispatch: p.dispatch,
+        peaking_unit: p.peakingUnit,
+        units: p.units.length,
+        unit_min_load: p.minLoad,
+        mean_off_days: r(p.units[0]?.offDays ?? 0, 1),
+        plume_strength: p.plumeStrength,
+      };
+    }),
     scenes: world.acquisitions.map((a, d) => ({
       product_id: sceneNames[d]!.productId,
       scene_id: sceneNames[d]!.sceneId,
@@ -105,7 +140,11 @@ export function truthDocument(
     })),
     samples,
     noise_floor: round(noiseFloor(scored)),
-    baselines: { naive_brightness: round(naiveBrightnessScores(scored)), site_prior: round(sitePriorScores(scored)) },
+    baselines: {
+      naive_brightness: round(naiveBrightnessScores(scored)),
+      site_prior: round(sitePriorScores(scored)),
+      capacity_aware: round(capacityAwareScores(scored, training, fuelMedians)),
+    },
   };
 }
 

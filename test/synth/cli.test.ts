@@ -84,6 +84,32 @@ describe('co2sat synth (CLI)', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  it('prints the fleet statistics with --report and writes nothing without --out', () => {
+    const before = readdirSync(root).sort();
+    const r = co2sat('synth', '--report', '--sites', '40', '--dates', '12', '--size', '768', '--fleet', 'us', '--seed', '3');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^fleet 'us': 40 plants, 12 overpasses/);
+    for (const row of ['share of plants', 'capacity MW, median [IQR]', 'plants with CF < 0.05', 'P(on→off) / P(off→on) per 5 d', 'cooling: natural draught']) expect(r.stdout).toContain(row);
+    const json = co2sat('synth', '--report', '--sites', '40', '--dates', '12', '--size', '768', '--fleet', 'us', '--seed', '3', '--json');
+    const stats = JSON.parse(json.stdout) as { fleet: string; plants: number; by_fuel: Record<string, { plants: number } | null> };
+    expect(stats.fleet).toBe('us');
+    expect(Object.values(stats.by_fuel).reduce((n, f) => n + (f?.plants ?? 0), 0)).toBe(40);
+    expect(readdirSync(root).sort()).toEqual(before);
+  }, 60_000);
+
+  it('exits 2 naming --fleet for an unknown profile, and the file and rule for a bad one', () => {
+    const r = co2sat('synth', '--report', '--fleet', 'mars');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--fleet must be eu, us or a profile file, got 'mars'/);
+    const bad = path.join(root, 'fleet.json');
+    writeFileSync(bad, JSON.stringify({ name: 'x', description: 'x', fuels: {}, plume_strength: {}, seasonal_on_share: {} }));
+    const b = co2sat('synth', '--out', path.join(root, 'never'), '--fleet', bad, '--sites', '1', '--dates', '1', '--size', '128');
+    expect(b.status).toBe(2);
+    expect(b.stderr).toMatch(/fleet\.json: fuels must have required property 'lignite'/);
+    expect(existsSync(path.join(root, 'never'))).toBe(false);
+  }, 60_000);
+
   it('refuses to replace a folder that is not a synthetic world', () => {
     const out = path.join(root, 'precious');
     mkdirSync(out);
@@ -98,7 +124,7 @@ describe('co2sat synth (CLI)', () => {
 describe('resolveSynthOptions', () => {
   it('applies the documented defaults', () => {
     const o = resolveSynthOptions({ out: 'w' }, path.join);
-    expect(o).toMatchObject({ sites: 20, dates: 60, size: 1024, seed: 42, layout: 'per-band', missing: 0.3, preview: null });
+    expect(o).toMatchObject({ sites: 20, dates: 60, size: 1024, seed: 42, layout: 'per-band', missing: 0.3, preview: null, fleet: 'eu' });
     expect(resolveSynthOptions({ out: 'w', preview: true }, path.join).preview).toBe(path.join('w', 'preview.png'));
   });
 
