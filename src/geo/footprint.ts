@@ -1,44 +1,47 @@
 /**
- * A raster's footprint as a WGS 84 polygon (GeoJSON), and point-in-footprint tests with
- * turf. Edges are densified before reprojection because a UTM or sinusoidal rectangle is
- * curved in longitude/latitude; 16 points per edge keep the error far below a pixel for
- * scene-sized rasters.
+ * "Is this site inside the scene?", decided in the scene's own pixel space: the WGS 84 site
+ * is projected into the scene CRS and its pixel must lie in [0, width) × [0, height). A
+ * footprint polygon in longitude/latitude cannot answer this for a UTM zone-60 scene that
+ * crosses 180° (its polygon wraps the globe) or a polar scene (its polygon holds the pole);
+ * the scene's own grid has no such seams. Points outside a projection's domain (the far
+ * hemisphere of a polar stereographic, orthographic or geostationary view) have no finite
+ * coordinates, and proj4 throws or answers NaN/Infinity: those sites are outside too.
  */
-import { booleanPointInPolygon, point, polygon } from '@turf/turf';
-import type { Feature, Polygon } from 'geojson';
-import { fromCrs, type Crs } from './crs.js';
-import type { GeoTransform } from './geoTransform.js';
+import { toCrs, type Crs } from './crs.js';
+import { pixelOf, type GeoTransform } from './geoTransform.js';
 
-const STEPS_PER_EDGE = 16;
-
-/** The footprint of a width × height raster with geotransform `gt` in `crs`, as WGS 84. */
-export function footprintWgs84(width: number, height: number, gt: GeoTransform, crs: Crs): Feature<Polygon> {
-  const inverse = fromCrs(crs);
-  const [x0, dx, rx, y0, ry, dy] = gt;
-  const at = (c: number, r: number): [number, number] => inverse([x0 + c * dx + r * rx, y0 + c * ry + r * dy]);
-  const ring: [number, number][] = [];
-  const corners: [number, number][] = [
-    [0, 0],
-    [width, 0],
-    [width, height],
-    [0, height],
-  ];
-  for (let k = 0; k < 4; k++) {
-    const [c0, r0] = corners[k]!;
-    const [c1, r1] = corners[(k + 1) % 4]!;
-    for (let s = 0; s < STEPS_PER_EDGE; s++) {
-      const t = s / STEPS_PER_EDGE;
-      ring.push(at(c0 + (c1 - c0) * t, r0 + (r1 - r0) * t));
-    }
-  }
-  ring.push(ring[0]!);
-  if (!ring.every(([lon, lat]) => Number.isFinite(lon) && Number.isFinite(lat))) {
-    throw new RangeError('footprint corners do not map to longitude/latitude');
-  }
-  return polygon([ring]);
+export interface RasterGrid {
+  width: number;
+  height: number;
+  geoTransform: GeoTransform;
+  crs: Crs;
 }
 
-/** True when WGS 84 (lon, lat) lies in the footprint (boundary included). */
-export function inFootprint(lon: number, lat: number, footprint: Feature<Polygon>): boolean {
-  return booleanPointInPolygon(point([lon, lat]), footprint);
+export interface SiteOnGrid {
+  /** Site in the scene CRS. */
+  x: number;
+  y: number;
+  /** Fractional pixel column and row. */
+  col: number;
+  row: number;
+}
+
+/**
+ * Projects a WGS 84 site onto a scene grid.
+ * @returns the site's scene coordinates and pixel when the pixel lies inside the raster,
+ *   else null (outside the raster, or outside the projection's domain)
+ * @example siteOnGrid(-179.99, -17, { width: 64, height: 64, geoTransform: gt, crs: utm60s })
+ */
+export function siteOnGrid(lon: number, lat: number, grid: RasterGrid): SiteOnGrid | null {
+  let xy: [number, number];
+  try {
+    xy = toCrs(grid.crs)([lon, lat]);
+  } catch {
+    return null; // proj4 refuses points outside the projection's domain
+  }
+  const [x, y] = xy;
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return null;
+  const [col, row] = pixelOf(x, y, grid.geoTransform);
+  if (!(col >= 0 && col < grid.width && row >= 0 && row < grid.height)) return null;
+  return { x, y, col, row };
 }

@@ -9,8 +9,8 @@
  */
 import path from 'node:path';
 import { InputError, optionText } from '../errors.js';
-import { crsForEpsg, proj4Problem, type Crs } from '../geo/crs.js';
-import type { RawGeoKeys } from '../geo/geoKeys.js';
+import { crsForEpsg, epsgProblem, proj4Problem, type Crs } from '../geo/crs.js';
+import { geoKeysForEpsg, proj4FromGeoKeys, type RawGeoKeys } from '../geo/geoKeys.js';
 import { allocRaster, type RasterArray, type RasterDataType } from '../geo/rasterTypes.js';
 import { readWindow } from '../geo/readWindow.js';
 import { Raster } from '../geo/tiff/openRaster.js';
@@ -23,7 +23,7 @@ import { datetimeFromName, datetimeFromTiffTag, mostPreciseDatetime } from './sc
 const SCENE_CACHE_BYTES = 32 << 20;
 
 export interface OpenSceneOptions {
-  /** proj4 definition for scenes whose CRS has no built-in EPSG definition. */
+  /** proj4 definition (or WKT) for scenes whose CRS neither the GeoKeys nor a STAC item give. */
   crsProj4?: string;
   /** ISO 8601 UTC time for scenes whose name and DateTime tag carry none (`--datetime`). */
   fallbackDatetime?: string;
@@ -52,18 +52,55 @@ export interface Scene {
   close(): Promise<void>;
 }
 
-function crsOf(r: Raster, opts: OpenSceneOptions): Crs {
-  if (!r.geoKeys) throw new InputError(r.file, 'no CRS: the GeoTIFF has no GeoKeys (assign one with gdal_edit.py -a_srs)');
-  const epsg = r.epsg;
-  const builtin = epsg !== null ? crsForEpsg(epsg) : null;
-  if (builtin) return builtin;
+/**
+ * The scene's CRS, from the first source that names one: the GeoKeys' EPSG code (resolved
+ * through the EPSG index, crs.ts), the GeoKeys' user-defined projection (geoKeys.ts), the
+ * STAC item's `proj:epsg` then `proj:wkt2`, and last `--crs-proj4`. The file wins over its
+ * metadata because patches copy the file's GeoKeys, so the pixel placement and the patch's
+ * own CRS agree.
+ */
+function crsOf(r: Raster, ref: SceneRef, opts: OpenSceneOptions): Crs {
+  const stac = ref.kind === 'per-band' ? ref.stac : undefined;
+  const reasons: string[] = [];
+  if (r.geoKeys) {
+    const epsg = r.epsg;
+    if (epsg !== null) {
+      const known = crsForEpsg(epsg);
+      if (known) return known;
+      reasons.push(epsgProblem(epsg) ?? `EPSG:${epsg} has no definition`);
+    }
+    const fromKeys = proj4FromGeoKeys(r.geoKeys);
+    if ('proj4' in fromKeys) {
+      const problem = proj4Problem(fromKeys.proj4);
+      if (problem === null) return { epsg, proj4: fromKeys.proj4, label: `user-defined CRS '${fromKeys.proj4}'` };
+      reasons.push(`proj4 refuses the GeoKeys' projection '${fromKeys.proj4}': ${problem}`);
+    } else if (epsg === null) reasons.push(`the CRS is user-defined (no EPSG code) and ${fromKeys.problem}`);
+  } else if (stac?.epsg == null) {
+    throw new InputError(r.file, 'no CRS: the GeoTIFF has no GeoKeys (assign one with gdal_edit.py -a_srs)');
+  }
+  if (stac?.epsg != null) {
+    const known = crsForEpsg(stac.epsg);
+    if (known) return known;
+    reasons.push(`the STAC item's proj:epsg: ${epsgProblem(stac.epsg)}`);
+  }
+  if (stac?.wkt2 && r.geoKeys) {
+    const problem = proj4Problem(stac.wkt2);
+    if (problem === null) return { epsg: r.epsg, proj4: stac.wkt2, label: "the STAC item's proj:wkt2" };
+    reasons.push(`proj4 refuses the STAC item's proj:wkt2: ${problem}`);
+  }
   if (opts.crsProj4) {
     const problem = proj4Problem(opts.crsProj4);
     if (problem) throw new InputError(r.file, `${optionText('crs-proj4')} '${opts.crsProj4}' is not a proj4 definition: ${problem}`);
-    return { epsg, proj4: opts.crsProj4, label: opts.crsProj4 };
+    return { epsg: r.epsg, proj4: opts.crsProj4, label: opts.crsProj4 };
   }
-  const what = epsg !== null ? `EPSG:${epsg} has no built-in definition` : 'the CRS is user-defined (no EPSG code)';
-  throw new InputError(r.file, `${what}: pass its proj4 definition with ${optionText('crs-proj4')} (e.g. '+proj=sinu +R=6371007.181 +units=m' for MODIS)`);
+  throw new InputError(r.file, `${reasons.join('; ')}: pass its proj4 definition with ${optionText('crs-proj4')} (e.g. '+proj=omerc +lat_0=4 +lonc=115 +alpha=53.3 +k=0.99984 +x_0=590476.87 +y_0=442857.65 +ellps=evrst69 +units=m')`);
+}
+
+/** The GeoKeys a patch carries: the file's, or for a file without any, those of the STAC item's EPSG code. */
+function patchGeoKeys(r: Raster, crs: Crs): RawGeoKeys {
+  if (r.geoKeys) return r.geoKeys;
+  if (crs.epsg !== null) return geoKeysForEpsg(crs.epsg);
+  throw new InputError(r.file, 'no CRS: the GeoTIFF has no GeoKeys (assign one with gdal_edit.py -a_srs)');
 }
 
 function checkGeoreferenced(r: Raster): GeoTransform {
@@ -83,14 +120,14 @@ export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Pro
     const r = await Raster.open(ref.source, { blockCacheBytes: SCENE_CACHE_BYTES });
     try {
       const gt = checkGeoreferenced(r);
-      const crs = crsOf(r, opts);
+      const crs = crsOf(r, ref, opts);
       const datetime = datetimeOf(ref, r, opts);
       const bandIds = r.bandDescriptions.map((d, i) => d ?? String(i + 1));
       return {
         ref,
         datetime,
         crs,
-        geoKeys: r.geoKeys!,
+        geoKeys: patchGeoKeys(r, crs),
         geoTransform: gt,
         width: r.width,
         height: r.height,
@@ -144,7 +181,7 @@ async function stackBands(
     if (r.bandCount !== 1) throw new InputError(r.file, `per-band scene files must hold one band, this one has ${r.bandCount}`);
   }
   const first = bands[0]!;
-  const crs = crsOf(first, opts);
+  const crs = crsOf(first, ref, opts);
   bands.forEach((r, i) => {
     if (!sameCrs(first, r)) throw new InputError(ref.source, `bands in different CRSs: ${ids[0]} is in ${crsLabel(first)}, ${ids[i]} in ${crsLabel(r)}`);
     if (r.dataType !== first.dataType) throw new InputError(ref.source, `bands of different data types: ${ids[0]} is ${first.dataType}, ${ids[i]} ${r.dataType}`);
@@ -179,7 +216,7 @@ async function stackBands(
     ref,
     datetime,
     crs,
-    geoKeys: finest.geoKeys!,
+    geoKeys: patchGeoKeys(finest, crs),
     geoTransform: target,
     width: finest.width,
     height: finest.height,

@@ -1,5 +1,5 @@
 /**
- * Cuts one scene's patches: for each site inside the scene footprint, the window rule
+ * Cuts one scene's patches: for each site whose pixel lies in the scene (geo/footprint.ts), the window rule
  * gives the window, the scene reads it (windowed, nodata outside), and the patch is
  * written as `<out>/<scene_id>/<site_id>.tif` with the window's geotransform, the scene's
  * GeoKeys and a GDAL_NODATA tag. All-or-nothing per scene: patches are staged under
@@ -9,8 +9,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { syncDirectory, temporaryPathFor } from '../io/atomicWrite.js';
-import { toCrs } from '../geo/crs.js';
-import { footprintWgs84, inFootprint } from '../geo/footprint.js';
+import { siteOnGrid } from '../geo/footprint.js';
 import type { Site } from '../records/sites.js';
 import { writeGeoTiff } from '../geo/writeGeoTiff.js';
 import type { ManifestRecord } from '../records/manifest.js';
@@ -56,8 +55,6 @@ function tiffDateTime(iso: string): string {
  */
 export async function tileScene(scene: Scene, sites: readonly Site[], outDir: string, opts: TileSceneOptions): Promise<TileSceneResult> {
   const sceneId = scene.ref.scene_id;
-  const footprint = footprintWgs84(scene.width, scene.height, scene.geoTransform, scene.crs);
-  const forward = toCrs(scene.crs);
   const maskSpec = scene.ref.kind === 'per-band' && scene.ref.maskFile ? scene.ref.bandSet.cloud_mask : undefined;
   const isCloudy = maskSpec ? cloudTest(maskSpec) : () => false;
   const result: TileSceneResult = { written: [], upToDate: [], skipped: [] };
@@ -66,12 +63,12 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
 
   const jobs: Promise<void>[] = [];
   for (const site of sites) {
-    if (!inFootprint(site.lon, site.lat, footprint)) {
+    const onGrid = siteOnGrid(site.lon, site.lat, scene);
+    if (!onGrid) {
       result.skipped.push({ scene_id: sceneId, site_id: site.site_id, reason: 'outside scene footprint' });
       continue;
     }
-    const [x, y] = forward([site.lon, site.lat]);
-    const { window } = windowForSite(x, y, scene.geoTransform, opts.size);
+    const { window } = windowForSite(onGrid.x, onGrid.y, scene.geoTransform, opts.size);
     const base = {
       scene_id: sceneId,
       source: scene.ref.source,

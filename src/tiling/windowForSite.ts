@@ -10,24 +10,15 @@
  * above is their special case without rotation).
  */
 import type { Window } from '../geo/window.js';
-import type { GeoTransform } from '../geo/geoTransform.js';
+import { pixelOf, type GeoTransform } from '../geo/geoTransform.js';
+
+export { pixelOf } from '../geo/geoTransform.js';
 
 export interface SitePixel {
   /** Pixel column/row holding the site (may be outside the raster). */
   col: number;
   row: number;
   window: Window;
-}
-
-/** Fractional pixel coordinates of scene point (x, y) under geotransform `gt`. */
-export function pixelOf(x: number, y: number, gt: GeoTransform): [number, number] {
-  const [x0, dx, rx, y0, ry, dy] = gt;
-  if (rx === 0 && ry === 0) return [(x - x0) / dx, (y - y0) / dy];
-  const det = dx * dy - rx * ry;
-  if (det === 0) throw new RangeError('geotransform is not invertible');
-  const u = x - x0;
-  const v = y - y0;
-  return [(dy * u - rx * v) / det, (-ry * u + dx * v) / det];
 }
 
 /**

@@ -67,27 +67,28 @@ describe('bad scenes: one line naming the file, the others still tiled, nothing 
     expect(f.reason).toMatch(/^no CRS: the GeoTIFF has no GeoKeys/);
   });
 
-  it('a user-defined CRS without --crs-proj4 asks for it; with it the scene tiles', async () => {
-    const modis = path.join(FIX, 'encodings/i16_sinusoidal_strips_deflate.tif');
-    const f = await failureOf((s) => copyFileSync(modis, path.join(s, 'modis_20170106T000000.tif')));
-    expect(f.reason).toMatch(/user-defined \(no EPSG code\): pass its proj4 definition with option 'crs-proj4'/);
-    // With the definition: a site at the raster centre tiles, and the patch keeps the CRS keys.
-    const r = await Raster.open(modis);
+  it('a user-defined CRS co2sat cannot read from the GeoKeys asks for --crs-proj4; with it the scene tiles', async () => {
+    // Hotine oblique Mercator (GDAL writes ProjCoordTransGeoKey 9815), a method geoKeys.ts does not build.
+    const omerc = path.join(REPO_ROOT, 'test/fixtures/crs/bad/user_defined_omerc_20200101T000000.tif');
+    const f = await failureOf((s) => copyFileSync(omerc, path.join(s, path.basename(omerc))));
+    expect(f.reason).toMatch(/user-defined \(no EPSG code\) and projection method 9815 \(ProjCoordTransGeoKey\) is not supported: pass its proj4 definition with option 'crs-proj4'/);
+    // With the definition: a site at pixel (2.5, 1.5) tiles, and the patch keeps the CRS keys.
+    const r = await Raster.open(omerc);
     const gt = r.geoTransform!;
     await r.close();
-    const proj4 = '+proj=sinu +lon_0=0 +x_0=0 +y_0=0 +R=6371007.181 +units=m +no_defs';
+    const proj4 = '+proj=omerc +lat_0=4 +lonc=115 +alpha=53.31582047222222 +gamma=53.13010236111111 +k=0.99984 +x_0=590476.87 +y_0=442857.65 +ellps=evrst69 +units=m +no_defs';
     const { default: proj } = await import('proj4');
-    const [lon, lat] = proj(proj4, 'EPSG:4326', [gt[0] + 24.5 * gt[1], gt[3] + 20.5 * gt[5]]);
+    const [lon, lat] = proj(proj4, 'EPSG:4326', [gt[0] + 2.5 * gt[1], gt[3] + 1.5 * gt[5]]);
     const d = fresh();
-    copyFileSync(modis, path.join(d, 'scenes', 'modis_20170106T000000.tif'));
+    copyFileSync(omerc, path.join(d, 'scenes', path.basename(omerc)));
     writeFileSync(path.join(d, 'sites.geojson'), JSON.stringify({ type: 'FeatureCollection', features: [{ type: 'Feature', geometry: { type: 'Point', coordinates: [lon, lat] }, properties: { site_id: 'm1' } }] }));
-    const s = await tileScenes({ scenesDir: path.join(d, 'scenes'), sitesFile: path.join(d, 'sites.geojson'), outDir: path.join(d, 'tiles'), size: 8, crsProj4: proj4 });
+    const s = await tileScenes({ scenesDir: path.join(d, 'scenes'), sitesFile: path.join(d, 'sites.geojson'), outDir: path.join(d, 'tiles'), size: 2, crsProj4: proj4 });
     expect(s.failures).toEqual([]);
     const rec = JSON.parse(readFileSync(path.join(d, 'tiles/manifest.jsonl'), 'utf8').trim()) as { epsg: number | null; window: unknown };
     expect(rec.epsg).toBeNull();
-    expect(rec.window).toEqual({ xoff: 20, yoff: 16, width: 8, height: 8 });
-    const patch = await Raster.open(path.join(d, 'tiles/modis_20170106T000000/m1.tif'));
-    const source = await Raster.open(modis);
+    expect(rec.window).toEqual({ xoff: 1, yoff: 0, width: 2, height: 2 });
+    const patch = await Raster.open(path.join(d, 'tiles/user_defined_omerc_20200101T000000/m1.tif'));
+    const source = await Raster.open(omerc);
     expect(patch.geoKeys?.directory).toEqual(source.geoKeys?.directory);
     await Promise.all([patch.close(), source.close()]);
   });

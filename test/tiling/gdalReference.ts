@@ -53,12 +53,17 @@ export function gdalSceneAnswer(
   const type = info.bands[0]!.type as keyof typeof TYPED;
   const nd = info.bands[0]!.noDataValue;
   const nodata = nd === undefined ? null : nd === 'NaN' ? Number.NaN : Number(nd);
-  const [xy] = gdalBatch([{ op: 'transform', proj4, points: sites.map(([, lon, lat]) => [lon, lat] as [number, number]) }]) as [[number, number][]];
+  const [xy] = gdalBatch([{ op: 'transform', proj4, points: sites.map(([, lon, lat]) => [lon, lat] as [number, number]) }]) as [([number, number] | null)[]];
   const answer: GdalSceneAnswer = { epsg_proj4: proj4, inside: [], outside: [] };
   const half = Math.floor(size / 2);
   const windows: { id: string; window: Window }[] = [];
   sites.forEach(([id], i) => {
-    const [x, y] = xy[i]!;
+    const point = xy[i];
+    if (!point) {
+      answer.outside.push(id); // outside the projection's domain
+      return;
+    }
+    const [x, y] = point;
     const col = Math.floor((x - gt[0]!) / gt[1]!);
     const row = Math.floor((y - gt[3]!) / gt[5]!);
     if (!(col >= 0 && col < width && row >= 0 && row < height)) answer.outside.push(id);

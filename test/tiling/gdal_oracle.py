@@ -7,11 +7,11 @@ and gdalbuildvrt (same code, same options), gdal.Info(format='json') is gdalinfo
   {"op": "info", "file": F, "checksum": bool}           -> gdalinfo -json [-checksum]
   {"op": "srcwin", "file": F, "window": [x, y, w, h]}   -> {"b64": BSQ ENVI bytes, "geoTransform": [...]}
   {"op": "proj4", "file": F}                             -> gdalsrsinfo -o proj4
-  {"op": "transform", "proj4": P, "points": [[lon, lat], ...]} -> [[x, y], ...] (gdaltransform)
+  {"op": "transform", "proj4": P, "points": [[lon, lat], ...]} -> [[x, y] or null, ...] (gdaltransform; null: no finite answer)
   {"op": "buildvrt", "out": V, "files": [...], "separate": true}  -> null (gdalbuildvrt -resolution highest -r nearest)
   {"op": "band_vrt", "src": V, "band": n, "out": V2}     -> null (gdal_translate -of VRT -b n)
 """
-import base64, json, sys
+import base64, json, math, sys
 from osgeo import gdal, osr
 
 gdal.UseExceptions()
@@ -38,7 +38,15 @@ def answer(r):
         for s in (src, dst):
             s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         ct = osr.CoordinateTransformation(src, dst)
-        return [list(ct.TransformPoint(lon, lat)[:2]) for lon, lat in r["points"]]
+        out = []
+        for lon, lat in r["points"]:
+            try:
+                xy = ct.TransformPoint(lon, lat)[:2]
+            except RuntimeError:  # outside the projection's domain (gdal.UseExceptions)
+                xy = (math.inf, math.inf)
+            # JSON has no Infinity/NaN: a point without a finite answer is null.
+            out.append(list(xy) if all(math.isfinite(v) for v in xy) else None)
+        return out
     if op == "buildvrt":
         gdal.BuildVRT(r["out"], r["files"], separate=r.get("separate", False), resolution="highest", resampleAlg="nearest")
         return None
