@@ -9,6 +9,7 @@
 import { InputError } from '../errors.js';
 import { formatDecimal, optionalNumber, readCsv, readCsvText, requiredString, requiredTime } from './csv.js';
 import type { TimeOptions } from './time.js';
+import { bracket, interpolate } from './bracket.js';
 
 export const WEATHER_COLUMNS = ['site_id', 'datetime', 'temperature_c', 'relative_humidity', 'wind_u', 'wind_v'] as const;
 /** The covariates, in file order. */
@@ -90,30 +91,10 @@ export function weatherAt(rows: readonly WeatherRow[], maxGapHours = DEFAULT_MAX
   return (siteId, t) => {
     const list = bySite.get(siteId);
     if (!list) return null;
-    // First row at or after t.
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((list[mid]?.time_ms ?? Infinity) < t) lo = mid + 1;
-      else hi = mid;
-    }
-    const after = list[lo];
-    if (after === undefined) return null;
-    if (after.time_ms === t) return pickValues(after);
-    const before = list[lo - 1];
-    if (before === undefined || after.time_ms - before.time_ms > maxGapMs) return null;
-    const f = (t - before.time_ms) / (after.time_ms - before.time_ms);
+    const b = bracket(list, t, maxGapMs);
+    if (b.kind === 'gap' || b.kind === 'outside') return null;
     const out = {} as WeatherAtTime;
-    for (const k of WEATHER_VALUES) {
-      const a = before[k];
-      const b = after[k];
-      out[k] = a === null || b === null ? null : a + f * (b - a);
-    }
+    for (const k of WEATHER_VALUES) out[k] = interpolate(b, (r) => r[k]);
     return out;
   };
-}
-
-function pickValues(r: WeatherRecord): WeatherAtTime {
-  return { temperature_c: r.temperature_c, relative_humidity: r.relative_humidity, wind_u: r.wind_u, wind_v: r.wind_v };
 }

@@ -10,6 +10,7 @@
 import { optionText, OptionError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { loadEmissionFactors, type EmissionFactors } from '../model/physics.js';
+import { bracket, interpolate } from '../records/bracket.js';
 import { readCsvText } from '../records/csv.js';
 import { parseGenerationSeries, type SeriesFormat, type SeriesReadOptions, type SeriesSample } from '../records/generationSeries.js';
 import { formatLabelsCsv, type LabelRecord } from '../records/labels.js';
@@ -41,27 +42,6 @@ export interface BuildLabelsReport {
   unitsWithoutPlant: string[];
   /** Labels whose CO₂ was derived from generation × emission factor. */
   co2Derived: number;
-}
-
-/** One unit's value at `t`, or why not. */
-function unitAt(samples: readonly SeriesSample[], t: number, maxGapMs: number, pick: (s: SeriesSample) => number | null): number | null | 'gap' | 'outside' {
-  let lo = 0;
-  let hi = samples.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if ((samples[mid]?.time_ms ?? Infinity) < t) lo = mid + 1;
-    else hi = mid;
-  }
-  const after = samples[lo];
-  if (after === undefined) return 'outside';
-  if (after.time_ms === t) return pick(after);
-  const before = samples[lo - 1];
-  if (before === undefined) return 'outside';
-  if (after.time_ms - before.time_ms > maxGapMs) return 'gap';
-  const a = pick(before);
-  const b = pick(after);
-  if (a === null || b === null) return null;
-  return a + ((t - before.time_ms) / (after.time_ms - before.time_ms)) * (b - a);
 }
 
 export function buildLabels(manifest: readonly ManifestRecord[], series: readonly SeriesSample[], o: BuildLabelsOptions = {}): { labels: LabelRecord[]; report: BuildLabelsReport } {
@@ -105,16 +85,17 @@ export function buildLabels(manifest: readonly ManifestRecord[], series: readonl
     let allKnown = true;
     let refused: 'gap' | 'outside' | null = null;
     for (const samples of units.values()) {
-      const g = unitAt(samples, t, maxGapMs, (s) => s.generation_mw);
-      if (g === 'gap' || g === 'outside') {
-        refused ??= g;
+      const at = bracket(samples, t, maxGapMs);
+      if (at.kind === 'gap' || at.kind === 'outside') {
+        refused ??= at.kind;
         break;
       }
-      const c = unitAt(samples, t, maxGapMs, (s) => s.co2_t_per_h);
+      const g = interpolate(at, (s) => s.generation_mw);
+      const c = interpolate(at, (s) => s.co2_t_per_h);
       if (g === null) allKnown = false;
       else if (g > threshold) anyOn = true;
       gen = g === null || gen === null ? null : gen + g;
-      co2 = typeof c !== 'number' || co2 === null ? null : co2 + c;
+      co2 = c === null || co2 === null ? null : co2 + c;
     }
     if (refused === 'gap') report.refusedGap++;
     if (refused === 'outside') report.outsideSeries++;
