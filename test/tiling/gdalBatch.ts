@@ -16,6 +16,8 @@ export type GdalRequest =
   | { op: 'srcwin'; file: string; window: [number, number, number, number] }
   | { op: 'proj4'; file: string }
   | { op: 'transform'; proj4: string; points: [number, number][] }
+  | { op: 'transform'; srs: string; points: [number, number][] }
+  | { op: 'to_wgs84'; file: string; pixels: [number, number][] }
   | { op: 'buildvrt'; out: string; files: string[]; separate: boolean }
   | { op: 'band_vrt'; src: string; band: number; out: string };
 

@@ -8,6 +8,8 @@ and gdalbuildvrt (same code, same options), gdal.Info(format='json') is gdalinfo
   {"op": "srcwin", "file": F, "window": [x, y, w, h]}   -> {"b64": BSQ ENVI bytes, "geoTransform": [...]}
   {"op": "proj4", "file": F}                             -> gdalsrsinfo -o proj4
   {"op": "transform", "proj4": P, "points": [[lon, lat], ...]} -> [[x, y] or null, ...] (gdaltransform; null: no finite answer)
+  {"op": "transform", "srs": S, "points": [...]}       -> the same, to any SRS GDAL reads ('EPSG:n', WKT)
+  {"op": "to_wgs84", "file": F, "pixels": [[col, row], ...]} -> [[lon, lat], ...] of those pixel positions, from the file's CRS
   {"op": "buildvrt", "out": V, "files": [...], "separate": true}  -> null (gdalbuildvrt -resolution highest -r nearest)
   {"op": "band_vrt", "src": V, "band": n, "out": V2}     -> null (gdal_translate -of VRT -b n)
 """
@@ -34,7 +36,9 @@ def answer(r):
         return gdal.Open(r["file"]).GetSpatialRef().ExportToProj4().strip()
     if op == "transform":
         src = osr.SpatialReference(); src.ImportFromEPSG(4326)
-        dst = osr.SpatialReference(); dst.ImportFromProj4(r["proj4"])
+        dst = osr.SpatialReference()
+        if "srs" in r: dst.SetFromUserInput(r["srs"])  # 'EPSG:25832', WKT, a proj string
+        else: dst.ImportFromProj4(r["proj4"])
         for s in (src, dst):
             s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
         ct = osr.CoordinateTransformation(src, dst)
@@ -47,6 +51,13 @@ def answer(r):
             # JSON has no Infinity/NaN: a point without a finite answer is null.
             out.append(list(xy) if all(math.isfinite(v) for v in xy) else None)
         return out
+    if op == "to_wgs84":
+        ds = gdal.Open(r["file"]); gt = ds.GetGeoTransform()
+        src = ds.GetSpatialRef(); dst = osr.SpatialReference(); dst.ImportFromEPSG(4326)
+        for s in (src, dst):
+            s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        ct = osr.CoordinateTransformation(src, dst)
+        return [list(ct.TransformPoint(gt[0] + c * gt[1] + l * gt[2], gt[3] + c * gt[4] + l * gt[5])[:2]) for c, l in r["pixels"]]
     if op == "buildvrt":
         gdal.BuildVRT(r["out"], r["files"], separate=r.get("separate", False), resolution="highest", resampleAlg="nearest")
         return None
