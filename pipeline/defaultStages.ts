@@ -29,6 +29,8 @@ export interface DefaultStagesOptions {
   /** Band sets to try for per-band scene folders, in order. */
   bandSets: BandSet[];
   compression: 'deflate' | 'none';
+  /** proj4 definition (or WKT) for scenes whose CRS neither their GeoKeys nor their STAC item give. */
+  crsProj4?: string;
   /** Patches read and written at once (default: the number of cores). */
   concurrency?: number;
 }
@@ -38,12 +40,12 @@ export function defaultStages(o: DefaultStagesOptions): PipelineStages<TilingSce
   return {
     async listScenes(scenesDir) {
       const { discoverScenes } = await import('../src/tiling/discoverScenes.js');
-      return discoverScenes(scenesDir, { bandSets: o.bandSets, params: { size: o.size, compression: o.compression, crsProj4: null } });
+      return discoverScenes(scenesDir, { bandSets: o.bandSets, params: { size: o.size, compression: o.compression, crsProj4: o.crsProj4 ?? null } });
     },
     async tileScene(ref, tilesDir): Promise<ManifestRecord[]> {
       const { openScene } = await import('../src/tiling/scene.js');
       const { tileScene } = await import('../src/tiling/tileScene.js');
-      const scene = await openScene(ref);
+      const scene = await openScene(ref, o.crsProj4 !== undefined ? { crsProj4: o.crsProj4 } : {});
       try {
         const r = await tileScene(scene, o.tilingSites, tilesDir, { size: o.size, compression: o.compression, limit });
         return r.written;

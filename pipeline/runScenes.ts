@@ -6,6 +6,7 @@
 import { OptionError, optionText, UsageError } from '../src/errors.js';
 import { parseWindowSpec, WindowSpecError } from '../src/postprocess/windowSpec.js';
 import { contentHash } from '../src/io/configHash.js';
+import { proj4Problem } from '../src/geo/crs.js';
 import { defaultStages } from './defaultStages.js';
 import { runPipeline, type RunSummary } from './runPipeline.js';
 import type { ReportExtras } from '../src/postprocess/writeAggregates.js';
@@ -30,6 +31,8 @@ export interface RunScenesOptions {
   tileSize?: number;
   /** Band set name or path (default: config tile.bands, then the other built-in sets). */
   bands?: string;
+  /** proj4 definition (or WKT) for scenes whose CRS neither their GeoKeys nor their STAC item give. */
+  crsProj4?: string;
   keepTiles?: boolean;
   force?: boolean;
   minValidFraction?: number;
@@ -82,6 +85,10 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   const sites = modelSites;
   const weather = o.weatherFile ? readWeatherCsv(o.weatherFile, { assumeUtc: o.assumeUtc ?? false }) : null;
   const compression = config.tile.compression;
+  if (o.crsProj4 !== undefined) {
+    const problem = proj4Problem(o.crsProj4);
+    if (problem) throw new OptionError('crs-proj4', `is not a proj4 definition: ${problem}`);
+  }
   return runPipeline({
     scenesDir: o.scenesDir,
     outDir: o.outDir,
@@ -111,6 +118,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
       size,
       bandSets,
       compression,
+      ...(o.crsProj4 !== undefined ? { crsProj4: o.crsProj4 } : {}),
       concurrency: config.tile.concurrency ?? undefined,
     }),
     log: o.log,

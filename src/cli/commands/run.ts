@@ -22,6 +22,7 @@ interface RunFlags extends AggregationFlags, TableFlags, ReportFlags {
   backend?: string;
   size?: number;
   bands?: string;
+  crsProj4?: string;
   keepTiles?: boolean;
   force?: boolean;
   config?: string;
@@ -56,6 +57,7 @@ export async function runCommand(): Promise<Command> {
     .option('--shard <i/n>', 'process only shard i of n (0-based), e.g. $JOB_COMPLETION_INDEX/8')
     .option('--size <px>', 'patch size in pixels (default: config tile.size; must match the model)', (v) => Number(v))
     .option('--bands <set>', 'band set name or JSON file (default: config tile.bands)')
+    .option('--crs-proj4 <definition>', "proj4 definition or WKT for scenes whose CRS neither the GeoKeys nor a STAC item's proj:epsg/proj:wkt2 give")
     .option('--keep-tiles', 'keep the patch GeoTIFFs in OUT/tiles (default: removed once predicted)')
     .option('--force', 'reprocess every scene (e.g. after weather.csv was corrected)')
     .option('--no-report', 'do not write OUT/report.html');
@@ -90,6 +92,7 @@ export async function runCommand(): Promise<Command> {
           backend: flags.backend,
           tileSize: flags.size,
           bands: flags.bands,
+          ...(flags.crsProj4 !== undefined ? { crsProj4: flags.crsProj4 } : {}),
           keepTiles: flags.keepTiles === true,
           force: flags.force === true,
           minValidFraction: flags.minValidFraction,

@@ -48,7 +48,7 @@ export async function tileCommand(): Promise<Command> {
     .option('--size <pixels>', 'patch edge in pixels', positiveInt('--size'), 64)
     .option('--concurrency <n>', `patches read and written at once (default: cores, here ${os.availableParallelism()})`, positiveInt('--concurrency'))
     .option('--band-set <name|file>', 'band set for per-band folders: sentinel2-l2a, sentinel2-l1c, landsat-c2-l2 (Collection 2 SR_B1…ST_B10, QA_PIXEL mask), landsat8 (Collection 1) or a JSON file (default: the first of these a folder holds completely)')
-    .option('--crs-proj4 <definition>', 'proj4 definition for scenes whose CRS has no EPSG code co2sat knows (e.g. MODIS sinusoidal)')
+    .option('--crs-proj4 <definition>', "proj4 definition or WKT for scenes whose CRS neither the GeoKeys (any EPSG code, most user-defined projections) nor a STAC item's proj:epsg/proj:wkt2 give")
     .option('--datetime <iso>', 'acquisition time for scenes whose name and DateTime tag carry none (2017-08-13 or 2017-08-13T15:40:00Z)')
     .option('--compression <kind>', 'patch compression: deflate or none', 'deflate')
     .option('--force', 'redo patches even when they are up to date');
@@ -57,7 +57,7 @@ export async function tileCommand(): Promise<Command> {
     'co2sat tile scenes/ --sites sites.geojson --out tiles/ --size 32 --json',
     'co2sat tile landsat-scenes/ --sites sites.geojson --band-set landsat8',
     'co2sat tile items.json --sites sites.geojson --verbose   # STAC items, local or https assets',
-    "co2sat tile modis/ --sites sites.geojson --crs-proj4 '+proj=sinu +R=6371007.181 +units=m'",
+    "co2sat tile borneo/ --sites sites.geojson --crs-proj4 '+proj=omerc +lat_0=4 +lonc=115 +alpha=53.3158 +gamma=53.1301 +k=0.99984 +x_0=590476.87 +y_0=442857.65 +ellps=evrst69'   # a projection GeoKeys cannot name",
   ]);
   cmd.action(
     action(async (out: Output, scenesDir: string, flags: TileFlags) => {
