@@ -80,11 +80,12 @@ export function evaluateTable(m: Metrics, controls?: Controls): string {
     f(t.co2?.coverage90),
   ];
   rows.push(row('all', m.n, m));
+  for (const [fuel, t] of Object.entries(m.per_fuel)) rows.push(row(fuel, t.n, t));
+  // Controls after the model's own rows, on the same samples (their per-fuel rows are in --json).
   for (const [k, label] of CONTROL_ROWS) {
     const c = controls?.[k];
-    if (c) rows.push(row(label, c.n, c));
+    if (c) rows.push(row(`control: ${label}`, c.n, c));
   }
-  for (const [fuel, t] of Object.entries(m.per_fuel)) rows.push(row(fuel, t.n, t));
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')).join('\n');
 }
