@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LabelRow } from '../../src/records/labels.js';
@@ -214,8 +215,9 @@ describe.skipIf(!haveChromium)('report.html in headless Chromium', () => {
 describe('co2sat report RUN_DIR (no browser)', () => {
   const embedded = (html: string): { sites: { id: string; country: string | null }[]; series: { t: number[]; label_generation_mw: (number | null)[] }[]; windows: unknown[]; has_labels: boolean } => {
     const m = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html);
-    if (!m?.[1]) throw new Error('no report-data script in the page');
-    return JSON.parse(m[1]) as ReturnType<typeof embedded>;
+    const s = /<script type="application\/gzip" id="report-series">([^<]*)<\/script>/.exec(html);
+    if (!m?.[1] || !s?.[1]) throw new Error('no report-data or report-series script in the page');
+    return { ...(JSON.parse(m[1]) as object), series: JSON.parse(gunzipSync(Buffer.from(s[1], 'base64')).toString('utf8')) } as ReturnType<typeof embedded>;
   };
 
   it('rebuilds the page of a run folder with labels, one series per site, one point per prediction line', async () => {

@@ -87,9 +87,42 @@ function tilingBenchCommand(): Command {
   return withGlobals(cmd, ['co2sat bench tiling', 'co2sat bench tiling --sites 1000 --json']);
 }
 
+interface ReportBenchFlags {
+  sites: number;
+  windows: number;
+  revisitDays: number;
+  rounds: number;
+  chromium: string;
+}
+
+// The same shape as the other bench subcommands: flags, then bench/ by import().
+function reportBenchCommand(): Command {
+  const cmd = new Command('report')
+    .description(
+      'Load time of report.html in headless Chromium for a large synthetic run (default 2,000 sites × 12 month ' +
+        'windows, an overpass every 5 days): navigation start to the page script done and to the first painted ' +
+        'frames, then moving the window slider and opening one plant\'s charts. Needs Chromium and puppeteer-core ' +
+        '(a dev dependency: run from a source checkout).',
+    )
+    .option('--sites <n>', 'plants', positiveInt('--sites'), 2000)
+    .option('--windows <n>', 'month windows from 2024-01', positiveInt('--windows'), 12)
+    .option('--revisit-days <n>', 'days between overpasses', positiveInt('--revisit-days'), 5)
+    .option('--rounds <n>', 'page loads; the fastest is reported as best', positiveInt('--rounds'), 3)
+    .option('--chromium <path>', 'Chromium executable', '/usr/bin/chromium')
+    .action(
+      action(async (out, flags: ReportBenchFlags) => {
+        const { runReportLoadBench, formatReportLoadBench } = await import('../../../bench/reportLoad.js');
+        const result = await runReportLoadBench({ ...flags, log: (m) => out.info(m) });
+        out.result(result, formatReportLoadBench(result));
+      }),
+    );
+  return withGlobals(cmd, ['co2sat bench report', 'co2sat bench report --sites 500 --windows 24 --json']);
+}
+
 export async function benchCommand(): Promise<Command> {
   const cmd = new Command('bench').summary('measure tiling and training against GDAL and PyTorch, as ratios').description('Benchmarks against peers (PyTorch, GDAL), as ratios; see BENCHMARKS.md');
   cmd.addCommand(tilingBenchCommand());
   cmd.addCommand(trainBenchCommand());
+  cmd.addCommand(reportBenchCommand());
   return cmd;
 }

@@ -48,7 +48,6 @@ export interface SiteSeries {
   /** Overpass times, seconds since 1970-01-01T00:00Z (uPlot's time unit). */
   t: number[];
   status: number[];
-  cloud_fraction: (number | null)[];
   p_on: (number | null)[];
   generation_mw: (number | null)[];
   generation_mw_p05: (number | null)[];
@@ -56,7 +55,7 @@ export interface SiteSeries {
   co2_t_per_h: (number | null)[];
   co2_t_per_h_p05: (number | null)[];
   co2_t_per_h_p95: (number | null)[];
-  /** Labels at the overpass (same time, same site); all null without labels. */
+  /** Labels at the overpass (same time, same site); empty arrays when the report has no labels at all. */
   label_active: (number | null)[];
   label_generation_mw: (number | null)[];
   label_co2_t_per_h: (number | null)[];
@@ -105,7 +104,6 @@ function emptySeries(): SiteSeries {
   return {
     t: [],
     status: [],
-    cloud_fraction: [],
     p_on: [],
     generation_mw: [],
     generation_mw_p05: [],
@@ -179,7 +177,6 @@ export function collectReportData(o: CollectReportOptions): ReportData {
       const invalid = p.valid_fraction < minValid || (p.cloud_fraction ?? 0) >= 1 || !hasEstimate;
       out.t.push(Math.round(ms / 1000));
       out.status.push(invalid ? OVERPASS_INVALID : (p.cloud_fraction ?? 0) >= cloudy ? OVERPASS_CLOUDY : OVERPASS_CLEAR);
-      out.cloud_fraction.push(round(p.cloud_fraction, 2));
       out.p_on.push(round(p.p_on, 3));
       out.generation_mw.push(round(p.generation_mw, 1));
       out.generation_mw_p05.push(round(p.generation_mw_p05, 1));
@@ -196,6 +193,8 @@ export function collectReportData(o: CollectReportOptions): ReportData {
     return out;
   });
 
+  // Without any label the label columns carry nothing: drop them rather than ship nulls.
+  if (labelled === 0) for (const s of series) s.label_active = s.label_generation_mw = s.label_co2_t_per_h = [];
   const sites: ReportSite[] = o.sites.map((s, i) => ({
     id: s.site_id,
     name: s.name,

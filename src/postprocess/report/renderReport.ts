@@ -7,7 +7,7 @@
 import { naturalEarthBasemap } from './basemap.js';
 import { collectReportData, type CollectReportOptions } from './collectReportData.js';
 import { reportAssets } from './reportAssets.js';
-import { jsonForScript, reportHtml } from './reportTemplate.js';
+import { gzipJsonBase64, jsonForScript, reportHtml } from './reportTemplate.js';
 import { siteCountries } from './siteCountries.js';
 
 export type RenderReportOptions = Omit<CollectReportOptions, 'countries'>;
@@ -24,5 +24,6 @@ export function renderReport(o: RenderReportOptions): string {
     return typeof named === 'string' && named.trim() !== '' ? named.trim() : (mapped[i] ?? null);
   });
   const data = collectReportData({ ...o, countries });
-  return reportHtml(data.title, jsonForScript(data), jsonForScript(naturalEarthBasemap()), reportAssets());
+  const { series, ...rest } = data;
+  return reportHtml(data.title, jsonForScript(rest), gzipJsonBase64(series), gzipJsonBase64(naturalEarthBasemap()), reportAssets());
 }

@@ -8,19 +8,33 @@
 export const REPORT_CLIENT_JS = String.raw`
 (function () {
   'use strict';
+  // Milliseconds since navigation start at the end of each setup step (bench/reportLoad.ts reads them).
+  var phases = { start: performance.now() };
   var D = JSON.parse(document.getElementById('report-data').textContent);
-  var BASE = JSON.parse(document.getElementById('report-basemap').textContent);
+  phases.parsed = performance.now();
+  // The bulky parts (every overpass, the basemap) come gzipped as base64: a third of the
+  // bytes for the HTML parser, inflated natively off the main path while the map draws.
+  function inflateJson(id) {
+    var bin = atob(document.getElementById(id).textContent.trim());
+    var bytes = new Uint8Array(bin.length);
+    for (var k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json();
+  }
+  var seriesReady = inflateJson('report-series').then(function (series) { D.series = series; phases.series = performance.now(); });
   var FUEL_COLOURS = { lignite: '#8c510a', coal: '#3c3c3c', gas: '#2171b5', oil: '#cb181d' };
   var OTHER_COLOUR = '#7a7a7a';
   var UNKNOWN = '(unknown)';
   function colourOf(fuel) { return FUEL_COLOURS[fuel] || OTHER_COLOUR; }
   function fuelKey(s) { return s.fuel === null ? UNKNOWN : s.fuel; }
   function esc(s) { return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }
-  function fmt(v, digits) { return v === null || v === undefined ? '–' : v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }); }
+  // One formatter per digit count: toLocaleString with options builds a new one per call,
+  // which costs seconds over a 2,000-row table.
+  var FORMATS = [0, 1, 2, 3].map(function (d) { return new Intl.NumberFormat('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }); });
+  function fmt(v, digits) { return v === null || v === undefined ? '–' : FORMATS[digits].format(v); }
   function day(iso) { return iso.slice(0, 10); }
 
   var nW = D.windows.length;
-  var state = { w: Math.max(0, nW - 1), fuels: {}, country: '', sortKey: 'co2', sortDir: -1, selected: null };
+  var state = { w: Math.max(0, nW - 1), fuels: {}, country: '', sortKey: 'co2', sortDir: -1, selected: null, allRows: false };
   var fuelKeys = D.fuels.slice();
   if (D.sites.some(function (s) { return s.fuel === null; })) fuelKeys.push(UNKNOWN);
   fuelKeys.forEach(function (f) { state.fuels[f] = true; });
@@ -35,10 +49,12 @@ export const REPORT_CLIENT_JS = String.raw`
   var map = L.map('map', { zoomSnap: 0.25, worldCopyJump: true, attributionControl: true });
   map.createPane('basemap').style.zIndex = 150;
   var baseRenderer = L.canvas({ pane: 'basemap', padding: 0.3 });
-  var offline = L.layerGroup([
-    L.geoJSON(BASE.land, { pane: 'basemap', renderer: baseRenderer, interactive: false, style: { color: '#7d9bb0', weight: 0.8, fillColor: '#f3f0e7', fillOpacity: 1 } }),
-    L.geoJSON(BASE.borders, { pane: 'basemap', renderer: baseRenderer, interactive: false, style: { color: '#a99f8e', weight: 0.7, dashArray: '4 3', fill: false } }),
-  ]).addTo(map);
+  var offline = L.layerGroup().addTo(map);
+  var basemapReady = inflateJson('report-basemap').then(function (base) {
+    offline.addLayer(L.geoJSON(base.land, { pane: 'basemap', renderer: baseRenderer, interactive: false, style: { color: '#7d9bb0', weight: 0.8, fillColor: '#f3f0e7', fillOpacity: 1 } }));
+    offline.addLayer(L.geoJSON(base.borders, { pane: 'basemap', renderer: baseRenderer, interactive: false, style: { color: '#a99f8e', weight: 0.7, dashArray: '4 3', fill: false } }));
+    phases.basemap = performance.now();
+  });
   map.attributionControl.addAttribution('Basemap: Natural Earth 1:50m (public domain)');
   if (D.tiles_url) {
     var online = L.tileLayer(D.tiles_url, { attribution: D.tiles_attribution || '', maxZoom: 19 });
@@ -53,7 +69,7 @@ export const REPORT_CLIENT_JS = String.raw`
   order.forEach(function (i) {
     var s = D.sites[i];
     var m = L.circleMarker([s.lat, s.lon], { radius: 3, color: '#ffffff', weight: 1, fillColor: colourOf(s.fuel), fillOpacity: 0.8, className: 'site-marker' });
-    m.bindTooltip('', { sticky: true });
+    m.bindTooltip(function () { return tooltipOf(i); }, { sticky: true });
     m.on('click', function () { select(i, false); });
     markers[i] = m;
   });
@@ -74,13 +90,21 @@ export const REPORT_CLIENT_JS = String.raw`
     return '<b>' + esc(s.name || s.id) + '</b> (' + esc(s.fuel || 'unknown fuel') + ', ' + fmt(s.capacity_mw, 0) + ' MW)<br>' +
       'CO₂ ' + fmt(a.co2_t_per_h[w][i], 1) + ' t/h · generation ' + fmt(a.generation_mw[w][i], 0) + ' MW · P(on) ' + fmt(a.p_on[w][i], 2);
   }
-  function drawMarkers() {
-    var w = state.w;
-    markers.forEach(function (m, i) {
-      var v = nW > 0 ? D.agg.co2_t_per_h[w][i] : null;
-      m.setRadius(radiusOf(v));
+  // Each marker's last radius and style, so a redraw touches only markers that change.
+  var drawn = markers.map(function () { return { r: -1, style: '' }; });
+  function styleMarker(i) {
+    var m = markers[i], v = nW > 0 ? D.agg.co2_t_per_h[state.w][i] : null;
+    var r = radiusOf(v);
+    if (drawn[i].r !== r) { m.setRadius(r); drawn[i].r = r; }
+    var key = (v === null ? 'n' : 'v') + (state.selected === i ? 's' : '');
+    if (drawn[i].style !== key) {
       m.setStyle({ fillOpacity: v === null ? 0 : 0.8, color: v === null ? colourOf(D.sites[i].fuel) : (state.selected === i ? '#ffdd00' : '#ffffff'), weight: state.selected === i ? 3 : 1 });
-      m.setTooltipContent(tooltipOf(i));
+      drawn[i].style = key;
+    }
+  }
+  function drawMarkers() {
+    markers.forEach(function (m, i) {
+      styleMarker(i);
       var on = visible(i);
       if (on && !markerLayer.hasLayer(m)) {
         markerLayer.addLayer(m);
@@ -150,6 +174,8 @@ export const REPORT_CLIENT_JS = String.raw`
     drawTable();
   });
   var tbody = document.querySelector('#plants tbody');
+  var TABLE_ROWS = 300;
+  document.getElementById('more').addEventListener('click', function () { state.allRows = true; drawTable(); });
   tbody.addEventListener('click', function (e) {
     var tr = e.target.closest('tr');
     if (tr) select(Number(tr.getAttribute('data-site')), true);
@@ -167,7 +193,10 @@ export const REPORT_CLIENT_JS = String.raw`
       return (x < y ? -1 : x > y ? 1 : 0) * state.sortDir;
     });
     var w = state.w, a = D.agg;
-    tbody.innerHTML = rows.map(function (i) {
+    // A table of thousands of rows costs seconds of layout: show the first TABLE_ROWS in the
+    // current order (sorting and totals use every row) until the reader asks for all.
+    var shownRows = state.allRows ? rows : rows.slice(0, TABLE_ROWS);
+    tbody.innerHTML = shownRows.map(function (i) {
       var s = D.sites[i];
       return '<tr data-site="' + i + '"' + (state.selected === i ? ' class="selected"' : '') + '><td>' + esc(s.name || s.id) + '</td><td><span class="swatch" style="background:' + colourOf(s.fuel) + '"></span>' + esc(s.fuel || '–') +
         '</td><td>' + esc(s.country || '–') + '</td><td class="num">' + fmt(s.capacity_mw, 0) + '</td><td class="num">' + fmt(a.co2_t_per_h[w][i], 1) +
@@ -178,6 +207,9 @@ export const REPORT_CLIENT_JS = String.raw`
       th.querySelector('.arrow').textContent = th.getAttribute('data-key') === state.sortKey ? (state.sortDir < 0 ? ' ▼' : ' ▲') : '';
     });
     document.getElementById('shown').textContent = rows.length + ' of ' + D.sites.length + ' plants';
+    var more = document.getElementById('more');
+    more.hidden = shownRows.length === rows.length;
+    more.textContent = 'table shows the first ' + shownRows.length + ' of ' + rows.length + '; show all';
     var total = 0, known = 0;
     rows.forEach(function (i) { var v = a.co2_t_per_h[w][i]; if (v !== null) { total += v; known++; } });
     document.getElementById('total').textContent = 'Σ CO₂ ' + fmt(total, 0) + ' t/h over ' + known + ' plants with estimates';
@@ -307,6 +339,8 @@ export const REPORT_CLIENT_JS = String.raw`
     return chart;
   }
   function select(i, pan) {
+    if (!D.series) { seriesReady.then(function () { select(i, pan); }); return; }
+    var previous = state.selected;
     state.selected = i;
     var s = D.sites[i], ser = D.series[i];
     detail.hidden = false;
@@ -321,8 +355,12 @@ export const REPORT_CLIENT_JS = String.raw`
     quantityChart(document.getElementById('chart-co2'), i, xs, 'co2_t_per_h', 'CO₂ emission rate', 'CO₂ (t/h)', 't/h', colour);
     pOnChart(document.getElementById('chart-pon'), i, xs, colour);
     if (pan) map.panTo([s.lat, s.lon]);
-    drawMarkers();
-    drawTable();
+    if (previous !== null) styleMarker(previous);
+    styleMarker(i);
+    if (state.selected === i && markerLayer.hasLayer(markers[i])) markers[i].bringToFront();
+    tbody.querySelectorAll('tr.selected').forEach(function (tr) { tr.classList.remove('selected'); });
+    var row = tbody.querySelector('tr[data-site="' + i + '"]');
+    if (row) row.classList.add('selected');
   }
 
   function update() {
@@ -331,7 +369,14 @@ export const REPORT_CLIENT_JS = String.raw`
     drawTable();
     charts.forEach(function (c) { c.redraw(false); });
   }
+  phases.markers = performance.now();
   update();
-  window.co2satReport = { data: D, state: state, map: map, markers: markers, charts: function () { return charts; }, select: select, ready: true };
+  phases.drawn = performance.now();
+  window.co2satReport = { data: D, state: state, map: map, markers: markers, charts: function () { return charts; }, select: select, ready: false, phases: phases };
+  Promise.all([seriesReady, basemapReady]).then(function () {
+    phases.ready = performance.now();
+    window.co2satReport.readyAt = phases.ready;
+    window.co2satReport.ready = true;
+  }, function (err) { console.error('co2sat report: could not read its embedded data: ' + err); });
 })();
 `;

@@ -1,9 +1,13 @@
 /**
- * The report page: layout, styles and the order of the inlined parts. Data goes into
- * `application/json` script tags (parsed with JSON.parse, which is faster than evaluating a
- * literal of the same size); every inlined text is escaped so that no `</script>` or `<!--`
- * inside it can end its tag early.
+ * The report page: layout, styles and the order of the inlined parts. The small data (sites,
+ * window values) goes into an `application/json` script tag (JSON.parse is faster than
+ * evaluating a literal of the same size); the bulky parts (every overpass, the basemap) go
+ * gzipped as base64, which the page inflates with the browser's DecompressionStream: the
+ * HTML parser's time grows with the file's bytes, and it dominated the load of a
+ * 2,000-site report. Inlined scripts are escaped so that no `</script>` or `<!--` inside
+ * them can end their tag early.
  */
+import { gzipSync } from 'node:zlib';
 import type { ReportAssets } from './reportAssets.js';
 import { REPORT_CLIENT_JS } from './reportClient.js';
 
@@ -15,6 +19,11 @@ function scriptSafe(text: string): string {
 /** JSON safe inside a <script type="application/json"> element. */
 export function jsonForScript(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
+}
+
+/** JSON, gzipped, as base64: no `<` to escape, and a third of the bytes of the JSON text. */
+export function gzipJsonBase64(value: unknown): string {
+  return gzipSync(JSON.stringify(value), { level: 6 }).toString('base64');
 }
 
 function escapeHtml(s: string): string {
@@ -68,7 +77,7 @@ const BODY = `
 <main>
   <div id="map"></div>
   <div id="side">
-    <div id="summary"><span id="shown"></span><span id="total"></span></div>
+    <div id="summary"><span id="shown"></span><button id="more" type="button" hidden></button><span id="total"></span></div>
     <div id="table-wrap"><table id="plants"><thead><tr></tr></thead><tbody></tbody></table></div>
     <section id="detail" hidden>
       <header><div id="detail-title"></div><button id="close" type="button" title="close">✕</button></header>
@@ -83,10 +92,11 @@ const BODY = `
 
 /**
  * @param title the page title
- * @param dataJson the report data, from jsonForScript
- * @param basemapJson the basemap, from jsonForScript
+ * @param dataJson the report data but its `series`, from jsonForScript
+ * @param seriesGzipBase64 the data's `series`, from gzipJsonBase64
+ * @param basemapGzipBase64 the basemap, from gzipJsonBase64
  */
-export function reportHtml(title: string, dataJson: string, basemapJson: string, assets: ReportAssets): string {
+export function reportHtml(title: string, dataJson: string, seriesGzipBase64: string, basemapGzipBase64: string, assets: ReportAssets): string {
   return [
     '<!DOCTYPE html>',
     '<html lang="en"><head><meta charset="utf-8">',
@@ -98,7 +108,8 @@ export function reportHtml(title: string, dataJson: string, basemapJson: string,
     '</head><body>',
     BODY.replace('<h1 id="title"></h1>', `<h1 id="title">${escapeHtml(title)}</h1>`),
     `<script type="application/json" id="report-data">${dataJson}</script>`,
-    `<script type="application/json" id="report-basemap">${basemapJson}</script>`,
+    `<script type="application/gzip" id="report-series">${seriesGzipBase64}</script>`,
+    `<script type="application/gzip" id="report-basemap">${basemapGzipBase64}</script>`,
     `<script>${scriptSafe(assets.leafletJs)}</script>`,
     `<script>${scriptSafe(assets.uplotJs)}</script>`,
     `<script>${scriptSafe(REPORT_CLIENT_JS)}</script>`,
