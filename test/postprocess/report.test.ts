@@ -217,7 +217,7 @@ describe('co2sat report RUN_DIR (no browser)', () => {
     const m = /<script type="application\/json" id="report-data">([^<]*)<\/script>/.exec(html);
     const s = /<script type="application\/gzip" id="report-series">([^<]*)<\/script>/.exec(html);
     if (!m?.[1] || !s?.[1]) throw new Error('no report-data or report-series script in the page');
-    return { ...(JSON.parse(m[1]) as object), series: JSON.parse(gunzipSync(Buffer.from(s[1], 'base64')).toString('utf8')) } as ReturnType<typeof embedded>;
+    return { ...(JSON.parse(m[1]) as object), series: s[1].trim().split('\n').map((line) => JSON.parse(gunzipSync(Buffer.from(line, 'base64')).toString('utf8')) as unknown) } as ReturnType<typeof embedded>;
   };
 
   it('rebuilds the page of a run folder with labels, one series per site, one point per prediction line', async () => {

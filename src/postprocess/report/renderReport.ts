@@ -25,5 +25,5 @@ export function renderReport(o: RenderReportOptions): string {
   });
   const data = collectReportData({ ...o, countries });
   const { series, ...rest } = data;
-  return reportHtml(data.title, jsonForScript(rest), gzipJsonBase64(series), gzipJsonBase64(naturalEarthBasemap()), reportAssets());
+  return reportHtml(data.title, jsonForScript(rest), series.map(gzipJsonBase64).join('\n'), gzipJsonBase64(naturalEarthBasemap()), reportAssets());
 }

@@ -12,15 +12,20 @@ export const REPORT_CLIENT_JS = String.raw`
   var phases = { start: performance.now() };
   var D = JSON.parse(document.getElementById('report-data').textContent);
   phases.parsed = performance.now();
-  // The bulky parts (every overpass, the basemap) come gzipped as base64: a third of the
-  // bytes for the HTML parser, inflated natively off the main path while the map draws.
-  function inflateJson(id) {
-    var bin = atob(document.getElementById(id).textContent.trim());
+  // The bulky parts come gzipped as base64 (a third of the bytes for the HTML parser),
+  // inflated natively: the basemap while the map draws, each plant's overpasses (one line
+  // per site) only when the plant is opened.
+  function inflateJson(b64) {
+    var bin = atob(b64);
     var bytes = new Uint8Array(bin.length);
     for (var k = 0; k < bin.length; k++) bytes[k] = bin.charCodeAt(k);
     return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'))).json();
   }
-  var seriesReady = inflateJson('report-series').then(function (series) { D.series = series; phases.series = performance.now(); });
+  var seriesText = document.getElementById('report-series').textContent.trim().split('\n');
+  D.series = new Array(D.sites.length);
+  function loadSeries(i) {
+    return D.series[i] ? Promise.resolve(D.series[i]) : inflateJson(seriesText[i]).then(function (s) { D.series[i] = s; return s; });
+  }
   var FUEL_COLOURS = { lignite: '#8c510a', coal: '#3c3c3c', gas: '#2171b5', oil: '#cb181d' };
   var OTHER_COLOUR = '#7a7a7a';
   var UNKNOWN = '(unknown)';
@@ -50,7 +55,7 @@ export const REPORT_CLIENT_JS = String.raw`
   map.createPane('basemap').style.zIndex = 150;
   var baseRenderer = L.canvas({ pane: 'basemap', padding: 0.3 });
   var offline = L.layerGroup().addTo(map);
-  var basemapReady = inflateJson('report-basemap').then(function (base) {
+  var basemapReady = inflateJson(document.getElementById('report-basemap').textContent.trim()).then(function (base) {
     offline.addLayer(L.geoJSON(base.land, { pane: 'basemap', renderer: baseRenderer, interactive: false, style: { color: '#7d9bb0', weight: 0.8, fillColor: '#f3f0e7', fillOpacity: 1 } }));
     offline.addLayer(L.geoJSON(base.borders, { pane: 'basemap', renderer: baseRenderer, interactive: false, style: { color: '#a99f8e', weight: 0.7, dashArray: '4 3', fill: false } }));
     phases.basemap = performance.now();
@@ -339,7 +344,10 @@ export const REPORT_CLIENT_JS = String.raw`
     return chart;
   }
   function select(i, pan) {
-    if (!D.series) { seriesReady.then(function () { select(i, pan); }); return; }
+    if (!D.series[i]) {
+      loadSeries(i).then(function () { select(i, pan); }, function (err) { console.error('co2sat report: could not read the overpasses of ' + D.sites[i].id + ': ' + err); });
+      return;
+    }
     var previous = state.selected;
     state.selected = i;
     var s = D.sites[i], ser = D.series[i];
@@ -372,8 +380,8 @@ export const REPORT_CLIENT_JS = String.raw`
   phases.markers = performance.now();
   update();
   phases.drawn = performance.now();
-  window.co2satReport = { data: D, state: state, map: map, markers: markers, charts: function () { return charts; }, select: select, ready: false, phases: phases };
-  Promise.all([seriesReady, basemapReady]).then(function () {
+  window.co2satReport = { data: D, state: state, map: map, markers: markers, charts: function () { return charts; }, select: select, loadSeries: loadSeries, ready: false, phases: phases };
+  basemapReady.then(function () {
     phases.ready = performance.now();
     window.co2satReport.readyAt = phases.ready;
     window.co2satReport.ready = true;

@@ -1,10 +1,11 @@
 /**
  * The report page: layout, styles and the order of the inlined parts. The small data (sites,
  * window values) goes into an `application/json` script tag (JSON.parse is faster than
- * evaluating a literal of the same size); the bulky parts (every overpass, the basemap) go
- * gzipped as base64, which the page inflates with the browser's DecompressionStream: the
- * HTML parser's time grows with the file's bytes, and it dominated the load of a
- * 2,000-site report. Inlined scripts are escaped so that no `</script>` or `<!--` inside
+ * evaluating a literal of the same size); the bulky parts go gzipped as base64, which the
+ * page inflates with the browser's DecompressionStream: the basemap at once, each site's
+ * overpasses (one line per site) when the site is opened. The HTML parser's time grows
+ * with the file's bytes, and with JSON parsing of every overpass it dominated the load of
+ * a 2,000-site report. Inlined scripts are escaped so that no `</script>` or `<!--` inside
  * them can end their tag early.
  */
 import { gzipSync } from 'node:zlib';
@@ -93,7 +94,7 @@ const BODY = `
 /**
  * @param title the page title
  * @param dataJson the report data but its `series`, from jsonForScript
- * @param seriesGzipBase64 the data's `series`, from gzipJsonBase64
+ * @param seriesGzipBase64 the data's `series`, one line per site, each from gzipJsonBase64
  * @param basemapGzipBase64 the basemap, from gzipJsonBase64
  */
 export function reportHtml(title: string, dataJson: string, seriesGzipBase64: string, basemapGzipBase64: string, assets: ReportAssets): string {
