@@ -1,12 +1,12 @@
 /**
  * Windowed reads: the pixels of a GDAL-style window (`gdal_translate -srcwin` semantics)
- * from an open raster, touching only the blocks the window overlaps. geotiff.js's own
+ * from an open raster (GeoTIFF or JPEG 2000), touching only the blocks the window overlaps. geotiff.js's own
  * bbox read of a whole image is the known pitfall this avoids; we also do our own block
  * copy (typed-array row copies instead of a DataView call per pixel) and fill handling,
  * because geotiff.js ignores a fill value of 0 or NaN.
  */
 import { allocRaster, rasterView, type RasterArray } from './rasterTypes.js';
-import type { Raster } from './tiff/openRaster.js';
+import type { BlockReader } from './gridRaster.js';
 import { clipWindow, type Window } from './window.js';
 
 export interface ReadWindowOptions {
@@ -21,7 +21,7 @@ export interface ReadWindowOptions {
  * array of window.width × window.height per band, in the raster's data type.
  * @throws RangeError for an empty window or a band index out of range
  */
-export async function readWindow(raster: Raster, window: Window, options: ReadWindowOptions = {}): Promise<RasterArray[]> {
+export async function readWindow(raster: BlockReader, window: Window, options: ReadWindowOptions = {}): Promise<RasterArray[]> {
   const { width: ww, height: wh } = window;
   if (!Number.isInteger(ww) || !Number.isInteger(wh) || ww <= 0 || wh <= 0) throw new RangeError(`window must be non-empty, got ${ww} × ${wh}`);
   const bands = options.bands ?? Array.from({ length: raster.bandCount }, (_, i) => i);

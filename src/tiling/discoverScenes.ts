@@ -1,7 +1,8 @@
 /**
  * Finds the scenes of a scenes folder: each GeoTIFF directly in it is a multiband scene;
  * each subfolder of single-band GeoTIFFs is a per-band scene whose files are matched to a
- * band set's ids. Problems of one scene (a missing band, two files for one band) are
+ * band set's ids; each Sentinel-2 SAFE folder (L1C or L2A, JPEG 2000 bands) is a per-band
+ * scene too (safe/safeScene.ts), and the scenes folder may itself be one. Problems of one scene (a missing band, two files for one band) are
  * recorded on that scene so the run reports it and goes on; an unreadable or empty
  * folder is an InputError (nothing to do).
  */
@@ -9,9 +10,11 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import type { GeoTransform } from '../geo/geoTransform.js';
 import { bandIdOf, preferredBandSet, type BandSet } from './bandSet.js';
 import { parseMtlDatetime, mtlFileOf } from '../records/landsatMtl.js';
 import { sceneIdOfFile } from './sceneName.js';
+import { safeProductFile, safeScene, zippedSafeScene } from './safe/safeScene.js';
 import { discoverStacScenes, stacFilesOf } from './stac/stacItems.js';
 
 const TIFF = /\.tiff?$/i;
@@ -39,8 +42,26 @@ export interface PerBandSceneRef {
   problem: string | null;
   /** Facts from the STAC item, for scenes read from one (src/tiling/stac). */
   stac?: StacSceneFacts;
-  /** Acquisition time from the product's own metadata (Landsat MTL), ISO 8601 UTC. */
+  /** Acquisition time from the product's own metadata (Landsat MTL, SAFE MTD), ISO 8601 UTC. */
   productDatetime?: string;
+  /**
+   * Georeferencing of band files that carry none of their own, by file path: the JPEG 2000
+   * bands of a SAFE product, placed by the granule's MTD_TL.xml (see safe/safeScene.ts).
+   */
+  sidecarGeoref?: Record<string, SidecarGeoref>;
+}
+
+/** Where a band file without georeferencing lies: its grid as the product metadata gives it. */
+export interface SidecarGeoref {
+  geoTransform: GeoTransform;
+  epsg: number;
+  /** The grid's size in pixels; the file must have exactly this size. */
+  width: number;
+  height: number;
+  /** Value of pixels without data, or null. */
+  nodata: number | null;
+  /** Where the numbers come from, for messages ('MTD_TL.xml at 10 m'). */
+  from: string;
 }
 
 /** What a STAC item says about its scene, beyond the band files. */
@@ -63,7 +84,8 @@ export interface DiscoverOptions {
   params: Record<string, unknown>;
 }
 
-async function fingerprintOf(files: string[], params: Record<string, unknown>): Promise<string> {
+/** A scene's version: its files' names, sizes and mtimes, and the tiling parameters. */
+export async function fingerprintOf(files: string[], params: Record<string, unknown>): Promise<string> {
   const h = createHash('sha256');
   for (const f of files) {
     const st = await fs.stat(f);
@@ -127,6 +149,7 @@ async function perBandScene(dir: string, name: string, opts: DiscoverOptions): P
 export async function discoverScenes(scenesDir: string, opts: DiscoverOptions): Promise<SceneRef[]> {
   const stacFiles = await stacFilesOf(scenesDir);
   if (stacFiles) return uniqueIds(scenesDir, await discoverStacScenes(stacFiles, opts));
+  if (await safeProductFile(scenesDir)) return [await safeScene(scenesDir, opts)];
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(scenesDir, { withFileTypes: true });
@@ -139,14 +162,19 @@ export async function discoverScenes(scenesDir: string, opts: DiscoverOptions): 
     if (e.name.startsWith('.')) continue;
     const full = path.join(scenesDir, e.name);
     const isDir = e.isDirectory() || (e.isSymbolicLink() && (await fs.stat(full)).isDirectory());
-    if (isDir) {
+    if (isDir && (await safeProductFile(full))) {
+      scenes.push(await safeScene(full, opts));
+    } else if (isDir) {
       const s = await perBandScene(full, e.name, opts);
+      if (s) scenes.push(s);
+    } else if (/^S2[A-D]_MSIL(1C|2A)_.*\.zip$/i.test(e.name)) {
+      const s = await zippedSafeScene(full, opts);
       if (s) scenes.push(s);
     } else if (TIFF.test(e.name)) {
       scenes.push({ kind: 'multiband', scene_id: sceneIdOfFile(e.name), source: full, fingerprint: await fingerprintOf([full], opts.params) });
     }
   }
-  if (scenes.length === 0) throw new InputError(scenesDir, 'no scenes: the folder holds no GeoTIFF files (*.tif) and no subfolders of per-band GeoTIFFs');
+  if (scenes.length === 0) throw new InputError(scenesDir, 'no scenes: the folder holds no GeoTIFF files (*.tif), no subfolders of per-band GeoTIFFs and no Sentinel-2 SAFE folders');
   return uniqueIds(scenesDir, scenes);
 }
 

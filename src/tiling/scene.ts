@@ -13,10 +13,12 @@ import { crsForEpsg, epsgProblem, proj4Problem, type Crs } from '../geo/crs.js';
 import { geoKeysForEpsg, proj4FromGeoKeys, type RawGeoKeys } from '../geo/geoKeys.js';
 import { allocRaster, type RasterArray, type RasterDataType } from '../geo/rasterTypes.js';
 import { readWindow } from '../geo/readWindow.js';
+import type { GridRaster } from '../geo/gridRaster.js';
+import { Jp2Raster } from '../geo/jp2/jp2Raster.js';
 import { Raster } from '../geo/tiff/openRaster.js';
 import type { Window } from '../geo/window.js';
 import type { GeoTransform } from '../geo/geoTransform.js';
-import type { SceneRef } from './discoverScenes.js';
+import type { PerBandSceneRef, SceneRef } from './discoverScenes.js';
 import { datetimeFromName, datetimeFromTiffTag, mostPreciseDatetime } from './sceneName.js';
 
 /** Decoded-block cache per open scene (see BlockCache). */
@@ -59,7 +61,7 @@ export interface Scene {
  * metadata because patches copy the file's GeoKeys, so the pixel placement and the patch's
  * own CRS agree.
  */
-function crsOf(r: Raster, ref: SceneRef, opts: OpenSceneOptions): Crs {
+function crsOf(r: GridRaster, ref: SceneRef, opts: OpenSceneOptions): Crs {
   const stac = ref.kind === 'per-band' ? ref.stac : undefined;
   const reasons: string[] = [];
   if (r.geoKeys) {
@@ -97,18 +99,18 @@ function crsOf(r: Raster, ref: SceneRef, opts: OpenSceneOptions): Crs {
 }
 
 /** The GeoKeys a patch carries: the file's, or for a file without any, those of the STAC item's EPSG code. */
-function patchGeoKeys(r: Raster, crs: Crs): RawGeoKeys {
+function patchGeoKeys(r: GridRaster, crs: Crs): RawGeoKeys {
   if (r.geoKeys) return r.geoKeys;
   if (crs.epsg !== null) return geoKeysForEpsg(crs.epsg);
   throw new InputError(r.file, 'no CRS: the GeoTIFF has no GeoKeys (assign one with gdal_edit.py -a_srs)');
 }
 
-function checkGeoreferenced(r: Raster): GeoTransform {
+function checkGeoreferenced(r: GridRaster): GeoTransform {
   if (!r.geoTransform) throw new InputError(r.file, 'no georeferencing: no ModelTiepoint/ModelPixelScale or ModelTransformation tags');
   return r.geoTransform;
 }
 
-function datetimeOf(ref: SceneRef, r: Raster, opts: OpenSceneOptions): string {
+function datetimeOf(ref: SceneRef, r: GridRaster, opts: OpenSceneOptions): string {
   const t = mostPreciseDatetime([ref.kind === 'per-band' ? (ref.stac?.datetime ?? ref.productDatetime ?? null) : null, datetimeFromName(path.basename(ref.source)), datetimeFromTiffTag(r.tiffDateTime)]) ?? opts.fallbackDatetime;
   if (!t) throw new InputError(ref.source, `no acquisition time: the name has no _YYYYMMDDTHHMMSS_ (or _YYYYMMDD_) and the TIFF has no DateTime tag (give one with ${optionText('datetime')})`);
   return t;
@@ -143,13 +145,13 @@ export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Pro
     }
   }
   if (ref.problem) throw new InputError(ref.source, ref.problem);
-  const opened: Raster[] = [];
+  const opened: GridRaster[] = [];
   // One block-cache budget per scene, shared by its band files, so memory does not grow
   // with the number of bands.
   const cache = { blockCacheBytes: Math.max(4 << 20, Math.floor(SCENE_CACHE_BYTES / (ref.bandFiles.length + 1))) };
   try {
-    for (const [, file] of ref.bandFiles) opened.push(await Raster.open(file, cache));
-    const mask = ref.maskFile ? await Raster.open(ref.maskFile, cache) : null;
+    for (const [, file] of ref.bandFiles) opened.push(await openBandFile(ref, file, cache));
+    const mask = ref.maskFile ? await openBandFile(ref, ref.maskFile, cache) : null;
     if (mask) opened.push(mask);
     return await stackBands(ref, opened.slice(0, ref.bandFiles.length), mask, opts, () => Promise.all(opened.map((r) => r.close())).then(() => undefined));
   } catch (err) {
@@ -158,19 +160,34 @@ export async function openScene(ref: SceneRef, opts: OpenSceneOptions = {}): Pro
   }
 }
 
-function sameCrs(a: Raster, b: Raster): boolean {
+/**
+ * One band file: a GeoTIFF, or a file placed by the product's metadata (a SAFE JPEG 2000
+ * band), whose size must then be the metadata's grid size.
+ */
+async function openBandFile(ref: PerBandSceneRef, file: string, cache: { blockCacheBytes: number }): Promise<GridRaster> {
+  const georef = ref.sidecarGeoref?.[file];
+  if (!georef) return Raster.open(file, cache);
+  const r = await Jp2Raster.open(file, georef, cache);
+  if (r.width !== georef.width || r.height !== georef.height) {
+    await r.close();
+    throw new InputError(file, `is ${r.width} × ${r.height} pixels, but ${georef.from} gives a ${georef.width} × ${georef.height} grid`);
+  }
+  return r;
+}
+
+function sameCrs(a: GridRaster, b: GridRaster): boolean {
   if (a.epsg !== null || b.epsg !== null) return a.epsg === b.epsg;
   return JSON.stringify(a.geoKeys) === JSON.stringify(b.geoKeys);
 }
 
-function crsLabel(r: Raster): string {
+function crsLabel(r: GridRaster): string {
   return r.epsg !== null ? `EPSG:${r.epsg}` : r.geoKeys ? 'a user-defined CRS' : 'no CRS';
 }
 
 async function stackBands(
   ref: Extract<SceneRef, { kind: 'per-band' }>,
-  bands: Raster[],
-  mask: Raster | null,
+  bands: GridRaster[],
+  mask: GridRaster | null,
   opts: OpenSceneOptions,
   close: () => Promise<void>,
 ): Promise<Scene> {
@@ -193,7 +210,7 @@ async function stackBands(
   const datetime = datetimeOf(ref, first, opts);
 
   /** Nearest-neighbour read of `r` onto window `w` of the target grid. */
-  const readOnTarget = async (r: Raster, w: Window): Promise<RasterArray> => {
+  const readOnTarget = async (r: GridRaster, w: Window): Promise<RasterArray> => {
     const gt = r.geoTransform!;
     if (r === finest || (gt.every((v, i) => v === target[i]) && r.width === finest.width && r.height === finest.height)) {
       return (await readWindow(r, w))[0]!;

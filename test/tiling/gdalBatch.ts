@@ -18,7 +18,8 @@ export type GdalRequest =
   | { op: 'transform'; proj4: string; points: [number, number][] }
   | { op: 'transform'; srs: string; points: [number, number][] }
   | { op: 'to_wgs84'; file: string; pixels: [number, number][] }
-  | { op: 'buildvrt'; out: string; files: string[]; separate: boolean }
+  | { op: 'buildvrt'; out: string; files: string[]; separate: boolean; nodata?: number }
+  | { op: 'read'; file: string }
   | { op: 'band_vrt'; src: string; band: number; out: string };
 
 export interface SrcwinAnswer {

@@ -10,7 +10,8 @@ and gdalbuildvrt (same code, same options), gdal.Info(format='json') is gdalinfo
   {"op": "transform", "proj4": P, "points": [[lon, lat], ...]} -> [[x, y] or null, ...] (gdaltransform; null: no finite answer)
   {"op": "transform", "srs": S, "points": [...]}       -> the same, to any SRS GDAL reads ('EPSG:n', WKT)
   {"op": "to_wgs84", "file": F, "pixels": [[col, row], ...]} -> [[lon, lat], ...] of those pixel positions, from the file's CRS
-  {"op": "buildvrt", "out": V, "files": [...], "separate": true}  -> null (gdalbuildvrt -resolution highest -r nearest)
+  {"op": "buildvrt", "out": V, "files": [...], "separate": true, "nodata": n?}  -> null (gdalbuildvrt -resolution highest -r nearest [-vrtnodata n])
+  {"op": "read", "file": F}                              -> {"b64": band 1's pixels, little-endian, "type": GDAL type name}
   {"op": "band_vrt", "src": V, "band": n, "out": V2}     -> null (gdal_translate -of VRT -b n)
 """
 import base64, json, math, sys
@@ -59,8 +60,13 @@ def answer(r):
         ct = osr.CoordinateTransformation(src, dst)
         return [list(ct.TransformPoint(gt[0] + c * gt[1] + l * gt[2], gt[3] + c * gt[4] + l * gt[5])[:2]) for c, l in r["pixels"]]
     if op == "buildvrt":
-        gdal.BuildVRT(r["out"], r["files"], separate=r.get("separate", False), resolution="highest", resampleAlg="nearest")
+        gdal.BuildVRT(r["out"], r["files"], separate=r.get("separate", False), resolution="highest", resampleAlg="nearest", VRTNodata=r.get("nodata"))
         return None
+    if op == "read":
+        ds = gdal.Open(r["file"])  # kept: a band outlives no dataset
+        band = ds.GetRasterBand(1)
+        a = band.ReadAsArray()
+        return {"b64": base64.b64encode(a.astype(a.dtype.newbyteorder("<")).tobytes()).decode(), "type": gdal.GetDataTypeName(band.DataType)}
     if op == "band_vrt":
         gdal.Translate(r["out"], r["src"], format="VRT", bandList=[r["band"]])
         return None
