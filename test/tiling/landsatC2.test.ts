@@ -6,7 +6,7 @@
  * cloud_fraction from the QA_PIXEL bits 1-4 as GDAL's pixels count it, and the time from the
  * MTL (date and scene centre time), not the day in the name.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,5 +104,37 @@ describe('band sets with a bit-packed cloud mask', () => {
     expect(() => validateBandSet({ ...base, cloud_mask: { band: 'M', classes: [1], bits: [1] } }, 'x.json')).toThrow(/x.json.*exactly one of 'classes'.*'bits'/);
     expect(() => validateBandSet({ ...base, cloud_mask: { band: 'M' } }, 'x.json')).toThrow(/exactly one/);
     expect(() => validateBandSet({ ...base, cloud_mask: { band: 'M', bits: [16] } }, 'x.json')).toThrow(/'cloud_mask.bits' must be .*0-15/);
+  });
+});
+
+describe('a Landsat C2 L2 STAC item (Planetary Computer style)', () => {
+  it('matches its assets by eo:bands name (SR_B4, ST_B10, QA_PIXEL) and tiles exactly as the folder', async () => {
+    const dir = path.join(tmp, 'scenes', ID);
+    const asset = (key: string, name: string, common?: string): [string, unknown] => [
+      key,
+      { href: path.join(dir, `${ID}_${name}.TIF`), type: 'image/tiff; application=geotiff; profile=cloud-optimized', 'eo:bands': [{ name, ...(common ? { common_name: common } : {}) }] },
+    ];
+    const item = {
+      type: 'Feature',
+      stac_version: '1.0.0',
+      id: ID,
+      properties: { datetime: '2017-08-13T15:54:15.788464Z' },
+      geometry: null,
+      assets: Object.fromEntries([
+        asset('coastal', 'SR_B1', 'coastal'), asset('blue', 'SR_B2', 'blue'), asset('green', 'SR_B3', 'green'), asset('red', 'SR_B4', 'red'),
+        asset('nir08', 'SR_B5', 'nir08'), asset('swir16', 'SR_B6', 'swir16'), asset('swir22', 'SR_B7', 'swir22'), asset('lwir11', 'ST_B10', 'lwir11'),
+        ['qa_pixel', { href: path.join(dir, `${ID}_QA_PIXEL.TIF`), type: 'image/tiff; application=geotiff' }],
+      ]),
+    };
+    const items = path.join(tmp, 'items.json');
+    writeFileSync(items, JSON.stringify({ type: 'FeatureCollection', features: [item] }));
+    const stacOut = path.join(tmp, 'tiles-stac');
+    const s = await tileScenes({ scenesDir: items, sitesFile: SITES_FILE, outDir: stacOut, size: SIZE });
+    expect(s.failures).toEqual([]);
+    const stacRecords = parseManifest(readFileSync(path.join(stacOut, 'manifest.jsonl'), 'utf8'));
+    expect(stacRecords.map((r) => [r.site_id, r.bands, r.window, r.valid_fraction, r.cloud_fraction])).toEqual(records.map((r) => [r.site_id, r.bands, r.window, r.valid_fraction, r.cloud_fraction]));
+    for (const r of stacRecords) {
+      expect(bsqSha256((await readPatch(path.join(stacOut, r.path))).bands)).toBe(bsqSha256((await readPatch(path.join(out, r.path))).bands));
+    }
   });
 });

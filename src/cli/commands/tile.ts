@@ -26,10 +26,12 @@ export async function tileCommand(): Promise<Command> {
     .description(
       'Cut a size x size patch around every site in every scene of <scenes-dir>.\n\n' +
         'Scenes: each GeoTIFF directly in the folder is a multiband scene; each subfolder of\n' +
-        'single-band GeoTIFFs whose names carry band ids (B01..B12, B8A, SCL; Landsat _B1.._B11)\n' +
-        'is stacked in band-set order on the finest band grid (nearest neighbour). Scene time\n' +
-        'comes from the most precise of the name (_20240517T102559_ or _20240517_), the TIFF\n' +
-        'DateTime tag and, for STAC items, properties.datetime.\n\n' +
+        'single-band GeoTIFFs whose names carry band ids (B01..B12, B8A, SCL; Landsat C2\n' +
+        '_SR_B1.._SR_B7, _ST_B10, _QA_PIXEL; Landsat C1 _B1.._B11) is stacked in band-set order\n' +
+        'on the finest band grid (nearest neighbour); each Sentinel-2 .SAFE folder (L1C/L2A,\n' +
+        'JPEG 2000 bands placed by MTD_TL.xml) is one scene too. Scene time comes from the most\n' +
+        'precise of the name (_20240517T102559_ or _20240517_), the TIFF DateTime tag, a Landsat\n' +
+        'MTL, a SAFE PRODUCT_START_TIME and, for STAC items, properties.datetime.\n\n' +
         'STAC: <scenes-dir> may be a STAC Item / ItemCollection JSON file (or a folder of them),\n' +
         'e.g. from Earth Search or Planetary Computer. Each item is a scene; its GeoTIFF assets\n' +
         'are matched to bands by eo:bands name, asset key or common name (red, nir, scl, B04,\n' +
@@ -42,7 +44,7 @@ export async function tileCommand(): Promise<Command> {
         'GDAL_NODATA) and <out>/manifest.jsonl. Reruns skip up-to-date patches; --force redoes.\n' +
         'A scene that cannot be read is reported and skipped (exit 3); nothing is written for it.',
     )
-    .argument('<scenes-dir>', 'folder of scenes (GeoTIFFs and/or per-band subfolders), or a STAC items JSON file')
+    .argument('<scenes-dir>', 'folder of scenes (GeoTIFFs, per-band subfolders, .SAFE folders), a .SAFE folder, or a STAC items JSON file')
     .option('--sites <file>', 'GeoJSON Point features in WGS 84 with a site_id property')
     .option('--out <dir>', 'output folder for patches and manifest.jsonl', 'tiles')
     .option('--size <pixels>', 'patch edge in pixels', positiveInt('--size'), 64)
@@ -56,6 +58,7 @@ export async function tileCommand(): Promise<Command> {
     'co2sat tile scenes/ --sites sites.geojson',
     'co2sat tile scenes/ --sites sites.geojson --out tiles/ --size 32 --json',
     'co2sat tile landsat-scenes/ --sites sites.geojson --band-set landsat8',
+    'co2sat tile S2B_MSIL2A_20240102T102339_N0510_R065_T32UPC_20240102T124317.SAFE --sites sites.geojson',
     'co2sat tile items.json --sites sites.geojson --verbose   # STAC items, local or https assets',
     "co2sat tile borneo/ --sites sites.geojson --crs-proj4 '+proj=omerc +lat_0=4 +lonc=115 +alpha=53.3158 +gamma=53.1301 +k=0.99984 +x_0=590476.87 +y_0=442857.65 +ellps=evrst69'   # a projection GeoKeys cannot name",
   ]);

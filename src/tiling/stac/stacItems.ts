@@ -73,7 +73,8 @@ function candidateIds(key: string, a: StacAsset): string[] {
   const out: string[] = [];
   for (const n of names) {
     const up = n.toUpperCase().replace(/[^A-Z0-9]/g, '');
-    out.push(up, ...(ALIASES[up] ?? []));
+    // As written first (Landsat C2 band ids keep their underscore: SR_B4, QA_PIXEL).
+    out.push(n.toUpperCase(), up, ...(ALIASES[up] ?? []));
     // Landsat C2 keys: SR_B4, ST_B10.
     const landsat = /^S[RT]B(\d+)$/.exec(up);
     if (landsat) out.push(`B${landsat[1]}`);
