@@ -21,6 +21,9 @@
  *   observations with a generation label (pooled), and CO₂'s is that times co2_per_mwh[fuel],
  *   so the baseline's interval coverage can be read like the model's.
  */
+import { quantile as quantileOf } from '../statistics.js';
+
+const quantile = (values: readonly number[], q: number): number => quantileOf(values, q, 0);
 
 /** One labelled training observation of a plant (an overpass). */
 export interface BaselineObservation {
@@ -89,14 +92,6 @@ class Sums {
   }
 }
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
 
 /**
  * Learns the baseline from training observations.

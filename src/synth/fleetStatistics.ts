@@ -9,6 +9,7 @@ import { FUELS, type Fuel } from '../records/sites.js';
 import { COOLINGS, type Cooling } from './fleet.js';
 import { skyPlan } from './clouds.js';
 import type { World } from './world.js';
+import { quantile } from '../statistics.js';
 
 export interface Quartiles {
   p25: number;
@@ -61,14 +62,6 @@ export interface FleetStatistics {
   cloud_cover_by_month: Record<string, number>;
 }
 
-function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const s = [...values].sort((a, b) => a - b);
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
-}
 
 const quartiles = (v: readonly number[]): Quartiles => ({ p25: quantile(v, 0.25), median: quantile(v, 0.5), p75: quantile(v, 0.75) });
 const share = (n: number, of: number) => (of > 0 ? n / of : Number.NaN);

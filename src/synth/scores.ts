@@ -7,6 +7,9 @@
  */
 import type { TaskScores } from '../records/truth.js';
 import { fitCapacityBaseline, predictCapacityBaseline, type BaselineObservation } from '../model/capacityBaseline.js';
+import { median as medianOf } from '../statistics.js';
+
+const median = (values: readonly number[]): number => medianOf(values, 0);
 
 export interface ScoredSample {
   siteId: string;
@@ -25,12 +28,6 @@ export interface ScoredSample {
 }
 
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 function mean(values: readonly number[]): number {
   return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;

@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../helpers/oracle.js';
 export const LAYERS: Record<string, number> = {
   'src/errors': 0,
   'src/random': 0,
+  'src/statistics': 0,
   'src/io': 0.5, // file publishing, package files, JSON Schema checks: may raise src/errors
   'src/geo': 1,
   'src/backend': 1,

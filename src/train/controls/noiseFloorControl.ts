@@ -12,6 +12,9 @@ import type { SamplePrediction } from '../../model/predictor.js';
 import type { TruthDocument } from '../../records/truth.js';
 import { isFuel } from '../../records/sites.js';
 import type { EvaluationMetrics, RegressionMetrics } from '../metrics.js';
+import { median as medianOf } from '../../statistics.js';
+
+const median = (values: readonly number[]): number => medianOf(values, 0);
 
 export interface OracleResult {
   /** One per input sample; null where truth.json has no record of the overpass. */
@@ -21,12 +24,6 @@ export interface OracleResult {
 
 const key = (site: string, t: number): string => `${site}|${t}`;
 
-function median(values: readonly number[]): number {
-  if (values.length === 0) return 0;
-  const s = [...values].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
 
 export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samples'>, samples: readonly { site_id: string; time_ms: number }[], efs: EmissionFactors): OracleResult {
   const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
