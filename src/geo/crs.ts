@@ -84,8 +84,16 @@ export function proj4ForEpsg(epsg: number): string | null {
   return proj4Problem(def) === null ? def : null;
 }
 
-/** Checks that proj4 accepts `def` (a proj4 string or WKT); returns the error text or null. */
+/**
+ * Checks that proj4 accepts `def` (a proj4 string or WKT); returns the error text or null.
+ * WKT of the Hotine oblique Mercator is refused: proj4's WKT reader drops its azimuth and
+ * scale (checked against PROJ: points land hundreds of metres off), where the proj4 string
+ * (`+proj=omerc +alpha= +gamma= +k=`) is read right.
+ */
 export function proj4Problem(def: string): string | null {
+  if (/^\s*[A-Z]+\[/.test(def) && /Hotine|Oblique[ _]Mercator/i.test(def)) {
+    return 'proj4 misreads the oblique Mercator in WKT; give it as a proj4 string (+proj=omerc …)';
+  }
   try {
     const xy = proj4(WGS84, def, [0, 0]);
     if (!Array.isArray(xy)) return 'proj4 returned no coordinates';

@@ -82,4 +82,12 @@ describe(`the CRS from a STAC item (${ORACLE_NOTE})`, () => {
     expect(without.summary.failures).toHaveLength(1);
     expect(without.summary.failures[0]!.reason).toMatch(/projection method 13 \(ProjCoordTransGeoKey\) is not supported: pass its proj4 definition with option 'crs-proj4'/);
   });
+
+  it('an oblique Mercator WKT2, which proj4 misreads, is refused with the reason instead of placing sites wrong', async () => {
+    const file = path.join(REPO_ROOT, 'test/fixtures/crs/bad/user_defined_omerc_20200101T000000.tif');
+    const wkt2 = readFileSync(path.join(FIX, 'bad/omerc.wkt2'), 'utf8');
+    const { summary } = await tileItems([item('OMERC', file, { 'proj:wkt2': wkt2 })], 'omerc');
+    expect(summary.failures).toHaveLength(1);
+    expect(summary.failures[0]!.reason).toMatch(/proj4 refuses the STAC item's proj:wkt2: proj4 misreads the oblique Mercator in WKT/);
+  });
 });
