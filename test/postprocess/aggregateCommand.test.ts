@@ -71,6 +71,13 @@ describe('co2sat aggregate', () => {
     const fc = JSON.parse(readFileSync(j('both.geojson'), 'utf8')) as { features: { properties: Record<string, unknown> }[] };
     expect(back.map((f) => f.properties?.site_id)).toEqual(fc.features.map((f) => f.properties.site_id));
     expect(back[0]?.properties?.n_obs).toBe(fc.features[0]?.properties.n_obs);
+    // --tables: the per-overpass layers after a merge, as run writes them.
+    const t = await cli(['-p', j('b.jsonl'), j('a.jsonl'), '-s', j('sites.geojson'), '-o', j('both.geojson'), '--tables', '--no-report', '--json']);
+    expect(JSON.parse(t.stdout)).toMatchObject({ predictions_csv: j('predictions.csv'), predictions_geojsonl: j('predictions.geojsonl') });
+    const patches = readFileSync(j('all.jsonl'), 'utf8').trim().split('\n').length;
+    expect(readFileSync(j('predictions.geojsonl'), 'utf8').trim().split('\n')).toHaveLength(patches);
+    expect(readFileSync(j('predictions.csv'), 'utf8').trim().split('\n')).toHaveLength(patches + 1);
+    expect(readFileSync(j('predictions.csvt'), 'utf8')).toContain('"DateTime"');
     // A bad flag value is commander's usage error (exit 2 in the binary, see test/cli/program.test.ts).
     await expect(cli(['-p', j('all.jsonl'), '-s', j('sites.geojson'), '-o', j('x.geojson'), '--format', 'geojson,shp'])).rejects.toThrow("--format: unknown format 'shp' (valid: geojson, fgb)");
   });

@@ -22,6 +22,8 @@ interface AggregateFlags extends AggregationFlags, ReportFlags {
   map?: string;
   /** A file name, false for --no-report, undefined for the default beside --out. */
   report?: string | false;
+  /** Also write predictions.csv (+ .csvt, .prj) and predictions.geojsonl beside --out. */
+  tables?: boolean;
   config?: string;
 }
 
@@ -46,6 +48,7 @@ export async function aggregateCommand(): Promise<Command> {
     .option('--map <png>', 'also draw a map PNG of the latest window, discs sized by CO2')
     .option('--report <file>', 'the interactive report (see co2sat report --help; default: report.html beside --out)')
     .option('--no-report', 'do not write the report')
+    .option('--tables', 'also write the per-overpass predictions for GIS beside --out: predictions.csv (+ .csvt, .prj) and predictions.geojsonl, as run does (e.g. after merging shards)')
     .option('--config <file>', 'run config JSON (see configs/default.json)');
   addAggregationOptions(cmd);
   addReportOptions(cmd);
@@ -79,12 +82,15 @@ export async function aggregateCommand(): Promise<Command> {
       const predictions = await readPredictionFiles(files);
       const reportFile = flags.report === false ? undefined : (flags.report ?? path.join(path.dirname(flags.out), 'report.html'));
       const extras = reportFile ? await reportExtras(flags) : {};
+      const dir = path.dirname(flags.out);
+      const tables = flags.tables ? { csvFile: path.join(dir, 'predictions.csv'), geojsonlFile: path.join(dir, 'predictions.geojsonl') } : null;
       const r = await writeAggregates({
         predictions,
         sites,
         window,
         geojsonFile: flags.out,
         ...(flags.format?.includes('fgb') ? { fgbFile: flatGeobufBeside(flags.out) } : {}),
+        ...(tables ? { predictionTables: tables } : {}),
         mapFile: flags.map,
         reportFile,
         report: { title: `co2sat report: ${path.basename(flags.out)}`, ...extras },
@@ -99,6 +105,8 @@ export async function aggregateCommand(): Promise<Command> {
         map: flags.map ?? null,
         fgb: flags.format?.includes('fgb') ? flatGeobufBeside(flags.out) : null,
         report: reportFile ?? null,
+        predictions_csv: tables?.csvFile ?? null,
+        predictions_geojsonl: tables?.geojsonlFile ?? null,
         prediction_files: files.length,
         patches: predictions.length,
         sites: sites.length,
