@@ -45,6 +45,30 @@ export function unnecessaryNonNullAssertions(roots: readonly string[]): string[]
   return found;
 }
 
+/** `file:line` of every `any` type annotation (explicit or in a generic argument) under `roots`. */
+export function anyTypes(roots: readonly string[]): string[] {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(REPO_ROOT, 'tsconfig.test.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => undefined });
+  if (config === undefined) throw new Error('tsconfig.test.json: cannot read');
+  const found: string[] = [];
+  for (const name of config.fileNames) {
+    const rel = path.relative(REPO_ROOT, name);
+    if (!roots.some((r) => rel.startsWith(`${r}/`))) continue;
+    const sf = ts.createSourceFile(name, ts.sys.readFile(name) ?? '', ts.ScriptTarget.Latest, true);
+    const visit = (node: ts.Node): void => {
+      if (node.kind === ts.SyntaxKind.AnyKeyword) found.push(`${rel}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+      ts.forEachChild(node, visit);
+    };
+    visit(sf);
+  }
+  return found;
+}
+
+describe('boundaries are typed', () => {
+  it('no `any` type in src/, pipeline/ or bench/ (the word in prose does not count: this reads the syntax tree)', () => {
+    expect(anyTypes(['src', 'pipeline', 'bench'])).toEqual([]);
+  });
+});
+
 describe('non-null assertions', () => {
   it('none on an operand whose type already excludes null and undefined', () => {
     expect(unnecessaryNonNullAssertions(['src', 'pipeline', 'bench', 'test'])).toEqual([]);
