@@ -12,24 +12,13 @@ import { parseLabelsCsv } from '../../src/records/labels.js';
 import { manifestPath, writeManifest, type ManifestRecord } from '../../src/records/manifest.js';
 import { REPO_ROOT } from '../helpers/oracle.js';
 import { runCommand } from '../helpers/runCommand.js';
+import { overpassRecord } from '../helpers/overpass.js';
 
 const FIX = path.join(REPO_ROOT, 'test/fixtures/series');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-labels-'));
 const cli = (args: string[]) => runCommand(labelsCommand, ['build', ...args]);
 
-const overpass = (site: string, iso: string): ManifestRecord => ({
-  scene_id: `T_${iso.slice(0, 10)}`,
-  source: 'scenes',
-  site_id: site,
-  datetime: iso,
-  path: `T/${site}.tif`,
-  epsg: 32632,
-  window: { xoff: 0, yoff: 0, width: 16, height: 16 },
-  bands: ['B04'],
-  valid_fraction: 1,
-  cloud_fraction: 0,
-  fingerprint: 'fp',
-});
+const overpass = (site: string, iso: string): ManifestRecord => overpassRecord(site, iso);
 
 async function tilesWith(name: string, records: ManifestRecord[]): Promise<string> {
   const tiles = path.join(dir, name);

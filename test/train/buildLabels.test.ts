@@ -5,22 +5,11 @@ import type { SeriesSample } from '../../src/records/generationSeries.js';
 import type { ManifestRecord } from '../../src/records/manifest.js';
 import type { ModelSite } from '../../src/records/sites.js';
 import { buildLabels } from '../../src/train/buildLabels.js';
+import { overpassRecord } from '../helpers/overpass.js';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 4, 17, 0, 0, 0);
-const overpass = (site: string, iso: string): ManifestRecord => ({
-  scene_id: `S_${iso}`,
-  source: 's',
-  site_id: site,
-  datetime: iso,
-  path: `x/${site}.tif`,
-  epsg: 32632,
-  window: { xoff: 0, yoff: 0, width: 8, height: 8 },
-  bands: ['B04'],
-  valid_fraction: 1,
-  cloud_fraction: null,
-  fingerprint: 'f',
-});
+const overpass = (site: string, iso: string): ManifestRecord => overpassRecord(site, iso);
 /** Hourly samples of one unit from T0: values[i] at T0 + i h. */
 const hourly = (unit: string, gen: (number | null)[], co2?: (number | null)[]): SeriesSample[] =>
   gen.map((g, i) => ({ unit_id: unit, time_ms: T0 + i * H, generation_mw: g, co2_t_per_h: co2?.[i] ?? null, file: 'f.csv', lineNo: i + 2 }));
