@@ -10,14 +10,13 @@ import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readPatch } from '../../src/geo/readPatch.js';
 import { parseManifest, type ManifestRecord } from '../../src/records/manifest.js';
 import { parseSites } from '../../src/records/sites.js';
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
-import { bsqSha256 } from '../geo/gdalChecksum.js';
 import { oracle, ORACLE_NOTE, REPO_ROOT } from '../helpers/oracle.js';
 import { gdalBatch } from './gdalBatch.js';
 import { gdalSceneAnswer } from './gdalReference.js';
+import { expectPatchAsGdal } from './expectPatch.js';
 
 const FIX = path.join(REPO_ROOT, 'test/fixtures/tiling/safe');
 const SITES_FILE = path.join(FIX, 'sites.geojson');
@@ -70,12 +69,7 @@ async function expectSameAsGdal(recs: ManifestRecord[], answer: ReturnType<typeo
   expect(answer.inside.length).toBeGreaterThanOrEqual(4);
   expect(answer.inside.some((p) => p.valid_fraction < 1)).toBe(true);
   for (const ref of answer.inside) {
-    const rec = recs.find((r) => r.site_id === ref.site_id)!;
-    expect(rec.window, ref.site_id).toEqual(ref.window);
-    expect(rec.valid_fraction, ref.site_id).toBe(ref.valid_fraction);
-    expect(rec.cloud_fraction, ref.site_id).toBe(ref.cloud_fraction);
-    const patch = await readPatch(path.join(tilesDir, rec.path));
-    expect(bsqSha256(patch.bands), `${ref.site_id} pixels`).toBe(ref.sha256);
+    const { patch } = await expectPatchAsGdal(recs, ref, tilesDir);
     expect(patch.geoTransform.map((v, i) => Math.abs(v - ref.geoTransform[i]!))).toEqual([0, 0, 0, 0, 0, 0]);
     expect(patch.epsg).toBe(32619);
     expect(patch.nodata).toBe(0);

@@ -17,8 +17,9 @@ import { parseManifest, type ManifestRecord } from '../../src/records/manifest.j
 import { tileScenes, type TileSummary } from '../../src/tiling/tileScenes.js';
 import { oracle, ORACLE_NOTE, REPO_ROOT, type GdalInfo } from '../helpers/oracle.js';
 import { gdalBatch } from './gdalBatch.js';
-import { bsqSha256, epsgOfWkt, gdalChecksum } from '../geo/gdalChecksum.js';
+import { epsgOfWkt, gdalChecksum } from '../geo/gdalChecksum.js';
 import { gdalSceneAnswer, type GdalSceneAnswer } from './gdalReference.js';
+import { expectPatchAsGdal } from './expectPatch.js';
 
 const FIX = path.join(REPO_ROOT, 'test/fixtures/tiling');
 const SITES_FILE = path.join(FIX, 'sites.geojson');
@@ -83,12 +84,7 @@ describe(`tileScenes on fixture scenes (${ORACLE_NOTE})`, () => {
         expect(summary.sites_skipped).toContainEqual({ scene_id: sceneId, site_id: id, reason: 'outside scene footprint' });
       }
       for (const ref of answer.inside) {
-        const rec = mine.find((r) => r.site_id === ref.site_id)!;
-        expect(rec.window, ref.site_id).toEqual(ref.window);
-        expect(rec.valid_fraction, ref.site_id).toBe(ref.valid_fraction);
-        expect(rec.cloud_fraction, ref.site_id).toBe(ref.cloud_fraction);
-        const patch = await readPatch(path.join(out, rec.path));
-        expect(bsqSha256(patch.bands), `${ref.site_id} pixels`).toBe(ref.sha256);
+        const { rec, patch } = await expectPatchAsGdal(mine, ref, out);
         expectSameGeoTransform(patch.geoTransform, ref.geoTransform);
         expect(patch.epsg).toBe(rec.epsg);
         if (sceneId === S2) {
