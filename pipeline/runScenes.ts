@@ -82,7 +82,6 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   const sitesFile = await readSitesFile(o.sitesFile);
   const tilingSites = sitesFile.sites;
   const modelSites = toModelSites(sitesFile.sites, o.sitesFile);
-  const sites = modelSites;
   const weather = o.weatherFile ? readWeatherCsv(o.weatherFile, { assumeUtc: o.assumeUtc ?? false }) : null;
   const compression = config.tile.compression;
   if (o.crsProj4 !== undefined) {
@@ -92,7 +91,7 @@ export async function runScenes(o: RunScenesOptions): Promise<RunSummary> {
   return runPipeline({
     scenesDir: o.scenesDir,
     outDir: o.outDir,
-    sites,
+    sites: modelSites,
     window,
     shard,
     force: o.force,
