@@ -13,14 +13,15 @@
  */
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import type { ManifestRecord } from '../records/manifest.js';
+import { manifestPath, readManifestSync, type ManifestRecord } from '../records/manifest.js';
 import type { ModelSite } from '../records/sites.js';
 import type { WeatherAtTime } from '../records/weather.js';
 import { toAuxInput } from './features.js';
 import type { InputContext, PreparedSample } from './inputs.js';
 import { MODEL_FILE, readModelFolder, type ModelManifest } from './modelFolder.js';
 import { Network } from './network.js';
-import { readPatchPixels, toNormalisedHWC } from './patchInput.js';
+import { readPatchPixels, toNormalisedHWC, type PatchPixels } from './patchInput.js';
+import { applyInputSteps, backgroundMembers, medianPixels, needsBackground, resolveInputSteps } from './inputSteps/index.js';
 import type { EmissionFactors } from './physics.js';
 import { predictPrepared, type SamplePrediction } from './predictor.js';
 import type { Task } from './spec.js';
@@ -68,9 +69,12 @@ export function restoreNetwork(dir: string): { net: Network; manifest: ModelMani
   return { net, manifest, ctx };
 }
 
+/** The bands the model's patches must have (before its input steps add channels). */
+export const inputBandsOf = (manifest: ModelManifest): readonly string[] => manifest.input_bands ?? manifest.band_stats.bands;
+
 /** Checks a patch's bands and size against the model; errors name the patch and the model file. */
 export function checkPatchFits(record: ManifestRecord, file: string, manifest: ModelManifest, modelDir: string): void {
-  const want = manifest.band_stats.bands;
+  const want = inputBandsOf(manifest);
   if (record.bands.length !== want.length || record.bands.some((b, i) => b !== want[i])) {
     throw new InputError(file, `band set [${record.bands.join(',')}] differs from the model's [${want.join(',')}] (${path.join(modelDir, MODEL_FILE)})`);
   }
@@ -80,15 +84,59 @@ export function checkPatchFits(record: ManifestRecord, file: string, manifest: M
   }
 }
 
-/** Reads a patch and builds the prepared sample the network takes. */
-export async function prepareInput(x: PredictInput, manifest: ModelManifest, modelDir: string): Promise<PreparedSample> {
+/**
+ * The site backgrounds of prediction inputs, for models whose input steps need one: the
+ * per-pixel median of the site's other clear overpasses in the same tiles folder (the rule
+ * training used, model/inputSteps/siteBackground.ts), counting only patches with at least the
+ * model's minimum valid fraction. The manifest is read once per call, so a run that tiles
+ * scene after scene gives each new overpass the background of everything tiled so far; a
+ * site's latest background is kept, so memory grows with sites, not overpasses.
+ */
+export class TilesBackgrounds {
+  private readonly latest = new Map<string, { key: string; background: PatchPixels | null }>();
+  constructor(private readonly minValidFraction: number) {}
+
+  async of(inputs: readonly PredictInput[]): Promise<(PatchPixels | null)[]> {
+    const manifests = new Map<string, ManifestRecord[]>();
+    const out: (PatchPixels | null)[] = [];
+    for (const x of inputs) {
+      let records = manifests.get(x.tilesDir);
+      if (!records) {
+        records = readManifestSync(manifestPath(x.tilesDir));
+        manifests.set(x.tilesDir, records);
+      }
+      const others = records.filter((r) => r.site_id === x.record.site_id && r.path !== x.record.path && r.valid_fraction >= this.minValidFraction && r.bands.join(',') === x.record.bands.join(','));
+      const members = backgroundMembers(others.map((r) => ({ key: r.path, cloud_fraction: r.cloud_fraction })));
+      const key = members.map((m) => m.key).join('|');
+      const cached = this.latest.get(x.record.site_id);
+      if (cached && cached.key === key) {
+        out.push(cached.background);
+        continue;
+      }
+      const pixels: PatchPixels[] = [];
+      for (const m of members) pixels.push(await readPatchPixels(path.join(x.tilesDir, m.key)));
+      const background = medianPixels(pixels);
+      this.latest.set(x.record.site_id, { key, background });
+      out.push(background);
+    }
+    return out;
+  }
+}
+
+/** Reads a patch and builds the prepared sample the network takes (its background: see TilesBackgrounds). */
+export async function prepareInput(x: PredictInput, manifest: ModelManifest, modelDir: string, background: PatchPixels | null = null): Promise<PreparedSample> {
   const file = path.join(x.tilesDir, x.record.path);
   checkPatchFits(x.record, file, manifest, modelDir);
   const pixels = await readPatchPixels(file);
-  if (pixels.width !== manifest.spec.patchSize || pixels.height !== manifest.spec.patchSize || pixels.bands.length !== manifest.spec.bandCount) {
-    throw new InputError(file, `patch is ${pixels.width}×${pixels.height}×${pixels.bands.length}, model takes ${manifest.spec.patchSize}²×${manifest.spec.bandCount}`);
+  const bands = inputBandsOf(manifest);
+  if (pixels.width !== manifest.spec.patchSize || pixels.height !== manifest.spec.patchSize || pixels.bands.length !== bands.length) {
+    throw new InputError(file, `patch is ${pixels.width}×${pixels.height}×${pixels.bands.length}, model takes ${manifest.spec.patchSize}²×${bands.length}`);
   }
-  return { image: toNormalisedHWC(pixels, manifest.band_stats), aux: toAuxInput(x.site, x.weather, x.record.cloud_fraction) };
+  const aux = toAuxInput(x.site, x.weather, x.record.cloud_fraction);
+  const steps = resolveInputSteps(manifest.input_steps ?? []);
+  if (steps.length === 0) return { image: toNormalisedHWC(pixels, manifest.band_stats), aux };
+  const stepped = applyInputSteps(steps, pixels, bands, { u: aux.wind_u, v: aux.wind_v }, background);
+  return { image: toNormalisedHWC(stepped.pixels, manifest.band_stats), aux: { ...aux, wind_u: stepped.wind.u, wind_v: stepped.wind.v } };
 }
 
 export function toPatchEstimate(p: SamplePrediction, tasks: readonly Task[]): PatchEstimate {
@@ -111,15 +159,18 @@ export async function loadModel(dir: string, options: { backend?: string } = {})
   const { selectBackend, parseBackendChoice } = await import('../backend/index.js');
   const backend = await selectBackend(parseBackendChoice(options.backend ?? 'auto'));
   const { net, manifest, ctx } = restoreNetwork(dir);
+  const minValid = typeof manifest.config['min_valid_fraction'] === 'number' ? manifest.config['min_valid_fraction'] : 0.5;
+  const backgroundSource = needsBackground(resolveInputSteps(manifest.input_steps ?? [])) ? new TilesBackgrounds(minValid) : null;
   return {
     id: manifest.id,
     backend: backend.name,
     tasks: manifest.tasks,
-    bands: manifest.band_stats.bands,
+    bands: inputBandsOf(manifest),
     manifest,
     predict: async (inputs) => {
       const prepared: PreparedSample[] = [];
-      for (const x of inputs) prepared.push(await prepareInput(x, manifest, dir));
+      const backgrounds = backgroundSource ? await backgroundSource.of(inputs) : inputs.map(() => null);
+      for (const [i, x] of inputs.entries()) prepared.push(await prepareInput(x, manifest, dir, backgrounds[i] ?? null));
       return predictPrepared(net, prepared, ctx).map((p) => toPatchEstimate(p, manifest.tasks));
     },
     dispose: () => net.dispose(),

@@ -44,7 +44,12 @@ export interface ModelManifest {
   tasks: Task[];
   physics: PhysicsName;
   weighting: { name: string; options: Record<string, unknown>; final_weights: Record<string, number>; sigmas: Record<string, number> | null };
+  /** Statistics of the channels the network sees (the patch bands, then what input steps add). */
   band_stats: BandStats;
+  /** Input steps (inputSteps/) the model runs on each patch; absent = none. */
+  input_steps?: string[];
+  /** The patches' own bands when input steps add channels (absent: band_stats.bands). */
+  input_bands?: string[];
   aux_stats: AuxStats;
   target_scales: TargetScales;
   /** σ factors fitted on the validation split (inputs.ts); absent in older models = 1. */

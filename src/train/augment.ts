@@ -8,6 +8,7 @@
  * - vertical flip (mirror rows): v → −v
  * - rotation by 90° counter-clockwise: (u, v) → (−v, u)
  */
+import type { AugmentationFreedom } from '../model/inputSteps/index.js';
 import type { Rng } from './rng.js';
 
 export interface AugmentOp {
@@ -21,7 +22,12 @@ export interface Wind {
   v: number | null;
 }
 
-export function randomAugment(rng: Rng): AugmentOp {
+/**
+ * A random flip/turn. With `row-flip` (input steps that fix the patch to the wind: the wind
+ * blows along +x) only mirroring rows is drawn, the one op that keeps the wind along +x.
+ */
+export function randomAugment(rng: Rng, freedom: AugmentationFreedom = 'all'): AugmentOp {
+  if (freedom === 'row-flip') return { flipH: false, flipV: rng() < 0.5, rot90: 0 };
   return { flipH: rng() < 0.5, flipV: rng() < 0.5, rot90: Math.floor(rng() * 4) as AugmentOp['rot90'] };
 }
 

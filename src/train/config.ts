@@ -6,6 +6,7 @@
  */
 import { OptionError, optionText, UsageError } from '../errors.js';
 import { loadConfig, type RunConfig } from '../records/runConfig.js';
+import { resolveInputSteps } from '../model/inputSteps/index.js';
 import { isPhysicsName, PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import type { Likelihood, PhysicsName, Task } from '../model/spec.js';
 import { parseTasks, TASKS } from '../model/spec.js';
@@ -36,6 +37,11 @@ export interface TrainConfig {
   test_fraction: number;
   min_valid_fraction: number;
   augment: boolean;
+  /**
+   * Input steps (model/inputSteps: spectral_indices, background_difference, wind_aligned)
+   * between the patch and the network; saved in model.json and rerun at prediction.
+   */
+  input_steps: string[];
   architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
 }
 
@@ -58,6 +64,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   test_fraction: 0.2,
   min_valid_fraction: 0.5,
   augment: true,
+  input_steps: [],
   architecture: { stem_width: 16, stem_stride: 2, stage_widths: [16, 32], blocks_per_stage: 1, hidden: 32 },
 };
 
@@ -85,6 +92,8 @@ export interface TrainOverrides {
   patience?: number;
   minValidFraction?: number;
   augment?: boolean;
+  /** Input step names (model/inputSteps); wins over the file's `input_steps`. */
+  inputSteps?: string[];
 }
 
 /**
@@ -123,5 +132,6 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
     ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
     ...(overrides.minValidFraction !== undefined ? { min_valid_fraction: overrides.minValidFraction } : {}),
     ...(overrides.augment === false ? { augment: false } : {}),
+    input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? []).map((x) => x.name),
   });
 }

@@ -5,13 +5,14 @@
  */
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { restoreNetwork } from '../model/inference.js';
+import { inputBandsOf, restoreNetwork } from '../model/inference.js';
+import { needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
 import { predictPrepared } from '../model/predictor.js';
 import { hasAnyLabel, type JoinReport } from './dataset.js';
 import { loadData, type DataPaths } from './loadData.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
-import { commonGeometry, loadPixels, prepareSamples, truthOf } from './prepare.js';
+import { commonGeometry, loadPixels, prepareSamples, sameGeometry, stepPatches, truthOf } from './prepare.js';
 import { partOf, type SplitAssignment } from './split.js';
 import { fitBaselineOn, scoreControls, type Controls } from './controls/index.js';
 import { readTruth } from '../records/truth.js';
@@ -49,14 +50,21 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     if (options.split === 'test') samples = samples.filter((s) => partOf(s, split) === 'test');
     if (samples.length === 0) throw new InputError(paths.labels, 'no labelled patches to evaluate (check that labels, manifest and sites share site_id and datetime)');
     const { bands, patchSize } = commonGeometry(samples, data.manifestFile);
-    const want = manifest.band_stats.bands;
+    const want = inputBandsOf(manifest);
     if (bands.join(',') !== want.join(',')) {
       throw new InputError(path.join(modelDir, MODEL_FILE), `model was trained on bands [${want.join(',')}], ${data.manifestFile} has [${bands.join(',')}]`);
     }
     if (patchSize !== manifest.spec.patchSize) {
       throw new InputError(path.join(modelDir, MODEL_FILE), `model takes ${manifest.spec.patchSize}-pixel patches, ${data.manifestFile} has ${patchSize}`);
     }
-    const prepared = prepareSamples(samples, await loadPixels(samples, paths.tiles), manifest.band_stats);
+    // Site backgrounds (input steps) come from all of a site's joined overpasses, labelled or
+    // not, as in training and prediction.
+    const steps = resolveInputSteps(manifest.input_steps ?? []);
+    const evaluated = new Set(samples);
+    const evaluatedSites = new Set(samples.map((s) => s.site.site_id));
+    const pool = needsBackground(steps) ? sameGeometry(data.samples, bands, patchSize).filter((s) => evaluatedSites.has(s.site.site_id)) : samples;
+    const stepped = stepPatches(pool, await loadPixels(pool, paths.tiles), bands, steps).filter((_, i) => evaluated.has(pool[i]!));
+    const prepared = prepareSamples(samples, stepped, manifest.band_stats);
     const preds = predictPrepared(net, prepared, ctx);
     const trained = new Set(split.by === 'site' ? [...split.train_sites, ...split.val_sites] : []);
     const truth = options.truthFile ? readTruth(options.truthFile) : null;

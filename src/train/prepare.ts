@@ -7,6 +7,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { toAuxInput } from '../model/features.js';
 import type { PreparedSample } from '../model/inputs.js';
+import { applyInputSteps, needsBackground, siteBackgrounds, type InputStep, type StepWind } from '../model/inputSteps/index.js';
 import { readPatchPixels, toNormalisedHWC, type BandStats, type PatchPixels } from '../model/patchInput.js';
 import type { Sample } from './dataset.js';
 import type { Truth } from './metrics.js';
@@ -31,6 +32,12 @@ export function commonGeometry(samples: readonly Sample[], manifestFile: string)
     }
   }
   return { bands: [...first.bands], patchSize: first.window.width };
+}
+
+/** The samples whose patches have `bands` and are `patchSize` square (the site-background pool of commonGeometry's samples). */
+export function sameGeometry(samples: readonly Sample[], bands: readonly string[], patchSize: number): Sample[] {
+  const want = bands.join(',');
+  return samples.filter((s) => s.record.bands.join(',') === want && s.record.window.width === patchSize && s.record.window.height === patchSize);
 }
 
 /** Reads every sample's patch (in manifest order); `cache` lets repeated runs (ablate) read each file once. */
@@ -59,12 +66,39 @@ export function truthOf(s: Sample): Truth {
   };
 }
 
-export function prepareSamples(samples: readonly Sample[], pixels: readonly PatchPixels[], stats: BandStats): TrainSample[] {
-  return samples.map((s, i) => ({
-    image: toNormalisedHWC(pixels[i]!, stats),
-    aux: toAuxInput(s.site, s.weather, s.record.cloud_fraction),
-    truth: truthOf(s),
-    site_id: s.site.site_id,
-    time_ms: s.time_ms,
-  }));
+/** A patch after the model's input steps: its channels and the wind in its (possibly turned) frame. */
+export interface SteppedPatch {
+  pixels: PatchPixels;
+  wind: StepWind;
+}
+
+/**
+ * Runs the model's input steps (model/inputSteps) on every sample. Site backgrounds, when a
+ * step needs them, come from the other samples of the same site in `samples` — images only,
+ * never labels — so pass every sample of a site together (all parts of the split: a
+ * background is part of the input, as at prediction time, where the tiles folder holds it).
+ */
+export function stepPatches(samples: readonly Sample[], pixels: readonly PatchPixels[], bands: readonly string[], steps: readonly InputStep[]): SteppedPatch[] {
+  const windOf = (s: Sample): StepWind => ({ u: s.weather?.wind_u ?? null, v: s.weather?.wind_v ?? null });
+  if (steps.length === 0) return samples.map((s, i) => ({ pixels: pixels[i]!, wind: windOf(s) }));
+  const backgrounds = needsBackground(steps)
+    ? siteBackgrounds(samples.map((s, i) => ({ site_id: s.site.site_id, key: s.record.path, cloud_fraction: s.record.cloud_fraction, pixels: pixels[i]! })))
+    : samples.map(() => null);
+  return samples.map((s, i) => {
+    const out = applyInputSteps(steps, pixels[i]!, bands, windOf(s), backgrounds[i] ?? null);
+    return { pixels: out.pixels, wind: out.wind };
+  });
+}
+
+export function prepareSamples(samples: readonly Sample[], patches: readonly SteppedPatch[], stats: BandStats): TrainSample[] {
+  return samples.map((s, i) => {
+    const p = patches[i]!;
+    return {
+      image: toNormalisedHWC(p.pixels, stats),
+      aux: { ...toAuxInput(s.site, s.weather, s.record.cloud_fraction), wind_u: p.wind.u, wind_v: p.wind.v },
+      truth: truthOf(s),
+      site_id: s.site.site_id,
+      time_ms: s.time_ms,
+    };
+  });
 }

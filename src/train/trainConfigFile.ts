@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
+import { INPUT_STEP_NAMES } from '../model/inputSteps/names.js';
 import { TASKS } from '../model/spec.js';
 import { PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import { withDefaults, type TrainConfig } from './config.js';
@@ -33,6 +34,9 @@ export function readTrainConfigFile(file: string): Partial<TrainConfig> {
   }
   if ('weighting' in r && !(WEIGHTING_NAMES as unknown[]).includes(r.weighting)) throw new InputError(file, `weighting must be one of ${WEIGHTING_NAMES.join('|')}`);
   if ('physics' in r && !(PHYSICS_NAMES as unknown[]).includes(r.physics)) throw new InputError(file, `physics must be one of ${PHYSICS_NAMES.join('|')}`);
+  if ('input_steps' in r && !(Array.isArray(r.input_steps) && r.input_steps.every((n) => (INPUT_STEP_NAMES as readonly unknown[]).includes(n)))) {
+    throw new InputError(file, `input_steps must be a list of ${INPUT_STEP_NAMES.join('|')}`);
+  }
   if ('architecture' in r) {
     const a = r.architecture as Record<string, unknown>;
     if (typeof a !== 'object' || a === null) throw new InputError(file, 'architecture must be an object');

@@ -24,7 +24,8 @@ import { fitBaselineOn } from './controls/capacityBaselineControl.js';
 import { hasAnyLabel, type Sample } from './dataset.js';
 import { lossFloor } from './losses.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
-import { commonGeometry, loadPixels, prepareSamples, type TrainSample } from './prepare.js';
+import { commonGeometry, loadPixels, prepareSamples, sameGeometry, stepPatches, type SteppedPatch, type TrainSample } from './prepare.js';
+import { augmentationFreedom, channelsAfter, needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { createRng, shuffled, type Rng } from './rng.js';
 import { applySplit, makeSplit, type SplitAssignment } from './split.js';
 import { trainStep, type StepResult } from './step.js';
@@ -117,7 +118,12 @@ export function learningRateAt(base: number, epoch: number, epochs: number): num
 
 /** The training data after the split, normalised with statistics of the training part. */
 export interface PreparedData {
+  /** The channels the network sees: the patches' bands, then what the input steps add. */
   bands: readonly string[];
+  /** The patches' bands, as tiled. */
+  inputBands: readonly string[];
+  /** The input steps applied (model/inputSteps), in the order they ran. */
+  inputSteps: readonly string[];
   patchSize: number;
   split: SplitAssignment;
   train: TrainSample[];
@@ -138,14 +144,22 @@ export async function prepareData(
   const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction });
   const parts = applySplit(usable, split);
   if (parts.train.length === 0) throw new UsageError(`the training split is empty; add sites or lower ${optionText('val-fraction')}/${optionText('test-fraction')}`);
-  const trainPixels = await loadPixels(parts.train, data.tilesDir, data.pixelCache);
-  const bandStats = computeBandStats(trainPixels, bands);
-  const train = prepareSamples(parts.train, trainPixels, bandStats);
-  const val = prepareSamples(parts.val, await loadPixels(parts.val, data.tilesDir, data.pixelCache), bandStats);
-  const test = prepareSamples(parts.test, await loadPixels(parts.test, data.tilesDir, data.pixelCache), bandStats);
+  // Input steps run over every joined sample at once, labelled or not: a site's background
+  // comes from all of its overpasses in the tiles folder, whichever part they fall in, as at
+  // prediction (images only; labels stay in their part).
+  const steps = resolveInputSteps(config.input_steps);
+  const channels = channelsAfter(steps, bands);
+  const pool = needsBackground(steps) ? sameGeometry(data.samples, bands, patchSize) : usable;
+  const stepped = stepPatches(pool, await loadPixels(pool, data.tilesDir, data.pixelCache), bands, steps);
+  const indexOf = new Map(pool.map((s, i) => [s, i]));
+  const patchesOf = (part: readonly Sample[]): SteppedPatch[] => part.map((s) => stepped[indexOf.get(s)!]!);
+  const bandStats = computeBandStats(patchesOf(parts.train).map((p) => p.pixels), channels);
+  const train = prepareSamples(parts.train, patchesOf(parts.train), bandStats);
+  const val = prepareSamples(parts.val, patchesOf(parts.val), bandStats);
+  const test = prepareSamples(parts.test, patchesOf(parts.test), bandStats);
   const ctx: InputContext = {
     patchSize,
-    channels: bands.length,
+    channels: channels.length,
     auxStats: computeAuxStats(train.map((s) => s.aux)),
     efs,
     scales: {
@@ -153,7 +167,7 @@ export async function prepareData(
       co2: scaleOf(train.flatMap((s) => (s.truth.co2_t_per_h === null ? [] : [s.truth.co2_t_per_h]))),
     },
   };
-  return { bands, patchSize, split, train, val, test, bandStats, ctx };
+  return { bands: channels, inputBands: bands, inputSteps: steps.map((x) => x.name), patchSize, split, train, val, test, bandStats, ctx };
 }
 
 /** Step 2: the network's shape from the config's architecture and the patches' geometry. */
@@ -202,7 +216,7 @@ export function runEpoch(s: EpochState, epoch: number): { means: TaskNumbers; la
   for (let b = 0; b < order.length; b += config.batch_size) {
     const batch = order.slice(b, b + config.batch_size).map((x) => {
       if (!config.augment) return x;
-      const aug = augmentPatch(x.image, data.patchSize, data.bands.length, { u: x.aux.wind_u, v: x.aux.wind_v }, randomAugment(s.rng));
+      const aug = augmentPatch(x.image, data.patchSize, data.bands.length, { u: x.aux.wind_u, v: x.aux.wind_v }, randomAugment(s.rng, augmentationFreedom(resolveInputSteps(data.inputSteps))));
       return { ...x, image: aug.image, aux: { ...x.aux, wind_u: aug.wind.u, wind_v: aug.wind.v } };
     });
     const inputs = makeInputs(batch, data.ctx);
@@ -270,6 +284,7 @@ export function modelManifest(o: {
       sigmas: (history[bestEpoch]?.sigmas ?? null) as Record<string, number> | null,
     },
     band_stats: data.bandStats,
+    ...(data.inputSteps.length > 0 ? { input_steps: [...data.inputSteps], input_bands: [...data.inputBands] } : {}),
     aux_stats: data.ctx.auxStats,
     target_scales: data.ctx.scales,
     ...(data.ctx.intervalScale ? { interval_scale: data.ctx.intervalScale } : {}),

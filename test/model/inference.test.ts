@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadModel } from '../../src/model/inference.js';
 import { predictPrepared } from '../../src/model/predictor.js';
+import { resolveInputSteps } from '../../src/model/inputSteps/index.js';
 import { withDefaults } from '../../src/train/config.js';
 import { loadData } from '../../src/train/loadData.js';
-import { prepareSamples, loadPixels } from '../../src/train/prepare.js';
+import { prepareSamples, loadPixels, stepPatches } from '../../src/train/prepare.js';
 import { train, type TrainResult } from '../../src/train/trainer.js';
 import { makeTinyWorld, type TinyWorld } from '../train/helpers/tinyWorld.js';
 
@@ -37,7 +38,7 @@ describe('loadModel / predict', () => {
   it('save → load gives identical predictions', async () => {
     const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
     const samples = data.samples.slice(0, 12);
-    const prepared = prepareSamples(samples, await loadPixels(samples, world.tiles), result.manifest.band_stats);
+    const prepared = prepareSamples(samples, stepPatches(samples, await loadPixels(samples, world.tiles), ['B02', 'B03', 'B04'], []), result.manifest.band_stats);
     const inMemory = predictPrepared(result.net, prepared, result.ctx);
     const model = await loadModel(modelDir(), { backend: 'wasm' });
     try {
@@ -88,5 +89,59 @@ describe('loadModel / predict', () => {
 
   it('names model.json when the folder is not a model', async () => {
     await expect(loadModel(path.join(dir, 'nope'), { backend: 'wasm' })).rejects.toThrow(/nope\/model\.json: not found/);
+  });
+});
+
+describe('a model with input steps', () => {
+  const bands = ['B02', 'B03', 'B04', 'B08', 'B11', 'B12'];
+  let stepDir: string;
+  let stepWorld: TinyWorld;
+  let stepped: TrainResult;
+  beforeAll(async () => {
+    stepDir = mkdtempSync(path.join(os.tmpdir(), 'co2sat-steps-'));
+    stepWorld = await makeTinyWorld(path.join(stepDir, 'w'), { sites: 6, dates: 5, size: 16, seed: 21, bands });
+    const data = loadData({ tiles: stepWorld.tiles, labels: stepWorld.labels, weather: stepWorld.weather, sites: stepWorld.sites }, 0.5);
+    stepped = await train(
+      { samples: data.samples, tilesDir: stepWorld.tiles, manifestFile: data.manifestFile },
+      withDefaults({
+        epochs: 1,
+        batch_size: 8,
+        input_steps: ['wind_aligned', 'background_difference', 'spectral_indices'],
+        architecture: { stem_width: 8, stage_widths: [8], blocks_per_stage: 1, hidden: 8 },
+      }),
+      path.join(stepDir, 'model'),
+      { backend: 'wasm' },
+    );
+  });
+  afterAll(() => {
+    stepped?.net.dispose();
+    rmSync(stepDir, { recursive: true, force: true });
+  });
+
+  it('saves its steps and channels, and predict reruns them from the tiles folder exactly as training fed the network', async () => {
+    expect(stepped.manifest.input_steps).toEqual(['spectral_indices', 'background_difference', 'wind_aligned']);
+    expect(stepped.manifest.input_bands).toEqual(bands);
+    expect(stepped.manifest.band_stats.bands).toHaveLength(2 * (bands.length + 3));
+    expect(stepped.manifest.spec.bandCount).toBe(2 * (bands.length + 3));
+    const data = loadData({ tiles: stepWorld.tiles, labels: stepWorld.labels, weather: stepWorld.weather, sites: stepWorld.sites }, 0.5);
+    const steps = resolveInputSteps(stepped.manifest.input_steps ?? []);
+    // In memory: every overpass of every site together, as training saw them.
+    const prepared = prepareSamples(data.samples, stepPatches(data.samples, await loadPixels(data.samples, stepWorld.tiles), bands, steps), stepped.manifest.band_stats);
+    const inMemory = predictPrepared(stepped.net, prepared, stepped.ctx);
+    const model = await loadModel(path.join(stepDir, 'model'), { backend: 'wasm' });
+    try {
+      expect(model.bands).toEqual(bands);
+      // From disk, one overpass at a time (as a run predicts scene by scene): the background
+      // comes from the site's other patches in the tiles folder.
+      for (const i of [0, 7, 13, data.samples.length - 1]) {
+        const s = data.samples[i]!;
+        const [p] = await model.predict([{ record: s.record, tilesDir: stepWorld.tiles, weather: s.weather, site: s.site }]);
+        expect(p!.p_on).toBeCloseTo(inMemory[i]!.p_on, 6);
+        expect(p!.generation_mw).toBeCloseTo(inMemory[i]!.generation_mw, 3);
+        expect(p!.co2_t_per_h_sd).toBeCloseTo(inMemory[i]!.co2_t_per_h_sd, 3);
+      }
+    } finally {
+      model.dispose();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { augmentPatch, type AugmentOp } from '../../src/train/augment.js';
+import { augmentPatch, randomAugment, type AugmentOp } from '../../src/train/augment.js';
+import { createRng } from '../../src/train/rng.js';
 
 /** A patch with one bright pixel `d` steps downwind of the centre (u east = +col, v north = −row). */
 function plumeImage(size: number, u: number, v: number, d: number): Float32Array {
@@ -52,4 +53,23 @@ describe('augmentation keeps the wind pointing at the plume', () => {
     expect(img).toEqual(copy);
     expect(out.wind).toEqual({ u: null, v: null });
   });
+
+  it('draws only row mirrors for wind-aligned inputs, which keep the wind along +x', () => {
+    const rng = createRng(17);
+    const ops = Array.from({ length: 64 }, () => randomAugment(rng, 'row-flip'));
+    expect(ops.every((op) => !op.flipH && op.rot90 === 0)).toBe(true);
+    const flipped = ops.filter((op) => op.flipV).length;
+    expect(flipped).toBeGreaterThan(16);
+    expect(flipped).toBeLessThan(48);
+    const img = plumeImage(size, 1, 0, 2);
+    for (const op of ops.slice(0, 4)) {
+      const out = augmentPatch(img, size, 2, { u: 4, v: 0 }, op);
+      expect(out.wind.u).toBe(4);
+      expect(Math.abs(out.wind.v ?? 1)).toBe(0);
+    }
+    // The full set still turns patches.
+    const all = Array.from({ length: 64 }, () => randomAugment(rng));
+    expect(all.some((op) => op.rot90 !== 0) && all.some((op) => op.flipH)).toBe(true);
+  });
 });
+

@@ -19,6 +19,12 @@ describe('resolveTrainConfig', () => {
     expect(resolveTrainConfig({}, {}, run)).toEqual({ ...DEFAULT_TRAIN_CONFIG, weighting_options: {} });
   });
 
+  it('takes input steps from the flags over the file, in canonical order, and refuses unknown ones', () => {
+    expect(resolveTrainConfig({}, { input_steps: ['wind_aligned'] }, run).input_steps).toEqual(['wind_aligned']);
+    expect(resolveTrainConfig({ inputSteps: ['wind_aligned', 'spectral_indices'] }, { input_steps: ['background_difference'] }, run).input_steps).toEqual(['spectral_indices', 'wind_aligned']);
+    expect(() => resolveTrainConfig({ inputSteps: ['ndvi'] }, {}, run)).toThrow(/unknown input step 'ndvi'/);
+  });
+
   it('names the option with a bad value, without flag syntax', () => {
     const bad = (): unknown => resolveTrainConfig({ split: 'random' }, {}, run);
     expect(bad).toThrow(OptionError);

@@ -11,6 +11,7 @@ import type { TrainConfig } from '../../train/config.js';
 import type { JoinReport } from '../../train/dataset.js';
 import type { TrainHooks, TrainResult } from '../../train/trainer.js';
 import { PHYSICS_NAMES } from '../../model/physicsModes/names.js';
+import { INPUT_STEP_NAMES } from '../../model/inputSteps/names.js';
 import { WEIGHTING_NAMES } from '../../train/weighting/names.js';
 
 interface TrainOptions extends TableFlags {
@@ -31,6 +32,7 @@ interface TrainOptions extends TableFlags {
   split?: string;
   minValid?: number;
   augment?: boolean;
+  inputSteps?: string[];
   config?: string;
   trainConfig?: string;
   backend?: string;
@@ -74,6 +76,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
       patience: o.patience,
       minValidFraction: o.minValid,
       augment: o.augment,
+      ...(o.inputSteps ? { inputSteps: o.inputSteps.flatMap((v) => v.split(',')).filter((v) => v !== '') } : {}),
     },
     fileCfg,
     run.train,
@@ -191,6 +194,12 @@ export async function trainCommand(): Promise<Command> {
     .addOption(new Option('--split <by>', 'hold out whole sites or the latest overpasses').choices(['site', 'time']))
     .option('--min-valid <fraction>', 'drop patches with a smaller valid_fraction (default 0.5)', Number)
     .option('--no-augment', 'disable flips/rotations (wind rotated with the image)')
+    .option(
+      '--input-steps <names...>',
+      `steps between the patch and the network, run again at prediction (saved in model.json): ${INPUT_STEP_NAMES.join(', ')} ` +
+        "(spectral_indices: brightness and SWIR differences; background_difference: change against the median of the site's other clear overpasses; " +
+        'wind_aligned: each patch turned so the wind blows along +x)',
+    )
     .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
     .action(action((out, o: TrainOptions) => run(out, o)));
   addBackendOptions(cmd, 'its train section gives defaults');
