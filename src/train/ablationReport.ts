@@ -72,7 +72,7 @@ const tasksScored = (m: EvaluationMetrics): number => [m.activity, m.generation,
  * A control that does not depend on the model (capacity baseline, noise floor), once per
  * seed: from the seed's run that scores the most tasks (single-task runs score fewer).
  */
-export function perSeedControl(runs: readonly AblationRun[], key: 'capacity_baseline' | 'noise_floor'): EvaluationMetrics[] {
+export function perSeedControl(runs: readonly AblationRun[], key: Exclude<keyof Controls, 'shuffled'>): EvaluationMetrics[] {
   const out: EvaluationMetrics[] = [];
   for (const seed of new Set(runs.map((r) => r.seed))) {
     const best = runs
@@ -116,17 +116,19 @@ export function summariseShuffled(runs: readonly AblationRun[]): ShuffleSummary[
 export function controlSummaries(runs: readonly AblationRun[]): Record<Exclude<keyof Controls, 'shuffled'>, VariantSummary | null> {
   const cb = perSeedControl(runs, 'capacity_baseline');
   const nf = perSeedControl(runs, 'noise_floor');
+  const ic = perSeedControl(runs, 'image_ceiling');
   return {
     capacity_baseline: cb.length > 0 ? summaryOf('capacity-aware baseline (fuel CF × capacity × on-share, training plants)', cb) : null,
-    noise_floor: nf.length > 0 ? summaryOf('noise floor (oracle, same samples)', nf) : null,
+    image_ceiling: ic.length > 0 ? summaryOf('image ceiling (oracle: observable overpasses exact, others the capacity baseline)', ic) : null,
+    noise_floor: nf.length > 0 ? summaryOf('noise floor (oracle: observable exact, others the plant’s own prior)', nf) : null,
   };
 }
 
 /** The control rows of the main table, labels in italics. */
 function controlRows(runs: readonly AblationRun[]): VariantSummary[] {
-  const { capacity_baseline: cb, noise_floor: nf } = controlSummaries(runs);
+  const { capacity_baseline: cb, noise_floor: nf, image_ceiling: ic } = controlSummaries(runs);
   const hard = summariseShuffled(runs).find((x) => x.variant === 'MTL uncertainty + hard physics');
-  return [cb, hard?.shuffled ?? null, nf].filter((v): v is VariantSummary => v !== null).map((v) => ({ ...v, variant: `*${v.variant}*` }));
+  return [cb, hard?.shuffled ?? null, ic, nf].filter((v): v is VariantSummary => v !== null).map((v) => ({ ...v, variant: `*${v.variant}*` }));
 }
 
 function shuffleTable(runs: readonly AblationRun[]): string[] {

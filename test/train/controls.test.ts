@@ -4,7 +4,7 @@ import { mulberry32 } from '../../src/random.js';
 import { FUELS } from '../../src/records/sites.js';
 import { noiseFloor, type ScoredSample } from '../../src/synth/scores.js';
 import { capacityBaselinePredictions, fitBaselineOn } from '../../src/train/controls/capacityBaselineControl.js';
-import { noiseFloorPredictions } from '../../src/train/controls/noiseFloorControl.js';
+import { imageCeilingPredictions, noiseFloorPredictions } from '../../src/train/controls/noiseFloorControl.js';
 import { shuffleImagesWithinSites } from '../../src/train/controls/shuffleImages.js';
 import { evaluationMetrics } from '../../src/train/metrics.js';
 
@@ -85,6 +85,30 @@ describe('noiseFloorPredictions', () => {
     expect(m.generation!.mae).toBeCloseTo(synth.generation_mae_mw, 9);
     expect(m.co2!.mae).toBeCloseTo(synth.co2_mae_t_per_h, 9);
     expect(m.generation!.mae).toBeGreaterThan(0);
+  });
+});
+
+describe('imageCeilingPredictions', () => {
+  it('reads observable overpasses like the noise floor and gives the rest the fallback (the capacity baseline), never the plant’s own prior', () => {
+    const rand = mulberry32(11);
+    const sites = Array.from({ length: 6 }, (_, i) => ({ site_id: `q${i}`, fuel: FUELS[i % FUELS.length]!, capacity_mw: 300 + 900 * rand() }));
+    const truthSamples = sites.flatMap((s) =>
+      Array.from({ length: 10 }, (_, d) => {
+        const active = rand() < 0.6;
+        const gen = active ? s.capacity_mw * (0.3 + 0.6 * rand()) : 0;
+        return { site_id: s.site_id, datetime: new Date(Date.UTC(2024, 2, 1 + 5 * d, 10, 30)).toISOString(), active, generation_mw: gen, co2_t_per_h: gen, observable: rand() < 0.3 };
+      }),
+    );
+    const truth = { sites: sites.map((s) => ({ site_id: s.site_id, fuel: s.fuel })), samples: truthSamples } as unknown as Parameters<typeof noiseFloorPredictions>[0];
+    const scored = truthSamples.map((t) => ({ site_id: t.site_id, time_ms: Date.parse(t.datetime) }));
+    const fallback = truthSamples.map((_, i) => ({ p_on: 0.5, generation_mw: 100 + i, generation_mw_sd: 9, generation_mw_half90: 15, co2_t_per_h: 50 + i, co2_t_per_h_sd: 9, co2_t_per_h_half90: 15 }));
+    const floor = noiseFloorPredictions(truth, scored, efs).predictions;
+    const ceiling = imageCeilingPredictions(truth, scored, fallback, efs).predictions;
+    expect(truthSamples.filter((t) => t.observable).length).toBeGreaterThan(5);
+    truthSamples.forEach((t, i) => {
+      if (t.observable) expect(ceiling[i]).toEqual(floor[i]);
+      else expect(ceiling[i]).toEqual({ ...fallback[i]!, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 });
+    });
   });
 });
 

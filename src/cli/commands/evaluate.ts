@@ -52,12 +52,14 @@ export function controlsJson(c: Controls): Record<keyof Controls, Record<string,
     capacity_baseline: c.capacity_baseline ? toEvaluateJson(c.capacity_baseline) : null,
     shuffled: c.shuffled ? toEvaluateJson(c.shuffled) : null,
     noise_floor: c.noise_floor ? toEvaluateJson(c.noise_floor) : null,
+    image_ceiling: c.image_ceiling ? toEvaluateJson(c.image_ceiling) : null,
   };
 }
 
 const CONTROL_ROWS: readonly [keyof Controls, string][] = [
   ['capacity_baseline', 'capacity baseline'],
   ['shuffled', 'shuffled images'],
+  ['image_ceiling', 'image ceiling'],
   ['noise_floor', 'noise floor'],
 ];
 

@@ -1,21 +1,24 @@
 /**
  * Controls scored beside a model, with the model's own metrics on the model's own samples:
  * the capacity-aware baseline (no image at all), the model with each site's images shuffled
- * among its own overpasses (image content decoupled from the label), and the world's noise
- * floor (the best any per-sample model could do, from truth.json). A model that earns its
- * skill from the image beats the first two clearly and approaches the third.
+ * among its own overpasses (image content decoupled from the label), and two oracles from a
+ * synthetic world's truth.json: the noise floor (observable overpasses read exactly, the rest
+ * the plant's own prior — reachable only with the plant's history) and the image ceiling
+ * (observable overpasses read exactly, the rest the capacity baseline — the best one overpass
+ * at a time allows). A model that earns its skill from the image beats the first two clearly
+ * and approaches the image ceiling; only temporal context can go further, towards the floor.
  */
 import type { CapacityBaseline } from '../../model/capacityBaseline.js';
 import type { InputContext } from '../../model/inputs.js';
 import type { Network } from '../../model/network.js';
 import type { EmissionFactors } from '../../model/physics.js';
-import { predictPrepared } from '../../model/predictor.js';
+import { predictPrepared, type SamplePrediction } from '../../model/predictor.js';
 import type { Task } from '../../model/spec.js';
 import type { TruthDocument } from '../../records/truth.js';
 import { evaluationMetrics, type EvaluationMetrics } from '../metrics.js';
 import type { TrainSample } from '../prepare.js';
 import { capacityBaselinePredictions } from './capacityBaselineControl.js';
-import { noiseFloorPredictions, withoutCoverage } from './noiseFloorControl.js';
+import { imageCeilingPredictions, noiseFloorPredictions, withoutCoverage } from './noiseFloorControl.js';
 import { shuffleImagesWithinSites } from './shuffleImages.js';
 
 export { fitBaselineOn } from './capacityBaselineControl.js';
@@ -29,6 +32,8 @@ export interface Controls {
   capacity_baseline: EvaluationMetrics | null;
   shuffled: EvaluationMetrics | null;
   noise_floor: EvaluationMetrics | null;
+  /** Observable overpasses read exactly, the rest the capacity-aware baseline: the best one overpass at a time allows (noiseFloorControl.ts). */
+  image_ceiling: EvaluationMetrics | null;
 }
 
 export interface ControlReport {
@@ -56,12 +61,17 @@ export function scoreControls(o: ControlInputs): ControlReport {
   const capacity_baseline = o.baseline ? evaluationMetrics(capacityBaselinePredictions(o.baseline, o.samples), truths, o.tasks) : null;
   const shuffled = o.shuffleSeed === null ? null : evaluationMetrics(predictPrepared(o.net, shuffleImagesWithinSites(o.samples, o.shuffleSeed), o.ctx), truths, o.tasks);
   let noise_floor: EvaluationMetrics | null = null;
+  let image_ceiling: EvaluationMetrics | null = null;
   let unmatched = 0;
+  const score = (predictions: readonly (SamplePrediction | null)[]): EvaluationMetrics | null => {
+    const idx = predictions.flatMap((p, i) => (p ? [i] : []));
+    return idx.length > 0 ? withoutCoverage(evaluationMetrics(idx.map((i) => predictions[i]!), idx.map((i) => truths[i]!), o.tasks)) : null;
+  };
   if (o.truth) {
     const oracle = noiseFloorPredictions(o.truth, o.samples, o.efs);
     unmatched = oracle.unmatched;
-    const idx = oracle.predictions.flatMap((p, i) => (p ? [i] : []));
-    if (idx.length > 0) noise_floor = withoutCoverage(evaluationMetrics(idx.map((i) => oracle.predictions[i]!), idx.map((i) => truths[i]!), o.tasks));
+    noise_floor = score(oracle.predictions);
+    if (o.baseline) image_ceiling = score(imageCeilingPredictions(o.truth, o.samples, capacityBaselinePredictions(o.baseline, o.samples), o.efs).predictions);
   }
-  return { controls: { capacity_baseline, shuffled, noise_floor }, noise_floor_unmatched: unmatched };
+  return { controls: { capacity_baseline, shuffled, noise_floor, image_ceiling }, noise_floor_unmatched: unmatched };
 }

@@ -56,6 +56,31 @@ export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samp
   return { predictions, unmatched };
 }
 
+/**
+ * The best a model that sees ONE overpass at a time can do on plants it never trained on:
+ * an observable overpass (truth.json) is read exactly, as by the noise floor; any other gets
+ * the capacity-aware baseline's prediction (fuel and capacity, learnt on the training
+ * plants), because without the plant's other overpasses nothing else is known about it. The
+ * noise floor's fallback, the plant's own majority state and median generation, is knowable
+ * only from the plant's history: the gap between this row and the noise floor is what
+ * temporal context (persistence) could add, and a per-overpass model cannot.
+ */
+export function imageCeilingPredictions(
+  truth: Pick<TruthDocument, 'sites' | 'samples'>,
+  samples: readonly { site_id: string; time_ms: number }[],
+  fallback: readonly SamplePrediction[],
+  efs: EmissionFactors,
+): OracleResult {
+  const oracle = noiseFloorPredictions(truth, samples, efs);
+  const observable = new Set(truth.samples.filter((t) => t.observable).map((t) => key(t.site_id, Date.parse(t.datetime))));
+  const predictions = oracle.predictions.map((p, i) => {
+    const s = samples[i]!;
+    if (p === null) return null;
+    return observable.has(key(s.site_id, s.time_ms)) ? p : { ...fallback[i]!, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 };
+  });
+  return { predictions, unmatched: oracle.unmatched };
+}
+
 /** The oracle's metrics with coverage90 set to NaN (it has no interval). */
 export function withoutCoverage(m: EvaluationMetrics): EvaluationMetrics {
   const reg = (r: RegressionMetrics | null): RegressionMetrics | null => (r ? { ...r, coverage90: Number.NaN } : null);
