@@ -14,6 +14,7 @@ import { InputError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';
 import { packageRoot, packageVersion } from '../io/packageFiles.js';
 import type { CapacityBaseline } from './capacityBaseline.js';
+import type { SiteHistoryModel } from './siteHistory.js';
 import type { AuxStats } from './features.js';
 import type { BandStats } from './patchInput.js';
 import type { ParamStore } from './params.js';
@@ -61,6 +62,8 @@ export interface ModelManifest {
   splits: Record<string, unknown>;
   /** The capacity-aware baseline learnt from the training split (absent in older models). */
   capacity_baseline?: CapacityBaseline;
+  /** The temporal-context kernels fitted on the training plants (siteHistory.ts; absent in older models). */
+  site_history?: SiteHistoryModel;
   val_metrics: Record<string, unknown>;
   history: Record<string, unknown>[];
   weights: { file: string; bytes: number; sha256: string; entries: WeightEntry[] };

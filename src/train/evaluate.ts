@@ -8,13 +8,15 @@ import { InputError } from '../errors.js';
 import { inputBandsOf, restoreNetwork } from '../model/inference.js';
 import { needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
-import { predictPrepared } from '../model/predictor.js';
+import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
+import { fitSiteHistory, smoothWithSiteHistory } from '../model/siteHistory.js';
+import { historyInputs, historyObservation } from './siteHistoryInputs.js';
 import { hasAnyLabel, type JoinReport } from './dataset.js';
 import { loadData, type DataPaths } from './loadData.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
 import { commonGeometry, loadPixels, prepareSamples, sameGeometry, stepPatches, truthOf } from './prepare.js';
 import { partOf, type SplitAssignment } from './split.js';
-import { fitBaselineOn, scoreControls, type Controls } from './controls/index.js';
+import { fitBaselineOn, scoreControls, shuffleImagesWithinSites, type Controls } from './controls/index.js';
 import { readTruth } from '../records/truth.js';
 
 export interface EvaluationResult {
@@ -27,6 +29,12 @@ export interface EvaluationResult {
   controls: Controls;
   /** Evaluated samples truth.json has no record of (left out of the noise floor). */
   noiseFloorUnmatched: number;
+  /**
+   * The model's estimates combined across each plant's evaluated overpasses (model/siteHistory.ts),
+   * and the same with images shuffled within sites when that control runs; null without a
+   * capacity baseline to take the fleet prior from.
+   */
+  withSiteHistory: { metrics: EvaluationMetrics; shuffled: EvaluationMetrics | null } | null;
 }
 
 export interface EvaluateOptions {
@@ -45,8 +53,9 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     let samples = data.samples.filter((s) => hasAnyLabel(s, manifest.tasks));
     const split = manifest.splits as unknown as SplitAssignment;
     // Models from before the baseline was saved: learn it from the training part of this data.
-    const trainPart = samples.filter((s) => partOf(s, split) === 'train').map((s) => ({ site_id: s.site.site_id, truth: truthOf(s) }));
+    const trainPart = samples.filter((s) => partOf(s, split) === 'train').map((s) => ({ site_id: s.site.site_id, time_ms: s.time_ms, truth: truthOf(s) }));
     const baseline = manifest.capacity_baseline ?? (trainPart.length > 0 ? fitBaselineOn(trainPart, Object.fromEntries(Object.entries(ctx.efs).map(([f, e]) => [f, e.median]))) : null);
+    const history = baseline ? (manifest.site_history ?? (trainPart.length > 0 ? fitSiteHistory(trainPart.map(historyObservation), baseline) : null)) : null;
     if (options.split === 'test') samples = samples.filter((s) => partOf(s, split) === 'test');
     if (samples.length === 0) throw new InputError(paths.labels, 'no labelled patches to evaluate (check that labels, manifest and sites share site_id and datetime)');
     const { bands, patchSize } = commonGeometry(samples, data.manifestFile);
@@ -68,11 +77,19 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     const preds = predictPrepared(net, prepared, ctx);
     const trained = new Set(split.by === 'site' ? [...split.train_sites, ...split.val_sites] : []);
     const truth = options.truthFile ? readTruth(options.truthFile) : null;
+    const truths = prepared.map((s) => s.truth);
+    const smooth = (p: readonly SamplePrediction[]): EvaluationMetrics | null =>
+      history && baseline ? evaluationMetrics(smoothWithSiteHistory(historyInputs(prepared, p), history, baseline), truths, manifest.tasks) : null;
+    const smoothed = smooth(preds);
+    const withSiteHistory = smoothed
+      ? { metrics: smoothed, shuffled: options.shuffleSeed === undefined ? null : smooth(predictPrepared(net, shuffleImagesWithinSites(prepared, options.shuffleSeed), ctx)) }
+      : null;
     const c = scoreControls({ net, ctx, tasks: manifest.tasks, samples: prepared, baseline, shuffleSeed: options.shuffleSeed ?? null, truth, efs: ctx.efs });
     return {
       controls: c.controls,
       noiseFloorUnmatched: c.noise_floor_unmatched,
-      metrics: evaluationMetrics(preds, prepared.map((s) => s.truth), manifest.tasks),
+      metrics: evaluationMetrics(preds, truths, manifest.tasks),
+      withSiteHistory,
       report: data.report,
       manifest,
       seenSites: samples.filter((s) => trained.has(s.site.site_id)).length,

@@ -21,6 +21,8 @@ import type { ModelSpec, Task } from '../model/spec.js';
 import { augmentPatch, randomAugment } from './augment.js';
 import type { TrainConfig } from './config.js';
 import { fitBaselineOn } from './controls/capacityBaselineControl.js';
+import { fitSiteHistory } from '../model/siteHistory.js';
+import { historyObservation } from './siteHistoryInputs.js';
 import { hasAnyLabel, type Sample } from './dataset.js';
 import { lossFloor } from './losses.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
@@ -267,6 +269,7 @@ export function modelManifest(o: {
   bestEpoch: number;
 }): Omit<ModelManifest, 'weights'> {
   const { config, data, history, bestEpoch } = o;
+  const baseline = fitBaselineOn(data.train, Object.fromEntries(FUELS.map((f) => [f, o.efs[f].median])));
   return {
     format: MODEL_FORMAT,
     format_version: MODEL_FORMAT_VERSION,
@@ -291,7 +294,8 @@ export function modelManifest(o: {
     emission_factors: Object.fromEntries(FUELS.map((f) => [f, o.efs[f].median])) as Record<Fuel, number>,
     config: JSON.parse(JSON.stringify(config)) as Record<string, unknown>,
     splits: JSON.parse(JSON.stringify(data.split)) as Record<string, unknown>,
-    capacity_baseline: fitBaselineOn(data.train, Object.fromEntries(FUELS.map((f) => [f, o.efs[f].median]))),
+    capacity_baseline: baseline,
+    site_history: fitSiteHistory(data.train.map(historyObservation), baseline),
     val_metrics: (history[bestEpoch]?.val ?? {}) as unknown as Record<string, unknown>,
     history: history.map((h) => ({ ...h, val: h.val ? { activity: h.val.activity, generation: h.val.generation, co2: h.val.co2 } : null })),
   };

@@ -63,7 +63,7 @@ const CONTROL_ROWS: readonly [keyof Controls, string][] = [
   ['noise_floor', 'noise floor'],
 ];
 
-export function evaluateTable(m: Metrics, controls?: Controls): string {
+export function evaluateTable(m: Metrics, controls?: Controls, withSiteHistory?: { metrics: Metrics; shuffled: Metrics | null } | null): string {
   const rows: string[][] = [['scope', 'n', 'acc', 'F1', 'AUC', 'gen MAE', 'gen RMSE', 'gen R²', 'gen %cap', 'gen cov90', 'CO2 MAE', 'CO2 RMSE', 'CO2 R²', 'CO2 cov90']];
   const row = (scope: string, n: number, t: import('../../train/metrics.js').TaskMetrics): string[] => [
     scope,
@@ -83,6 +83,8 @@ export function evaluateTable(m: Metrics, controls?: Controls): string {
   ];
   rows.push(row('all', m.n, m));
   for (const [fuel, t] of Object.entries(m.per_fuel)) rows.push(row(fuel, t.n, t));
+  if (withSiteHistory) rows.push(row('with site history', withSiteHistory.metrics.n, withSiteHistory.metrics));
+  if (withSiteHistory?.shuffled) rows.push(row('with site history, shuffled', withSiteHistory.shuffled.n, withSiteHistory.shuffled));
   // Controls after the model's own rows, on the same samples (their per-fuel rows are in --json).
   for (const [k, label] of CONTROL_ROWS) {
     const c = controls?.[k];
@@ -116,10 +118,17 @@ async function run(out: Output, o: EvaluateOptions): Promise<void> {
   if (r.seenSites > 0) out.warn(`${r.seenSites} evaluated patches are from sites the model trained on; use --split test for held-out plants only`);
   if (!r.controls.capacity_baseline) out.warn(`no capacity baseline: ${modelDir} predates it and ${paths.labels} has no labels of its training plants`);
   if (o.truth && r.noiseFloorUnmatched > 0) out.warn(`${o.truth}: ${r.noiseFloorUnmatched} evaluated patches have no sample in truth.json (left out of the noise floor)`);
-  const json = { ...toEvaluateJson(r.metrics), controls: controlsJson(r.controls), model: modelDir, backend: backend.name, tasks: r.manifest.tasks };
+  const json = {
+    ...toEvaluateJson(r.metrics),
+    controls: controlsJson(r.controls),
+    with_site_history: r.withSiteHistory ? { ...toEvaluateJson(r.withSiteHistory.metrics), shuffled: r.withSiteHistory.shuffled ? toEvaluateJson(r.withSiteHistory.shuffled) : null } : null,
+    model: modelDir,
+    backend: backend.name,
+    tasks: r.manifest.tasks,
+  };
   out.result(
     json,
-    `${evaluateTable(r.metrics, r.controls)}\n(model ${modelDir}, tasks ${r.manifest.tasks.join(',')}, backend ${backend.name}; coverage of 90 % intervals;` +
+    `${evaluateTable(r.metrics, r.controls, r.withSiteHistory)}\n(model ${modelDir}, tasks ${r.manifest.tasks.join(',')}, backend ${backend.name}; coverage of 90 % intervals;` +
       ` capacity baseline = fuel CF × capacity × on-share from the training plants${r.controls.shuffled ? `; shuffled = each site's images exchanged among its own overpasses, seed ${seed}` : ''})`,
   );
 }
