@@ -12,34 +12,19 @@ import path from 'node:path';
 import type { PatchPixels } from '../model/patchInput.js';
 import { loadEmissionFactors, type EmissionFactors } from '../model/physics.js';
 import { isFuel } from '../records/sites.js';
-import { predictPrepared } from '../model/predictor.js';
-import { TASKS, type PhysicsName, type Task } from '../model/spec.js';
+import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
+import { smoothWithSiteHistory } from '../model/siteHistory.js';
+import { historyInputs } from './siteHistoryInputs.js';
 import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample } from '../synth/scores.js';
 import { readTruth, type TaskScores, type TruthDocument, type TruthSampleRecord, type TruthSite } from '../records/truth.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import type { Sample } from './dataset.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
-import { scoreControls, type Controls } from './controls/index.js';
+import { scoreControls, shuffleImagesWithinSites, type Controls } from './controls/index.js';
 import { train } from './trainer.js';
-import type { WeightingName } from './weighting/index.js';
+import { ABLATION_VARIANTS, type AblationVariant } from './ablationVariants.js';
 
-export interface AblationVariant {
-  name: string;
-  slug: string;
-  tasks: Task[];
-  weighting: WeightingName;
-  physics: PhysicsName;
-}
-
-export const ABLATION_VARIANTS: readonly AblationVariant[] = [
-  { name: 'single-task activity', slug: 'st-activity', tasks: ['activity'], weighting: 'equal', physics: 'none' },
-  { name: 'single-task generation', slug: 'st-generation', tasks: ['generation'], weighting: 'equal', physics: 'none' },
-  { name: 'single-task CO₂', slug: 'st-co2', tasks: ['co2'], weighting: 'equal', physics: 'none' },
-  { name: 'MTL equal', slug: 'mtl-equal', tasks: [...TASKS], weighting: 'equal', physics: 'none' },
-  { name: 'MTL uncertainty', slug: 'mtl-uw', tasks: [...TASKS], weighting: 'uncertainty', physics: 'none' },
-  { name: 'MTL uncertainty + soft physics', slug: 'mtl-uw-soft', tasks: [...TASKS], weighting: 'uncertainty', physics: 'soft' },
-  { name: 'MTL uncertainty + hard physics', slug: 'mtl-uw-hard', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard' },
-];
+export { ABLATION_VARIANTS, PLUME_INPUTS, type AblationVariant } from './ablationVariants.js';
 
 export interface AblationRun {
   variant: string;
@@ -56,6 +41,11 @@ export interface AblationRun {
    * overpasses (seeded by the run's seed), and the world's noise floor (with truth.json).
    */
   controls: Controls;
+  /**
+   * The model's estimates combined over each held-out plant's overpasses (model/siteHistory.ts,
+   * kernels fitted on this run's training plants), and the same with images shuffled.
+   */
+  with_site_history: { metrics: EvaluationMetrics; shuffled: EvaluationMetrics } | null;
 }
 
 export interface FloorRow {
@@ -148,12 +138,19 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
     for (const v of variants) {
       o.onRun?.(v, seed, k++, total);
       const t0 = Date.now();
-      const config = withDefaults({ ...o.base, tasks: v.tasks, weighting: v.weighting, physics: v.physics, seed });
+      const config = withDefaults({ ...o.base, tasks: v.tasks, weighting: v.weighting, physics: v.physics, seed, input_steps: v.input_steps ?? o.base.input_steps ?? [] });
       const r = await train({ samples: o.samples, tilesDir: o.tilesDir, manifestFile: o.manifestFile, pixelCache: cache }, config, path.join(o.modelsDir, `${v.slug}-s${seed}`), {
         backend: o.backend,
       });
       const preds = predictPrepared(r.net, r.test, r.ctx);
       const { controls } = scoreControls({ net: r.net, ctx: r.ctx, tasks: v.tasks, samples: r.test, baseline: r.manifest.capacity_baseline ?? null, shuffleSeed: seed, truth, efs });
+      const baseline = r.manifest.capacity_baseline;
+      const history = r.manifest.site_history;
+      const truths = r.test.map((s) => s.truth);
+      const smooth = (p: readonly SamplePrediction[]): EvaluationMetrics | null =>
+        baseline && history ? evaluationMetrics(smoothWithSiteHistory(historyInputs(r.test, p), history, baseline), truths, v.tasks) : null;
+      const smoothed = smooth(preds);
+      const smoothedShuffled = smoothed ? smooth(predictPrepared(r.net, shuffleImagesWithinSites(r.test, seed), r.ctx)) : null;
       r.net.dispose();
       heldOut.set(seed, r.split.test_sites);
       const best = r.history[r.bestEpoch - 1];
@@ -167,6 +164,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
         seconds: (Date.now() - t0) / 1000,
         sigmas: (best?.sigmas ?? null) as Record<string, number> | null,
         controls,
+        with_site_history: smoothed && smoothedShuffled ? { metrics: smoothed, shuffled: smoothedShuffled } : null,
       };
       runs.push(run);
       await o.onDone?.(run, result());

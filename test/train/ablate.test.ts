@@ -64,6 +64,7 @@ describe('ablation', () => {
       variant: 'MTL uncertainty + hard physics', seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
       metrics: m(gen, 0.95, 0.9),
       controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93), image_ceiling: m(80, 0.9, 0.85) },
+      with_site_history: null,
     });
     const met = (runs: ReturnType<typeof run>[]) => Object.fromEntries(checkAims(summarise(runs), runs).map((a) => [a.aim, a.met]));
     const good = met([run(0, 100, 250, 0.6), run(1, 120, 260, 0.7)]);

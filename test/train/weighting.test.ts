@@ -12,37 +12,43 @@ beforeAll(async () => {
 const ctx: StepContext = { epoch: 0, step: 0, history: [], lossFloor: { activity: 0, generation: -3, co2: -3 } };
 
 describe('uncertainty weighting (Kendall et al. 2018)', () => {
-  it('equals ½·exp(−s)·L + ½·s for regression and exp(−s)·L + ½·s for classification', () => {
+  it('learns σ_t for classification, exp(−s)·L + ½·s, and takes the heteroscedastic NLL of regression as it is', () => {
     const store = new ParamStore(0);
     const w = createWeighting('uncertainty', ['activity', 'generation', 'co2']);
     w.declare(store);
-    const s = { activity: 0.4, generation: -0.5, co2: 1.2 };
-    for (const [t, v] of Object.entries(s)) store.get(logVarParam(t as 'activity')).assign(tf.scalar(v));
-    const L = { activity: 0.7, generation: 2.5, co2: 0.3 };
-    const c = w.combine({ activity: tf.scalar(L.activity), generation: tf.scalar(L.generation), co2: tf.scalar(L.co2) }, ctx, store);
-    const expected =
-      Math.exp(-s.activity) * L.activity + 0.5 * s.activity + 0.5 * Math.exp(-s.generation) * L.generation + 0.5 * s.generation + 0.5 * Math.exp(-s.co2) * L.co2 + 0.5 * s.co2;
-    expect(c.total.arraySync()).toBeCloseTo(expected, 5);
-    expect(c.weights.activity).toBeCloseTo(Math.exp(-0.4), 6);
-    expect(c.weights.generation).toBeCloseTo(0.5 * Math.exp(0.5), 6);
-    expect(c.sigmas!.co2).toBeCloseTo(Math.exp(0.6), 6);
+    // Only the classification task has a homoscedastic log-variance.
+    expect(store.list('weighting/').length).toBe(1);
+    store.get(logVarParam('activity')).assign(tf.scalar(0.4));
+    for (const L of [
+      { activity: 0.7, generation: 2.5, co2: 0.3 },
+      { activity: 0.2, generation: -0.6, co2: -0.97 },
+    ]) {
+      const c = w.combine({ activity: tf.scalar(L.activity), generation: tf.scalar(L.generation), co2: tf.scalar(L.co2) }, ctx, store);
+      expect(c.total.arraySync()).toBeCloseTo(Math.exp(-0.4) * L.activity + 0.2 + L.generation + L.co2, 5);
+      expect(c.weights.activity).toBeCloseTo(Math.exp(-0.4), 6);
+      expect([c.weights.generation, c.weights.co2]).toEqual([1, 1]);
+      expect(c.sigmas!.activity).toBeCloseTo(Math.exp(0.2), 6);
+      expect(c.sigmas!.generation).toBeUndefined();
+    }
   });
 
-  it('moves log σ² up for a task whose loss is large and down for one whose loss is small', () => {
-    const store = new ParamStore(0);
-    const w = createWeighting('uncertainty', ['generation', 'co2']);
-    w.declare(store);
-    const vars = store.list('weighting/');
+  it('moves log σ² towards log L for classification and stays finite when a regression NLL is negative', () => {
     const opt = tf.train.sgd(0.1);
-    const before = vars.map((v) => v.dataSync()[0]!);
-    for (let i = 0; i < 5; i++) {
-      opt.minimize(() => w.combine({ generation: tf.scalar(5), co2: tf.scalar(0.1) }, ctx, store).total, false, vars);
+    for (const L of [5, 0.1]) {
+      const store = new ParamStore(0);
+      const w = createWeighting('uncertainty', ['activity', 'generation']);
+      w.declare(store);
+      const vars = store.list('weighting/');
+      const before = vars.map((v) => v.dataSync()[0]!);
+      for (let i = 0; i < 50; i++) {
+        // A well-fitted heteroscedastic head has a negative NLL; it must not drag any σ to 0.
+        opt.minimize(() => w.combine({ activity: tf.scalar(L), generation: tf.scalar(-0.8) }, ctx, store).total, false, vars);
+      }
+      const after = vars.map((v) => v.dataSync()[0]!);
+      // The optimum of e^{−s}L + ½s is s = log 2L; gradient steps approach it from s = 0.
+      expect(Math.abs(after[0]! - Math.log(2 * L))).toBeLessThan(Math.abs(before[0]! - Math.log(2 * L)));
+      expect(Math.abs(after[0]! - Math.log(2 * L))).toBeLessThan(0.5);
     }
-    const after = vars.map((v) => v.dataSync()[0]!);
-    expect(after[0]).toBeGreaterThan(before[0]!); // L = 5 > exp(s): σ grows, weight shrinks
-    expect(after[1]).toBeLessThan(before[1]!); // L = 0.1 < exp(s): σ shrinks
-    // The optimum of ½e^{−s}L + ½s is s = log L; gradient steps approach it.
-    expect(Math.abs(after[0]! - Math.log(5))).toBeLessThan(Math.abs(before[0]! - Math.log(5)));
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * `co2sat ablate`: trains the issue's seven model variants over several seeds on one
+ * `co2sat ablate`: trains the model variants (train/ablationVariants.ts) over several seeds on one
  * synthetic world and writes RESULTS.md (mean ± sd per variant, the world's noise floor on
  * the same held-out plants beside it, and the issue's aims checked).
  */
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { action, positiveInt, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
+import { ABLATION_VARIANTS, type AblationVariant } from '../../train/ablationVariants.js';
 import { addBackendOptions, addDataOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 
 interface AblateOptions extends TableFlags {
@@ -26,6 +27,7 @@ interface AblateOptions extends TableFlags {
   trainConfig?: string;
   backend?: string;
   config?: string;
+  variants?: string[];
 }
 
 async function run(out: Output, o: AblateOptions): Promise<void> {
@@ -33,7 +35,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const { selectBackend, describeBackend, parseBackendChoice } = await import('../../backend/index.js');
   const { loadData } = await import('../../train/loadData.js');
   const { describeJoin } = await import('../../train/dataset.js');
-  const { runAblation, ABLATION_VARIANTS } = await import('../../train/ablate.js');
+  const { runAblation } = await import('../../train/ablate.js');
   const { renderResults, summarise, checkAims, withKeptSection, controlSummaries, summariseShuffled } = await import('../../train/ablationReport.js');
   const { toEvaluateJson, controlsJson } = await import('./evaluate.js');
   const { readFile } = await import('node:fs/promises');
@@ -61,7 +63,8 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const data = loadData({ tiles: paths.tiles, labels: paths.labels, weather: paths.weather, sites: paths.sites, ...tableOptionsOf(o) }, base.min_valid_fraction ?? 0.5);
   out.info(`data: ${describeJoin(data.report)}`);
   const seeds = Array.from({ length: o.seeds }, (_, i) => i);
-  const total = ABLATION_VARIANTS.length * seeds.length;
+  const variants = selectVariants(o.variants);
+  const total = variants.length * seeds.length;
   const bar = out.progress('ablate', total);
   const t0 = Date.now();
   const context = () => ({
@@ -82,6 +85,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     seeds,
     base,
     backend: backend.name,
+    variants,
     onRun: (v, seed) => bar.setStatus(`${v.name}, seed ${seed}`),
     onDone: async (r, soFar) => {
       // Rewritten after every run, so an interrupted ablation still leaves its finished runs.
@@ -102,13 +106,24 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
       controls: { ...controlSummaries(result.runs), shuffled: summariseShuffled(result.runs) },
       aims,
       floors: result.floors,
-      runs: result.runs.map(({ metrics, controls, ...r }) => {
+      runs: result.runs.map(({ metrics, controls, with_site_history, ...r }) => {
         const { activity, generation, co2 } = toEvaluateJson(metrics);
-        return { ...r, activity, generation, co2, controls: controlsJson(controls) };
+        const history = with_site_history ? { ...toEvaluateJson(with_site_history.metrics), shuffled: toEvaluateJson(with_site_history.shuffled) } : null;
+        return { ...r, activity, generation, co2, controls: controlsJson(controls), with_site_history: history };
       }),
     },
     `${o.out} written (${result.runs.length} runs, backend ${backend.name})\n${aims.map((a) => `  ${a.met ? 'met' : 'NOT met'}: ${a.aim} (${a.detail})`).join('\n')}`,
   );
+}
+
+/** The variants named by slug (all when none are named); UsageError for an unknown slug. */
+function selectVariants(slugs: readonly string[] | undefined): AblationVariant[] {
+  if (!slugs || slugs.length === 0) return [...ABLATION_VARIANTS];
+  const wanted = slugs.flatMap((v) => v.split(',')).filter((v) => v !== '');
+  for (const slug of wanted) {
+    if (!ABLATION_VARIANTS.some((v) => v.slug === slug)) throw new UsageError(`--variants: unknown variant '${slug}' (valid: ${ABLATION_VARIANTS.map((v) => v.slug).join(', ')})`);
+  }
+  return ABLATION_VARIANTS.filter((v) => wanted.includes(v.slug));
 }
 
 export async function ablateCommand(): Promise<Command> {
@@ -129,11 +144,13 @@ export async function ablateCommand(): Promise<Command> {
     .option('--epochs <n>', 'maximum epochs per run', positiveInt('--epochs'))
     .option('--patience <n>', 'early-stopping patience per run', positiveInt('--patience'))
     .option('--train-config <file>', 'JSON training settings shared by every run (architecture, learning_rate, …)')
+    .option('--variants <slugs...>', `train only these variants (default: all): ${ABLATION_VARIANTS.map((v) => v.slug).join(', ')}`)
     .action(action((out, o: AblateOptions) => run(out, o)));
   addBackendOptions(cmd);
   return withGlobals(cmd, [
     'co2sat synth --out world --sites 40 && co2sat tile world/scenes --sites world/sites.geojson --out world/tiles',
     'co2sat ablate --world world --out RESULTS.md',
     'co2sat ablate --world world --seeds 1 --epochs 5 --out /tmp/quick.md --json',
+    'co2sat ablate --world big --seeds 1 --variants mtl-uw-hard mtl-uw-hard-plume --out /tmp/plume.md',
   ]);
 }

@@ -1,0 +1,31 @@
+/**
+ * The model variants `co2sat ablate` trains, by name and slug (a slug names the model folder
+ * and selects the variant with --variants). No tfjs here: the CLI's help lists the slugs.
+ */
+import { TASKS, type PhysicsName, type Task } from '../model/spec.js';
+import type { WeightingName } from './weighting/types.js';
+
+export interface AblationVariant {
+  name: string;
+  slug: string;
+  tasks: Task[];
+  weighting: WeightingName;
+  physics: PhysicsName;
+  /** Input steps (model/inputSteps) the variant trains with; none when absent. */
+  input_steps?: string[];
+}
+
+/** The plume-aware input steps, all three (issue 15's "inputs that carry the plume"). */
+export const PLUME_INPUTS = ['spectral_indices', 'background_difference', 'wind_aligned'];
+
+export const ABLATION_VARIANTS: readonly AblationVariant[] = [
+  { name: 'single-task activity', slug: 'st-activity', tasks: ['activity'], weighting: 'equal', physics: 'none' },
+  { name: 'single-task generation', slug: 'st-generation', tasks: ['generation'], weighting: 'equal', physics: 'none' },
+  { name: 'single-task CO₂', slug: 'st-co2', tasks: ['co2'], weighting: 'equal', physics: 'none' },
+  { name: 'MTL equal', slug: 'mtl-equal', tasks: [...TASKS], weighting: 'equal', physics: 'none' },
+  { name: 'MTL uncertainty', slug: 'mtl-uw', tasks: [...TASKS], weighting: 'uncertainty', physics: 'none' },
+  { name: 'MTL uncertainty + soft physics', slug: 'mtl-uw-soft', tasks: [...TASKS], weighting: 'uncertainty', physics: 'soft' },
+  { name: 'MTL uncertainty + hard physics', slug: 'mtl-uw-hard', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard' },
+  { name: 'MTL equal + plume inputs', slug: 'mtl-equal-plume', tasks: [...TASKS], weighting: 'equal', physics: 'none', input_steps: PLUME_INPUTS },
+  { name: 'MTL uncertainty + hard physics + plume inputs', slug: 'mtl-uw-hard-plume', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', input_steps: PLUME_INPUTS },
+];
