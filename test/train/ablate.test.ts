@@ -81,7 +81,7 @@ describe('ablation', () => {
 
   it('counts paired wins within each seed', () => {
     const run = (variant: string, seed: number, mae: number) => ({
-      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS,
+      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
     });
     const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
@@ -92,7 +92,7 @@ describe('ablation', () => {
   it('checks each aim against the numbers: met where they hold, not met where they do not', () => {
     // A single-task model has no score for the other task (null).
     const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
-      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS,
+      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: {
         activity: null, per_fuel: {}, n: 1,
         generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },
