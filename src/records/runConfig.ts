@@ -23,6 +23,8 @@ export interface RunConfig {
     batch: number;
     seed: number;
     split: 'site' | 'time';
+    /** Input steps between the patch and the network (model/inputSteps); absent = none. */
+    input_steps?: ('spectral_indices' | 'background_difference' | 'wind_aligned')[];
   };
   aggregate: { window: string };
 }

@@ -132,6 +132,6 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
     ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
     ...(overrides.minValidFraction !== undefined ? { min_valid_fraction: overrides.minValidFraction } : {}),
     ...(overrides.augment === false ? { augment: false } : {}),
-    input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? []).map((x) => x.name),
+    input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? run.input_steps ?? []).map((x) => x.name),
   });
 }

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { INPUT_STEP_NAMES } from '../../src/model/inputSteps/names.js';
 import { OptionError, UsageError } from '../../src/errors.js';
 import { loadConfig } from '../../src/records/runConfig.js';
 import { DEFAULT_TRAIN_CONFIG, resolveTrainConfig } from '../../src/train/config.js';
@@ -23,6 +25,11 @@ describe('resolveTrainConfig', () => {
     expect(resolveTrainConfig({}, { input_steps: ['wind_aligned'] }, run).input_steps).toEqual(['wind_aligned']);
     expect(resolveTrainConfig({ inputSteps: ['wind_aligned', 'spectral_indices'] }, { input_steps: ['background_difference'] }, run).input_steps).toEqual(['spectral_indices', 'wind_aligned']);
     expect(() => resolveTrainConfig({ inputSteps: ['ndvi'] }, {}, run)).toThrow(/unknown input step 'ndvi'/);
+    // A run config's train section can set them too (a scheduled job's config file), and its
+    // schema lists exactly the registered steps.
+    expect(resolveTrainConfig({}, {}, { ...run, input_steps: ['background_difference'] }).input_steps).toEqual(['background_difference']);
+    const schema = JSON.parse(readFileSync(new URL('../../configs/config.schema.json', import.meta.url), 'utf8')) as { properties: { train: { properties: { input_steps: { items: { enum: string[] } } } } } };
+    expect(schema.properties.train.properties.input_steps.items.enum).toEqual([...INPUT_STEP_NAMES]);
   });
 
   it('names the option with a bad value, without flag syntax', () => {
