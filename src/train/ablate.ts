@@ -67,6 +67,8 @@ export interface AblationResult {
   sites: number;
   /** Runs the ablation was asked for (more than runs.length while it is still going). */
   planned_runs: number;
+  /** k of a grouped k-fold cross-validation (each seed is one fold), or null for seeded splits. */
+  folds: number | null;
 }
 
 /** What the reference rows need of truth.json (tests build it by hand). */
@@ -111,6 +113,11 @@ export interface AblationOptions {
   base: Partial<TrainConfig>;
   backend: string;
   variants?: readonly AblationVariant[];
+  /**
+   * Grouped k-fold cross-validation over plants: seed i trains on fold i of k (split.ts), so
+   * the held-out plants of the k seeds partition the world; absent = seeded random splits.
+   */
+  folds?: number;
   onRun?(variant: AblationVariant, seed: number, index: number, total: number): void;
   /** After each run, with the results so far (so a report can be rewritten as runs finish). */
   onDone?(run: AblationRun, soFar: AblationResult): void | Promise<void>;
@@ -132,13 +139,14 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
     samples: o.samples.length,
     sites: new Set(o.samples.map((s) => s.site.site_id)).size,
     planned_runs: total,
+    folds: o.folds ?? null,
   });
   let k = 0;
   for (const seed of o.seeds) {
     for (const v of variants) {
       o.onRun?.(v, seed, k++, total);
       const t0 = Date.now();
-      const config = withDefaults({ ...o.base, tasks: v.tasks, weighting: v.weighting, physics: v.physics, seed, input_steps: v.input_steps ?? o.base.input_steps ?? [] });
+      const config = withDefaults({ ...o.base, tasks: v.tasks, weighting: v.weighting, physics: v.physics, seed, input_steps: v.input_steps ?? o.base.input_steps ?? [], ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}) });
       const r = await train({ samples: o.samples, tilesDir: o.tilesDir, manifestFile: o.manifestFile, pixelCache: cache }, config, path.join(o.modelsDir, `${v.slug}-s${seed}`), {
         backend: o.backend,
       });

@@ -325,7 +325,9 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     `Written by \`co2sat ablate\` on ${ctx.date} (${ctx.machine}; backend ${ctx.backend}; co2sat ${ctx.codeVersion}; ${(ctx.totalSeconds / 60).toFixed(1)} min).`,
     `World: \`${ctx.world}\` — ${r.sites} plants, ${r.samples} usable patches, mean capacity ${r.mean_capacity_mw.toFixed(0)} MW.`,
     ...(r.runs.length < r.planned_runs ? [`**Partial: ${r.runs.length} of ${r.planned_runs} runs finished so far; rows with fewer seeds have ± over those only.**`, ''] : []),
-    `Each model is trained ${seeds.length} times (seeds ${seeds.join(', ')}); the seed also draws which plants are held out, so ± includes split variance.`,
+    r.folds
+      ? `Each model is trained ${seeds.length} times: grouped ${r.folds}-fold cross-validation over plants (run i holds out fold i; the folds partition the plants, so every plant is scored once); ± is over folds.`
+      : `Each model is trained ${seeds.length} times (seeds ${seeds.join(', ')}); the seed also draws which plants are held out, so ± includes split variance.`,
     'Scores are on each seed’s held-out plants only (split by site: no test plant is seen in training or validation).',
     '',
     '| model | activity accuracy | F1 | AUC | generation MAE (MW) | gen. MAE % of capacity | gen. 90 % coverage | CO₂ MAE (t/h) | CO₂ 90 % coverage |',

@@ -42,6 +42,8 @@ export interface TrainConfig {
    * between the patch and the network; saved in model.json and rerun at prediction.
    */
   input_steps: string[];
+  /** Fold `index` of a grouped k-fold over plants (split.ts), for cross-validation (ablate --folds); absent = a seeded split. */
+  cv_fold?: { k: number; index: number };
   architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
 }
 

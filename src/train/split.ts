@@ -13,6 +13,13 @@ export interface SplitOptions {
   /** Fractions of sites (or of the time-ordered overpasses) for validation and test. */
   valFraction: number;
   testFraction: number;
+  /**
+   * Grouped k-fold over plants (by site only): the plants are shuffled once, independently of
+   * `seed`, and fold `index` of `k` holds out every k-th of them as the test part, so the k
+   * folds score every plant exactly once; validation plants are then drawn with `seed` from
+   * the rest (testFraction is ignored).
+   */
+  fold?: { k: number; index: number };
 }
 export interface SplitAssignment {
   by: SplitBy;
@@ -20,10 +27,15 @@ export interface SplitAssignment {
   train_sites: string[];
   val_sites: string[];
   test_sites: string[];
+  /** Set when the split is fold `index` of a grouped k-fold over plants. */
+  fold?: { k: number; index: number };
   /** Time split: samples at or after these instants are val / test (ISO). */
   val_from?: string;
   test_from?: string;
 }
+
+/** The one plant order all folds of a k-fold cross-validation cut (a constant: folds must agree). */
+const FOLD_SHUFFLE_SEED = 104_729;
 
 export const DEFAULT_SPLIT: SplitOptions = { by: 'site', seed: 0, valFraction: 0.15, testFraction: 0.2 };
 
@@ -43,6 +55,16 @@ function counts(n: number, valF: number, testF: number): [number, number] {
 
 export function makeSplit(samples: readonly Sample[], o: SplitOptions): SplitAssignment {
   const siteIds = [...new Set(samples.map((s) => s.site.site_id))].sort();
+  if (o.by === 'site' && o.fold) {
+    const { k, index } = o.fold;
+    if (!(Number.isInteger(k) && k >= 2 && Number.isInteger(index) && index >= 0 && index < k)) throw new Error(`fold ${index} of ${k}: need k ≥ 2 and 0 ≤ index < k`);
+    if (siteIds.length < k) throw new Error(`${k}-fold cross-validation needs at least ${k} sites, got ${siteIds.length}`);
+    const order = shuffled(siteIds, createRng(FOLD_SHUFFLE_SEED));
+    const test = order.filter((_, i) => i % k === index);
+    const rest = shuffled(order.filter((_, i) => i % k !== index), createRng(o.seed + 7919));
+    const nVal = Math.min(rest.length - 1, Math.max(1, Math.round(siteIds.length * o.valFraction)));
+    return { by: 'site', seed: o.seed, fold: { k, index }, test_sites: test.sort(), val_sites: rest.slice(0, nVal).sort(), train_sites: rest.slice(nVal).sort() };
+  }
   if (o.by === 'site') {
     const order = shuffled(siteIds, createRng(o.seed + 7919));
     const [nVal, nTest] = counts(order.length, o.valFraction, o.testFraction);

@@ -22,6 +22,29 @@ function samples(nSites: number, nDates: number): Sample[] {
 }
 
 describe('splits', () => {
+  it.each([
+    [37, 5, 3],
+    [12, 3, 11],
+  ])('grouped k-fold over %i plants (k = %i): the test folds partition the plants, validation never overlaps test (seed %i)', (nSites, k, seed) => {
+    const xs = samples(nSites, 2);
+    const folds = Array.from({ length: k }, (_, index) => makeSplit(xs, { by: 'site', seed, valFraction: 0.15, testFraction: 0.2, fold: { k, index } }));
+    const tested = folds.flatMap((f) => f.test_sites);
+    expect(tested.sort()).toEqual([...new Set(xs.map((s) => s.site.site_id))].sort());
+    for (const f of folds) {
+      expect(f.test_sites.length).toBeGreaterThanOrEqual(Math.floor(nSites / k));
+      expect(f.test_sites.length).toBeLessThanOrEqual(Math.ceil(nSites / k));
+      expect(f.val_sites.length).toBeGreaterThan(0);
+      expect(f.val_sites.some((v) => f.test_sites.includes(v) || f.train_sites.includes(v))).toBe(false);
+      expect(f.train_sites.length + f.val_sites.length + f.test_sites.length).toBe(nSites);
+      expect(f.fold).toEqual({ k, index: folds.indexOf(f) });
+    }
+    // The folds do not depend on the seed (only validation does), so variants trained with
+    // different seeds are still scored on the same plants.
+    const other = makeSplit(xs, { by: 'site', seed: seed + 1, valFraction: 0.15, testFraction: 0.2, fold: { k, index: 1 } });
+    expect(other.test_sites).toEqual(folds[1]!.test_sites);
+    expect(() => makeSplit(xs, { by: 'site', seed, valFraction: 0.15, testFraction: 0.2, fold: { k, index: k } })).toThrow(/fold/);
+  });
+
   it('by site: no plant in two parts, all plants used, same seed same split, other seed other split', () => {
     const xs = samples(40, 5);
     const a = makeSplit(xs, { by: 'site', seed: 1, valFraction: 0.15, testFraction: 0.2 });

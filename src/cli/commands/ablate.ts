@@ -28,6 +28,7 @@ interface AblateOptions extends TableFlags {
   backend?: string;
   config?: string;
   variants?: string[];
+  folds?: number;
 }
 
 async function run(out: Output, o: AblateOptions): Promise<void> {
@@ -62,7 +63,8 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   out.info(`backend: ${describeBackend(backend)}`);
   const data = loadData({ tiles: paths.tiles, labels: paths.labels, weather: paths.weather, sites: paths.sites, ...tableOptionsOf(o) }, base.min_valid_fraction ?? 0.5);
   out.info(`data: ${describeJoin(data.report)}`);
-  const seeds = Array.from({ length: o.seeds }, (_, i) => i);
+  // With --folds k, run i is fold i of k (grouped cross-validation over plants).
+  const seeds = Array.from({ length: o.folds ?? o.seeds }, (_, i) => i);
   const variants = selectVariants(o.variants);
   const total = variants.length * seeds.length;
   const bar = out.progress('ablate', total);
@@ -73,7 +75,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     codeVersion: codeVersion(),
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
-    config: { ...base, seeds },
+    config: { ...base, seeds, ...(o.folds ? { folds: o.folds } : {}) },
     totalSeconds: (Date.now() - t0) / 1000,
   });
   const result = await runAblation({
@@ -86,6 +88,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     base,
     backend: backend.name,
     variants,
+    ...(o.folds ? { folds: o.folds } : {}),
     onRun: (v, seed) => bar.setStatus(`${v.name}, seed ${seed}`),
     onDone: async (r, soFar) => {
       // Rewritten after every run, so an interrupted ablation still leaves its finished runs.
@@ -144,6 +147,11 @@ export async function ablateCommand(): Promise<Command> {
     .option('--epochs <n>', 'maximum epochs per run', positiveInt('--epochs'))
     .option('--patience <n>', 'early-stopping patience per run', positiveInt('--patience'))
     .option('--train-config <file>', 'JSON training settings shared by every run (architecture, learning_rate, …)')
+    .option('--folds <k>', 'grouped k-fold cross-validation over plants instead of --seeds random splits: run i holds out fold i, every plant is scored once', (v) => {
+      const k = Number(v);
+      if (!Number.isInteger(k) || k < 2) throw new UsageError(`--folds must be an integer ≥ 2, got '${v}'`);
+      return k;
+    })
     .option('--variants <slugs...>', `train only these variants (default: all): ${ABLATION_VARIANTS.map((v) => v.slug).join(', ')}`)
     .action(action((out, o: AblateOptions) => run(out, o)));
   addBackendOptions(cmd);
