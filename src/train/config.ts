@@ -29,8 +29,13 @@ export interface TrainConfig {
    * had already decayed), so it is opt-in.
    */
   lr_schedule?: 'constant' | 'cosine';
-  /** Epochs without validation improvement before stopping. */
+  /** Epochs without validation improvement before stopping (with checkpoint `best`). */
   patience: number;
+  /**
+   * Which epoch the model folder keeps: `best` (default) by the validation score, with early
+   * stopping; `last`, all `epochs` epochs run, for an epoch count chosen by cross-validation.
+   */
+  checkpoint?: 'best' | 'last';
   seed: number;
   split_by: SplitBy;
   val_fraction: number;
@@ -60,6 +65,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   learning_rate: 2e-3,
   lr_schedule: 'constant',
   patience: 8,
+  checkpoint: 'best',
   seed: shipped.seed,
   split_by: shipped.split,
   val_fraction: 0.15,
@@ -79,6 +85,12 @@ export function withDefaults(partial: Partial<TrainConfig>): TrainConfig {
   };
 }
 
+function checkpointOf(v: string | undefined): { checkpoint?: 'best' | 'last' } {
+  if (v === undefined) return {};
+  if (v !== 'best' && v !== 'last') throw new OptionError('checkpoint', `must be best or last, got '${v}'`);
+  return { checkpoint: v };
+}
+
 /** What a caller (the CLI's flags) sets directly; each wins over the file and the run config. */
 export interface TrainOverrides {
   weighting?: string;
@@ -94,6 +106,7 @@ export interface TrainOverrides {
   patience?: number;
   minValidFraction?: number;
   augment?: boolean;
+  checkpoint?: string;
   /** Input step names (model/inputSteps); wins over the file's `input_steps`. */
   inputSteps?: string[];
 }
@@ -134,6 +147,7 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
     ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
     ...(overrides.minValidFraction !== undefined ? { min_valid_fraction: overrides.minValidFraction } : {}),
     ...(overrides.augment === false ? { augment: false } : {}),
+    ...checkpointOf(overrides.checkpoint ?? file.checkpoint),
     input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? run.input_steps ?? []).map((x) => x.name),
   });
 }

@@ -346,7 +346,9 @@ export async function train(
         seconds: (Date.now() - t0) / 1000,
       };
       history.push(rec);
-      const improved = score < best;
+      // `checkpoint: last` keeps the final epoch (a count chosen by cross-validation) instead of
+      // the best on a handful of validation plants, whose noise can pick an untrained epoch.
+      const improved = config.checkpoint === 'last' || score < best;
       if (improved) {
         best = score;
         bestEpoch = epoch;
@@ -355,7 +357,7 @@ export async function train(
         await saveModelFolder(outDir, manifestNow(), net.store);
       } else stale++;
       hooks.onEpoch?.(rec, improved);
-      if (stale >= config.patience) {
+      if (config.checkpoint !== 'last' && stale >= config.patience) {
         stoppedEarly = epoch + 1 < config.epochs;
         break;
       }

@@ -109,4 +109,18 @@ describe('train on a small synthetic world', () => {
     expect(result.manifest.tasks).toEqual(['activity', 'generation', 'co2']);
     expect(result.manifest.band_stats.bands).toEqual(['B02', 'B03', 'B04']);
   });
+
+  it("checkpoint 'last' runs every epoch and keeps the final one, whatever the validation plants say", async () => {
+    const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+    const small = { epochs: 4, batch_size: 32, patience: 1, seed: 2, architecture: { stem_width: 4, stage_widths: [4], blocks_per_stage: 1, hidden: 8 } };
+    const last = await train({ samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile }, withDefaults({ ...small, checkpoint: 'last' }), path.join(dir, 'last'), { backend: 'wasm' });
+    last.net.dispose();
+    expect(last.history).toHaveLength(4);
+    expect(last.bestEpoch).toBe(4);
+    expect(last.stoppedEarly).toBe(false);
+    // With the default, patience 1 stops as soon as one epoch fails to improve.
+    const best = await train({ samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile }, withDefaults(small), path.join(dir, 'best'), { backend: 'wasm' });
+    best.net.dispose();
+    expect(best.bestEpoch).toBe(1 + best.history.findIndex((h) => h.val_score === Math.min(...best.history.map((x) => x.val_score))));
+  });
 });

@@ -33,6 +33,7 @@ interface TrainOptions extends TableFlags {
   minValid?: number;
   augment?: boolean;
   inputSteps?: string[];
+  checkpoint?: string;
   config?: string;
   trainConfig?: string;
   backend?: string;
@@ -76,6 +77,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
       patience: o.patience,
       minValidFraction: o.minValid,
       augment: o.augment,
+      checkpoint: o.checkpoint,
       ...(o.inputSteps ? { inputSteps: o.inputSteps.flatMap((v) => v.split(',')).filter((v) => v !== '') } : {}),
     },
     fileCfg,
@@ -191,6 +193,7 @@ export async function trainCommand(): Promise<Command> {
       return n;
     })
     .option('--patience <n>', 'epochs without validation improvement before stopping (default 8)', positiveInt('--patience'))
+    .option('--checkpoint <which>', "epoch the model keeps: 'best' on the validation plants (default, early stopping) or 'last' (run all --epochs, e.g. a count chosen by ablate --folds)")
     .addOption(new Option('--split <by>', 'hold out whole sites or the latest overpasses').choices(['site', 'time']))
     .option('--min-valid <fraction>', 'drop patches with a smaller valid_fraction (default 0.5)', Number)
     .option('--no-augment', 'disable flips/rotations (wind rotated with the image)')
