@@ -11,17 +11,19 @@
  *   predictions.csv(+t), predictions.geojsonl   per-overpass predictions with the site point
  *   report.html              the interactive report (unsharded runs, unless report is false)
  *   aggregates.cache.json    per-window aggregates with input digests (incremental reuse)
- *   tiles/<scene_id>/…       patches, removed after prediction unless keepTiles
+ *   tiles/<scene_id>/…       patches, removed after prediction unless keepTiles or the model
+ *                            reads a site's earlier patches (then kept, with tiles/manifest.jsonl)
  *
  * Commit protocol: a scene's part is written, then the state marks it done, each step
  * atomic. A kill between them leaves a part the state does not list: it is ignored and
  * rewritten by the rerun. Final outputs are rebuilt from the parts at the end of every
  * run, so after a kill at any moment a rerun produces what an uninterrupted run does.
  */
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { makePredictionRecord } from '../src/postprocess/prediction.js';
 import { formatPredictions, parsePredictions, type PredictionRecord } from '../src/records/predictions.js';
+import { manifestPath, patchKey, readManifest, writeManifest, type ManifestRecord } from '../src/records/manifest.js';
 import type { AggregateOptions } from '../src/postprocess/aggregateSite.js';
 import type { Site } from '../src/records/sites.js';
 import { formatWindowSpec, type WindowSpec } from '../src/postprocess/windowSpec.js';
@@ -81,6 +83,19 @@ export interface RunSummary {
   transient: { item: string; reason: string }[];
   unknown_sites: string[];
   seconds: number;
+}
+
+/**
+ * Adds (or replaces, by scene and site) `records` in the tiles folder's manifest.jsonl,
+ * atomically, so a kill leaves the previous manifest. The patches stay on disk: they are
+ * the history of each site that later overpasses' backgrounds are built from.
+ */
+async function recordTiles(tilesDir: string, records: readonly ManifestRecord[]): Promise<void> {
+  const file = manifestPath(tilesDir);
+  const existing = existsSync(file) ? await readManifest(file) : [];
+  const all = new Map(existing.map((r) => [patchKey(r.scene_id, r.site_id), r]));
+  for (const r of records) all.set(patchKey(r.scene_id, r.site_id), r);
+  await writeManifest(file, all.values());
 }
 
 /** Runs the pipeline; throws LockHeldError when another run holds the folder. */
@@ -153,6 +168,9 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
       for (let attempt = 0; ; attempt++) {
         try {
           const records = await o.stages.tileScene(scene, tilesDir);
+          // A model that reads a site's earlier overpasses (its background) finds them through
+          // the tiles folder's manifest: keep it current before predicting this scene.
+          if (predictor.needsTileHistory) await recordTiles(tilesDir, records);
           const estimates = records.length > 0 ? await predictor.predict(records.map((record) => ({ record, tilesDir }))) : [];
           const preds = records.map((r, i) => makePredictionRecord({ ...r, fingerprint: scene.fingerprint }, estimates[i]!, predictor));
           await writeFileAtomic(path.join(partsDir, `${scene.scene_id}.jsonl`), formatPredictions(preds));
@@ -174,7 +192,7 @@ export async function runPipeline<S extends SceneRef>(o: RunOptions<S>): Promise
         }
       }
       await saveState(stateFile, state);
-      if (!o.keepTiles) await fs.rm(path.join(tilesDir, scene.scene_id), { recursive: true, force: true });
+      if (!o.keepTiles && !predictor.needsTileHistory) await fs.rm(path.join(tilesDir, scene.scene_id), { recursive: true, force: true });
       o.onScene?.(++done, todo.length, scene.scene_id);
     }
 

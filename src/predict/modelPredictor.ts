@@ -30,6 +30,7 @@ export interface ModelPredictorOptions {
  */
 export async function loadModelPredictor(modelDir: string, o: ModelPredictorOptions): Promise<Predictor> {
   const { loadModel } = await import('../model/inference.js');
+  const { needsBackground, resolveInputSteps } = await import('../model/inputSteps/index.js');
   const model = await loadModel(modelDir, { backend: o.backend ?? 'auto' });
   const sites = new Map(o.sites.map((s) => [s.site_id, s]));
   const weatherOf = o.weather ? weatherAt(o.weather, o.maxGapHours) : () => null;
@@ -38,6 +39,7 @@ export async function loadModelPredictor(modelDir: string, o: ModelPredictorOpti
     id: model.id,
     backend: model.backend,
     fingerprint: model.manifest.weights.sha256,
+    needsTileHistory: needsBackground(resolveInputSteps(model.manifest.input_steps ?? [])),
     async predict(patches: readonly PatchRef[]): Promise<PatchEstimate[]> {
       const out: PatchEstimate[] = [];
       for (let i = 0; i < patches.length; i += batch) {

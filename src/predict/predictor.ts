@@ -23,6 +23,12 @@ export interface Predictor {
    * prediction hash so a retrained model reprocesses every scene.
    */
   readonly fingerprint?: string;
+  /**
+   * True when a patch's estimate reads the site's other patches in its tiles folder (a model
+   * with the background_difference input step): the folder must then keep its patches and a
+   * manifest.jsonl of them (`co2sat run` does so).
+   */
+  readonly needsTileHistory?: boolean;
   /** Estimates for each patch, in input order. */
   predict(patches: readonly PatchRef[]): Promise<PatchEstimate[]>;
   dispose(): void;

@@ -43,6 +43,41 @@ function opts(scenesDir: string, outDir: string, extra: Partial<RunOptions> = {}
 const outputs = (out: string) => ({ geojson: read(path.join(out, 'sites.geojson')), predictions: read(path.join(out, 'predictions.jsonl')) });
 
 describe('runPipeline', () => {
+  it('keeps the tiles and a current manifest when the model reads a site’s earlier patches (background difference)', async () => {
+    const s = tmp('scenes');
+    const out = tmp('history');
+    await scenes(s, 0, 4);
+    const toy = toyStages() as PipelineStages;
+    // What the model could see of each site's history when each scene was predicted.
+    const seen: string[][] = [];
+    const stages: PipelineStages = {
+      ...toy,
+      async loadPredictor() {
+        const inner = await toy.loadPredictor();
+        return {
+          id: inner.id,
+          backend: inner.backend,
+          needsTileHistory: true,
+          async predict(patches) {
+            const manifest = read(path.join(out, 'tiles', 'manifest.jsonl')).trim().split('\n').map((l) => JSON.parse(l) as { scene_id: string; path: string });
+            seen.push([...new Set(manifest.map((r) => r.scene_id))]);
+            for (const r of manifest) expect(existsSync(path.join(out, 'tiles', r.path)), r.path).toBe(true);
+            return inner.predict(patches);
+          },
+          dispose: () => inner.dispose(),
+        };
+      },
+    };
+    await runPipeline({ ...opts(s, out), stages });
+    expect(seen).toEqual([['S000'], ['S000', 'S001'], ['S000', 'S001', 'S002'], ['S000', 'S001', 'S002', 'S003']]);
+    // A rerun after new scenes adds to the same history.
+    await scenes(s, 4, 6);
+    seen.length = 0;
+    await runPipeline({ ...opts(s, out), stages });
+    expect(seen.at(-1)).toEqual(['S000', 'S001', 'S002', 'S003', 'S004', 'S005']);
+    expect(existsSync(path.join(out, 'tiles', 'S000'))).toBe(true);
+  });
+
   it('writes GeoJSON, predictions, a map and state, then skips everything on a rerun', async () => {
     const s = tmp('scenes');
     const out = tmp('run');
