@@ -95,20 +95,20 @@ export interface ShuffleSummary {
   auc_drop: Stat | null;
 }
 
+/** What shuffling the images did, per seed: shuffled generation MAE / the model's, and the AUC the model lost. */
+function shuffleEffect(pairs: readonly { model: EvaluationMetrics; shuffled: EvaluationMetrics }[]): { gen_mae_ratio: Stat | null; auc_drop: Stat | null } {
+  return {
+    gen_mae_ratio: stat(pairs.map(({ model, shuffled }) => (model.generation && shuffled.generation && model.generation.mae > 0 ? shuffled.generation.mae / model.generation.mae : null))),
+    auc_drop: stat(pairs.map(({ model, shuffled }) => (model.activity?.auc != null && shuffled.activity?.auc != null ? model.activity.auc - shuffled.activity.auc : null))),
+  };
+}
+
 export function summariseShuffled(runs: readonly AblationRun[]): ShuffleSummary[] {
   const names = [...new Set(runs.map((r) => r.variant))];
   return names.flatMap((variant) => {
-    const rs = runs.filter((r) => r.variant === variant && r.controls.shuffled !== null);
-    if (rs.length === 0) return [];
-    const sh = (r: AblationRun): EvaluationMetrics => r.controls.shuffled!;
-    return [
-      {
-        variant,
-        shuffled: summaryOf(`${variant}, images shuffled`, rs.map(sh)),
-        gen_mae_ratio: stat(rs.map((r) => (r.metrics.generation && sh(r).generation && r.metrics.generation.mae > 0 ? sh(r).generation!.mae / r.metrics.generation.mae : null))),
-        auc_drop: stat(rs.map((r) => (r.metrics.activity?.auc != null && sh(r).activity?.auc != null ? r.metrics.activity.auc - sh(r).activity!.auc! : null))),
-      },
-    ];
+    const pairs = runs.flatMap((r) => (r.variant === variant && r.controls.shuffled ? [{ model: r.metrics, shuffled: r.controls.shuffled }] : []));
+    if (pairs.length === 0) return [];
+    return [{ variant, shuffled: summaryOf(`${variant}, images shuffled`, pairs.map((p) => p.shuffled)), ...shuffleEffect(pairs) }];
   });
 }
 
@@ -136,16 +136,9 @@ export interface HistorySummary {
 export function summariseSiteHistory(runs: readonly AblationRun[]): HistorySummary[] {
   const names = [...new Set(runs.map((r) => r.variant))];
   return names.flatMap((variant) => {
-    const rs = runs.flatMap((r) => (r.variant === variant && r.with_site_history ? [r.with_site_history] : []));
-    if (rs.length === 0) return [];
-    return [
-      {
-        variant,
-        smoothed: summaryOf(`${variant}, with site history`, rs.map((h) => h.metrics)),
-        gen_mae_ratio: stat(rs.map((h) => (h.metrics.generation && h.shuffled.generation && h.metrics.generation.mae > 0 ? h.shuffled.generation.mae / h.metrics.generation.mae : null))),
-        auc_drop: stat(rs.map((h) => (h.metrics.activity?.auc != null && h.shuffled.activity?.auc != null ? h.metrics.activity.auc - h.shuffled.activity.auc : null))),
-      },
-    ];
+    const pairs = runs.flatMap((r) => (r.variant === variant && r.with_site_history ? [{ model: r.with_site_history.metrics, shuffled: r.with_site_history.shuffled }] : []));
+    if (pairs.length === 0) return [];
+    return [{ variant, smoothed: summaryOf(`${variant}, with site history`, pairs.map((p) => p.model)), ...shuffleEffect(pairs) }];
   });
 }
 
