@@ -5,18 +5,24 @@
  * it. A model that sees one overpass at a time cannot use that; this step can, on the model's
  * own per-overpass estimates, without labels.
  *
- * Model: per plant and task, the capacity factor's departure from the fleet prior (the
- * capacity-aware baseline's fuel-level value) is a Gaussian process over time with covariance
- * k(Δt) = V_site + V_time · exp(−|Δt| / L): a plant-level offset plus a persistent spell.
- * V_site, V_time and L are fitted on the training plants' labels (`fitHistoryKernel`), not
- * chosen. Each overpass's estimate is treated as what the network learnt from that image on
- * top of the fleet prior: its precision beyond the prior's, 1/σ² − 1/V, is the weight of the
- * image's evidence (Bayes' rule divided by the prior it already contains), so an overpass
- * whose estimate is no surer than the prior (a cloudy one) adds nothing and is not counted
- * as a measurement. The posterior mean and variance at every overpass come from all of the
- * plant's evidence, the overpass itself included.
+ * What counts as evidence, and only once: the network's estimate at an overpass mixes what it
+ * knows of the plant without the image (fuel, capacity, weather: the same at every overpass
+ * of the plant, so it must not be counted sixty times) with what the image adds. So each
+ * overpass is scored twice, with its image and with a blank one (every pixel at the band's
+ * training mean): the blank-image estimate N(p, q²) is that overpass's prior, and the image's
+ * evidence is the quotient of the two Gaussians, precision 1/s² − 1/q² and mean
+ * (m/s² − p/q²)/(1/s² − 1/q²) (Bayes' rule divided by the prior the estimate already holds).
+ * An image that tells the network nothing (cloud, a plant without a visible plume, a blind
+ * model) adds no evidence, and the output stays the network's own estimate.
  *
- * Activity is smoothed the same way on the probability scale (Bernoulli variance p(1 − p)),
+ * The priors of a plant's overpasses are correlated as a plant-level offset plus a persistent
+ * spell: corr(Δt) = (V_site + V_time·exp(−|Δt|/L)) / (V_site + V_time), with V_site, V_time and
+ * L fitted on the training plants' labels (`fitSiteHistory`: departures of their capacity
+ * factor, and of their on/off state, from the fleet prior), not chosen. The posterior at each
+ * overpass is the Gaussian-process regression of all the plant's evidence on those priors,
+ * the overpass's own included; a plant seen once gets back its own estimate.
+ *
+ * Activity is treated the same way on the probability scale (Bernoulli variances p(1 − p));
  * CO₂ follows generation through the overpass's own CO₂/generation ratio, so physics
  * (CO₂ = EF × generation, off ⇒ ~0) holds as it did.
  */
@@ -50,13 +56,15 @@ export interface HistoryObservation {
   generation_mw: number | null;
 }
 
-/** One overpass to smooth: where and when, and what the network said. */
+/** One overpass to smooth: where and when, and what the network said with its image and with a blank one. */
 export interface HistoryInput {
   site_id: string;
   time_ms: number;
   fuel: string;
   capacity_mw: number;
   estimate: SamplePrediction;
+  /** The network's estimate for the same overpass with every pixel at its training mean. */
+  imageFree: SamplePrediction;
 }
 
 /** The fleet prior of a plant of `fuel` (the baseline's fuel-level on-share and CF while on): held-out plants have no own history. */
@@ -174,78 +182,91 @@ function solveSpd(A: Float64Array, b: Float64Array, n: number): Float64Array {
   return x;
 }
 
+/** Correlation of two overpasses' departures Δt apart under kernel k. */
+function correlation(k: HistoryKernel, dtMs: number): number {
+  const total = k.site_variance + k.time_variance;
+  return total > 0 ? (k.site_variance + k.time_variance * Math.exp(-Math.abs(dtMs) / DAY_MS / k.correlation_days)) / total : 0;
+}
+
 /**
- * Gaussian-process posterior at each of a plant's overpasses from evidence (departure `d`,
- * noise variance `noise`; Infinity = no evidence) at the same overpasses.
+ * Gaussian-process posterior at each of a plant's overpasses: priors N(prior_i, sd_i²)
+ * correlated by `k`, evidence y_i with noise variance noise_i (Infinity = none).
  */
-function posterior(times: readonly number[], d: readonly number[], noise: readonly number[], k: HistoryKernel): { mean: number[]; variance: number[] } {
-  const cov = (a: number, b: number): number => k.site_variance + k.time_variance * Math.exp(-Math.abs(a - b) / DAY_MS / k.correlation_days);
-  const prior = k.site_variance + k.time_variance;
+function posterior(times: readonly number[], prior: readonly number[], sd: readonly number[], y: readonly number[], noise: readonly number[], k: HistoryKernel): { mean: number[]; variance: number[] } {
+  const cov = (i: number, j: number): number => sd[i]! * sd[j]! * correlation(k, times[i]! - times[j]!);
   const obs = times.flatMap((_, i) => (Number.isFinite(noise[i]!) ? [i] : []));
-  if (obs.length === 0) return { mean: times.map(() => 0), variance: times.map(() => prior) };
+  if (obs.length === 0) return { mean: [...prior], variance: sd.map((v) => v * v) };
   const n = obs.length;
   const K = new Float64Array(n * n);
-  obs.forEach((i, r) => obs.forEach((j, c) => (K[r * n + c] = cov(times[i]!, times[j]!) + (r === c ? noise[i]! : 0))));
-  const alpha = solveSpd(K, Float64Array.from(obs, (i) => d[i]!), n);
+  obs.forEach((i, r) => obs.forEach((j, c) => (K[r * n + c] = cov(i, j) + (r === c ? noise[i]! : 0))));
+  const alpha = solveSpd(K, Float64Array.from(obs, (i) => y[i]! - prior[i]!), n);
   const mean: number[] = [];
   const variance: number[] = [];
-  for (const t of times) {
-    const kx = Float64Array.from(obs, (j) => cov(t, times[j]!));
-    mean.push(kx.reduce((acc, v, r) => acc + v * alpha[r]!, 0));
+  times.forEach((_, i) => {
+    const kx = Float64Array.from(obs, (j) => cov(i, j));
+    mean.push(prior[i]! + kx.reduce((acc, v, r) => acc + v * alpha[r]!, 0));
     const v = solveSpd(K, kx, n);
-    variance.push(Math.max(0, prior - kx.reduce((acc, x, r) => acc + x * v[r]!, 0)));
-  }
+    variance.push(Math.max(0, sd[i]! * sd[i]! - kx.reduce((acc, x, r) => acc + x * v[r]!, 0)));
+  });
   return { mean, variance };
 }
 
 /**
- * The image's evidence about a departure from the prior, from an estimate that already
- * contains the prior (mean m, variance s²; prior mean 0, variance V): precision 1/s² − 1/V,
- * mean (m/s²)/(1/s² − 1/V). None (Infinity) when the estimate is no surer than the prior.
+ * The image's evidence: the estimate with the image, N(m, s²), divided by the one without,
+ * N(p, q²) — precision 1/s² − 1/q², mean (m/s² − p/q²)/(1/s² − 1/q²). None (noise Infinity)
+ * when the image made the estimate no surer.
  */
-function evidence(m: number, s2: number, V: number): { d: number; noise: number } {
-  const precision = 1 / Math.max(s2, 1e-9) - 1 / V;
-  if (!(precision > 1e-9) || !(V > 0)) return { d: 0, noise: Number.POSITIVE_INFINITY };
-  return { d: m / Math.max(s2, 1e-9) / precision, noise: 1 / precision };
+function evidence(m: number, s2: number, p: number, q2: number): { y: number; noise: number } {
+  const a = 1 / Math.max(s2, 1e-12);
+  const b = 1 / Math.max(q2, 1e-12);
+  const precision = a - b;
+  // Less than 1 % more precise than the prior: nothing the image said.
+  if (!(precision > 0.01 * b)) return { y: p, noise: Number.POSITIVE_INFINITY };
+  return { y: (m * a - p * b) / precision, noise: 1 / precision };
 }
+
+/** Bernoulli variance, kept away from 0 so a confident estimate is finite evidence. */
+const bernoulli = (p: number): number => Math.max(p * (1 - p), 1e-4);
 
 /**
  * Each overpass's estimate combined with the plant's other overpasses (see the module
  * comment), in input order. Overpasses are grouped by `site_id`; a plant seen once keeps
- * what one overpass allows.
+ * its own estimate.
  */
-export function smoothWithSiteHistory(inputs: readonly HistoryInput[], history: SiteHistoryModel, baseline: CapacityBaseline): SamplePrediction[] {
+export function smoothWithSiteHistory(inputs: readonly HistoryInput[], history: SiteHistoryModel): SamplePrediction[] {
   const bySite = new Map<string, number[]>();
   inputs.forEach((x, i) => bySite.set(x.site_id, [...(bySite.get(x.site_id) ?? []), i]));
   const out: SamplePrediction[] = inputs.map((x) => x.estimate);
   for (const idx of bySite.values()) {
-    const first = inputs[idx[0]!]!;
-    const prior = fleetPrior(baseline, first.fuel);
-    const times = idx.map((i) => inputs[i]!.time_ms);
-    const gk = history.generation;
-    const gV = gk.site_variance + gk.time_variance;
-    const genEvidence = idx.map((i) => {
-      const x = inputs[i]!;
-      const cap = x.capacity_mw > 0 ? x.capacity_mw : 1;
-      return evidence(x.estimate.generation_mw / cap - prior.cf, (x.estimate.generation_mw_sd / cap) ** 2, gV);
-    });
-    const ak = history.activity;
-    const aV = ak.site_variance + ak.time_variance;
-    const actEvidence = idx.map((i) => {
-      const p = inputs[i]!.estimate.p_on;
-      return evidence(p - prior.p_on, Math.max(p * (1 - p), 1e-4), aV);
-    });
-    const g = posterior(times, genEvidence.map((e) => e.d), genEvidence.map((e) => e.noise), gk);
-    const a = posterior(times, actEvidence.map((e) => e.d), actEvidence.map((e) => e.noise), ak);
-    idx.forEach((i, r) => {
-      const x = inputs[i]!;
-      const cap = x.capacity_mw > 0 ? x.capacity_mw : 1;
-      const generation = Math.min(cap, Math.max(0, (prior.cf + g.mean[r]!) * cap));
-      const sd = Math.sqrt(g.variance[r]!) * cap;
+    const xs = idx.map((i) => inputs[i]!);
+    const times = xs.map((x) => x.time_ms);
+    const cap = (x: HistoryInput): number => (x.capacity_mw > 0 ? x.capacity_mw : 1);
+    const genEvidence = xs.map((x) => evidence(x.estimate.generation_mw, x.estimate.generation_mw_sd ** 2, x.imageFree.generation_mw, x.imageFree.generation_mw_sd ** 2));
+    const g = posterior(
+      times,
+      xs.map((x) => x.imageFree.generation_mw),
+      xs.map((x) => x.imageFree.generation_mw_sd),
+      genEvidence.map((e) => e.y),
+      genEvidence.map((e) => e.noise),
+      history.generation,
+    );
+    const actEvidence = xs.map((x) => evidence(x.estimate.p_on, bernoulli(x.estimate.p_on), x.imageFree.p_on, bernoulli(x.imageFree.p_on)));
+    const a = posterior(
+      times,
+      xs.map((x) => x.imageFree.p_on),
+      xs.map((x) => Math.sqrt(bernoulli(x.imageFree.p_on))),
+      actEvidence.map((e) => e.y),
+      actEvidence.map((e) => e.noise),
+      history.activity,
+    );
+    xs.forEach((x, r) => {
+      const i = idx[r]!;
+      const generation = Math.min(cap(x), Math.max(0, g.mean[r]!));
+      const sd = Math.sqrt(g.variance[r]!);
       const e = x.estimate;
-      const perMWh = e.generation_mw > 1 ? e.co2_t_per_h / e.generation_mw : (baseline.co2_per_mwh[x.fuel] ?? baseline.pooled.co2_per_mwh);
+      const perMWh = e.generation_mw > 1 ? e.co2_t_per_h / e.generation_mw : e.generation_mw_sd > 0 ? e.co2_t_per_h_sd / e.generation_mw_sd : 0;
       out[i] = {
-        p_on: Math.min(1, Math.max(0, prior.p_on + a.mean[r]!)),
+        p_on: Math.min(1, Math.max(0, a.mean[r]!)),
         generation_mw: generation,
         generation_mw_sd: sd,
         generation_mw_half90: Z90 * sd,

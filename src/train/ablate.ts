@@ -13,8 +13,7 @@ import type { PatchPixels } from '../model/patchInput.js';
 import { loadEmissionFactors, type EmissionFactors } from '../model/physics.js';
 import { isFuel } from '../records/sites.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
-import { smoothWithSiteHistory } from '../model/siteHistory.js';
-import { historyInputs } from './siteHistoryInputs.js';
+import { withSiteHistory } from './siteHistoryInputs.js';
 import { naiveBrightnessScores, noiseFloor, sitePriorScores, type ScoredSample } from '../synth/scores.js';
 import { readTruth, type TaskScores, type TruthDocument, type TruthSampleRecord, type TruthSite } from '../records/truth.js';
 import { withDefaults, type TrainConfig } from './config.js';
@@ -152,11 +151,10 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
       });
       const preds = predictPrepared(r.net, r.test, r.ctx);
       const { controls } = scoreControls({ net: r.net, ctx: r.ctx, tasks: v.tasks, samples: r.test, baseline: r.manifest.capacity_baseline ?? null, shuffleSeed: seed, truth, efs });
-      const baseline = r.manifest.capacity_baseline;
       const history = r.manifest.site_history;
       const truths = r.test.map((s) => s.truth);
       const smooth = (p: readonly SamplePrediction[]): EvaluationMetrics | null =>
-        baseline && history ? evaluationMetrics(smoothWithSiteHistory(historyInputs(r.test, p), history, baseline), truths, v.tasks) : null;
+        history ? evaluationMetrics(withSiteHistory(r.net, r.ctx, r.test, p, history), truths, v.tasks) : null;
       const smoothed = smooth(preds);
       const smoothedShuffled = smoothed ? smooth(predictPrepared(r.net, shuffleImagesWithinSites(r.test, seed), r.ctx)) : null;
       r.net.dispose();

@@ -9,8 +9,8 @@ import { inputBandsOf, restoreNetwork } from '../model/inference.js';
 import { needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
-import { fitSiteHistory, smoothWithSiteHistory } from '../model/siteHistory.js';
-import { historyInputs, historyObservation } from './siteHistoryInputs.js';
+import { fitSiteHistory } from '../model/siteHistory.js';
+import { historyObservation, withSiteHistory } from './siteHistoryInputs.js';
 import { hasAnyLabel, type JoinReport } from './dataset.js';
 import { loadData, type DataPaths } from './loadData.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
@@ -79,9 +79,9 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     const truth = options.truthFile ? readTruth(options.truthFile) : null;
     const truths = prepared.map((s) => s.truth);
     const smooth = (p: readonly SamplePrediction[]): EvaluationMetrics | null =>
-      history && baseline ? evaluationMetrics(smoothWithSiteHistory(historyInputs(prepared, p), history, baseline), truths, manifest.tasks) : null;
+      history ? evaluationMetrics(withSiteHistory(net, ctx, prepared, p, history), truths, manifest.tasks) : null;
     const smoothed = smooth(preds);
-    const withSiteHistory = smoothed
+    const siteHistoryResult = smoothed
       ? { metrics: smoothed, shuffled: options.shuffleSeed === undefined ? null : smooth(predictPrepared(net, shuffleImagesWithinSites(prepared, options.shuffleSeed), ctx)) }
       : null;
     const c = scoreControls({ net, ctx, tasks: manifest.tasks, samples: prepared, baseline, shuffleSeed: options.shuffleSeed ?? null, truth, efs: ctx.efs });
@@ -89,7 +89,7 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
       controls: c.controls,
       noiseFloorUnmatched: c.noise_floor_unmatched,
       metrics: evaluationMetrics(preds, truths, manifest.tasks),
-      withSiteHistory,
+      withSiteHistory: siteHistoryResult,
       report: data.report,
       manifest,
       seenSites: samples.filter((s) => trained.has(s.site.site_id)).length,

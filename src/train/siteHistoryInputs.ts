@@ -1,9 +1,12 @@
 /**
  * Training samples and model estimates in the shapes model/siteHistory.ts takes: labelled
- * overpasses for fitting its kernels, and per-overpass estimates for smoothing them.
+ * overpasses for fitting its kernels, and per-overpass estimates, with and without the image,
+ * for combining them over each plant's overpasses.
  */
-import type { SamplePrediction } from '../model/predictor.js';
-import type { HistoryInput, HistoryObservation } from '../model/siteHistory.js';
+import type { InputContext, PreparedSample } from '../model/inputs.js';
+import type { Network } from '../model/network.js';
+import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
+import { smoothWithSiteHistory, type HistoryObservation, type SiteHistoryModel } from '../model/siteHistory.js';
 import type { TrainSample } from './prepare.js';
 
 export function historyObservation(s: Pick<TrainSample, 'site_id' | 'time_ms' | 'truth'>): HistoryObservation {
@@ -17,6 +20,20 @@ export function historyObservation(s: Pick<TrainSample, 'site_id' | 'time_ms' | 
   };
 }
 
-export function historyInputs(samples: readonly Pick<TrainSample, 'site_id' | 'time_ms' | 'truth'>[], estimates: readonly SamplePrediction[]): HistoryInput[] {
-  return samples.map((s, i) => ({ site_id: s.site_id, time_ms: s.time_ms, fuel: s.truth.fuel, capacity_mw: s.truth.capacity_mw, estimate: estimates[i]! }));
+/** The samples with every pixel at its training mean (0 after normalisation): what the network knows without the image. */
+export function blankImages<T extends PreparedSample>(samples: readonly T[]): T[] {
+  return samples.map((s) => ({ ...s, image: new Float32Array(s.image.length) }));
+}
+
+/**
+ * `estimates` (the network's, for `samples`, possibly from other images, as the shuffled
+ * control feeds it) combined over each plant's overpasses; the image-free estimates are
+ * computed here with blank images.
+ */
+export function withSiteHistory(net: Network, ctx: InputContext, samples: readonly TrainSample[], estimates: readonly SamplePrediction[], history: SiteHistoryModel): SamplePrediction[] {
+  const imageFree = predictPrepared(net, blankImages(samples), ctx);
+  return smoothWithSiteHistory(
+    samples.map((s, i) => ({ site_id: s.site_id, time_ms: s.time_ms, fuel: s.truth.fuel, capacity_mw: s.truth.capacity_mw, estimate: estimates[i]!, imageFree: imageFree[i]! })),
+    history,
+  );
 }

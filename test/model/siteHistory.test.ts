@@ -69,33 +69,53 @@ describe('smoothWithSiteHistory', () => {
   const baseline = baselineOf(training);
   const history = fitSiteHistory(training, baseline);
   const V = history.generation.site_variance + history.generation.time_variance;
+  /** What a network knows of a plant without its image: the fleet prior, as wide as the fitted kernel. */
+  const fleetEstimate = (fuel: string, cap: number, perMWh: number): SamplePrediction => {
+    const prior = fleetPrior(baseline, fuel);
+    return estimate(prior.cf * cap, Math.sqrt(V) * cap, prior.p_on, perMWh);
+  };
 
   it('gives back what one overpass said when the plant has no other overpass (the prior is not counted twice)', () => {
-    const prior = fleetPrior(baseline, 'coal');
     for (const [cf, sdCf] of [
       [0.8, 0.05],
       [0.1, 0.1],
-      [prior.cf, Math.sqrt(V)],
+      [0.3, 0.2],
     ] as const) {
-      const [out] = smoothWithSiteHistory([{ site_id: 'x', time_ms: T0, fuel: 'coal', capacity_mw: 1000, estimate: estimate(cf * 1000, sdCf * 1000, 0.9, 1) }], history, baseline);
+      const [out] = smoothWithSiteHistory([{ site_id: 'x', time_ms: T0, fuel: 'coal', capacity_mw: 1000, estimate: estimate(cf * 1000, sdCf * 1000, 0.9, 1), imageFree: fleetEstimate('coal', 1000, 1) }], history);
       expect(out!.generation_mw).toBeCloseTo(cf * 1000, 3);
       expect(out!.generation_mw_sd).toBeCloseTo(sdCf * 1000, 3);
       expect(out!.co2_t_per_h).toBeCloseTo(cf * 1000, 3);
+      expect(out!.p_on).toBeCloseTo(0.9, 6);
     }
   });
 
+  it('leaves a blind model alone: what it knows without the image is the same at every overpass and is not evidence', () => {
+    const inputs: HistoryInput[] = Array.from({ length: 40 }, (_, d) => {
+      // Sure of the plant's level from capacity and weather, with or without the image.
+      const e = estimate((0.62 + 0.01 * Math.sin(d)) * 900, 0.08 * 900, 0.8, 0.4);
+      return { site_id: 'b', time_ms: T0 + 5 * d * DAY, fuel: 'gas', capacity_mw: 900, estimate: e, imageFree: e };
+    });
+    const out = smoothWithSiteHistory(inputs, history);
+    out.forEach((p, i) => {
+      expect(p.generation_mw).toBeCloseTo(inputs[i]!.estimate.generation_mw, 6);
+      expect(p.generation_mw_sd).toBeCloseTo(inputs[i]!.estimate.generation_mw_sd, 6);
+      expect(p.p_on).toBeCloseTo(0.8, 6);
+    });
+  });
+
   it('lends a clear overpass’s reading to the cloudy ones around it, more to near ones than to far ones', () => {
-    const prior = fleetPrior(baseline, 'gas');
     const cap = 800;
-    // Day 0: clear, the plant runs at CF 0.9 (sure); days 5…150: estimates no surer than the prior.
+    const prior = fleetPrior(baseline, 'gas');
+    // Day 0: clear, the plant runs at CF 0.9 (sure); days 5…150: the image adds nothing.
     const inputs: HistoryInput[] = Array.from({ length: 31 }, (_, d) => ({
       site_id: 'g',
       time_ms: T0 + 5 * d * DAY,
       fuel: 'gas',
       capacity_mw: cap,
-      estimate: d === 0 ? estimate(0.9 * cap, 0.03 * cap, 0.98, 0.4) : estimate(prior.cf * cap, Math.sqrt(V) * cap, prior.p_on, 0.4),
+      estimate: d === 0 ? estimate(0.9 * cap, 0.03 * cap, 0.98, 0.4) : fleetEstimate('gas', cap, 0.4),
+      imageFree: fleetEstimate('gas', cap, 0.4),
     }));
-    const out = smoothWithSiteHistory(inputs, history, baseline);
+    const out = smoothWithSiteHistory(inputs, history);
     expect(out[0]!.generation_mw).toBeGreaterThan(0.85 * cap);
     expect(out[1]!.generation_mw).toBeGreaterThan(out[10]!.generation_mw);
     expect(out[10]!.generation_mw).toBeGreaterThan(prior.cf * cap);
@@ -111,14 +131,12 @@ describe('smoothWithSiteHistory', () => {
   it('cuts the error of exact readings at a few clear overpasses on plants it never saw', () => {
     const test = simulate(4, 40, 40, 0.04, 0.03, 20);
     const rng = createRng(5);
-    const prior = (fuel: string): number => fleetPrior(baseline, fuel).cf;
     const inputs: HistoryInput[] = test.map((o) => {
       const clear = rng() < 0.2;
-      const cf = clear ? o.generation_mw! / o.capacity_mw : prior(o.fuel);
-      const sd = clear ? 0.03 : Math.sqrt(V);
-      return { site_id: o.site_id, time_ms: o.time_ms, fuel: o.fuel, capacity_mw: o.capacity_mw, estimate: estimate(cf * o.capacity_mw, sd * o.capacity_mw, 0.5, 1) };
+      const free = fleetEstimate(o.fuel, o.capacity_mw, 1);
+      return { site_id: o.site_id, time_ms: o.time_ms, fuel: o.fuel, capacity_mw: o.capacity_mw, estimate: clear ? estimate(o.generation_mw!, 0.03 * o.capacity_mw, 0.5, 1) : free, imageFree: free };
     });
-    const out = smoothWithSiteHistory(inputs, history, baseline);
+    const out = smoothWithSiteHistory(inputs, history);
     const mae = (f: (i: number) => number): number => test.reduce((a, o, i) => a + Math.abs(f(i) - o.generation_mw!), 0) / test.length;
     const before = mae((i) => inputs[i]!.estimate.generation_mw);
     const after = mae((i) => out[i]!.generation_mw);
