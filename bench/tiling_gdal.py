@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """GDAL peer for `co2sat bench tiling` (bench/tiling.ts), run with Debian's python3-gdal.
 
-make-scene OUT: writes the benchmark scene with GDAL: 10980 x 10980, 12 bands UInt16, tiled
+make-scene OUT REAL_DIR [EDGE]: writes the benchmark scene with GDAL: 10980 x 10980, 12 bands UInt16, tiled
   256 x 256, DEFLATE, EPSG:32619 10 m (Sentinel-2 tile 19UDP's grid). Pixels are the 12 real
   Sentinel-2 L1C bands of ../shared/data/real (122 x 122 at 900 m, repeated 90 x 90) plus
   seeded noise, so DEFLATE sees realistic entropy; a smooth synthetic field without ../shared.
-tile SCENE SITES OUT SIZE: what `co2sat tile` does, the GDAL way: for each site, place it with
+  EDGE (default 10980) makes a smaller scene on the same grid origin (the bench's own test).
+tile SCENE SITES OUT SIZE [SHARD SHARDS]: one process of a pool of SHARDS (default 1 of 1)
+  does, for every SHARDS-th site from SHARD, what `co2sat tile` does, the GDAL way: place it with
   OSR, apply the same window rule, ReadAsArray the clipped window (nodata outside), write a
   DEFLATE GeoTIFF with the window geotransform. Prints one JSON line: patches, seconds,
   peak RSS (getrusage, includes GDAL's block cache: GDAL_CACHEMAX as configured).
@@ -18,8 +20,8 @@ gdal.UseExceptions()
 L1C = ["B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08", "B8A", "B09", "B11", "B12"]
 
 
-def make_scene(out, real_dir):
-    size, step = 10980, 90
+def make_scene(out, real_dir, size=10980):
+    step = 90 * size // 10980 or 1
     tmp = out + ".part"
     drv = gdal.GetDriverByName("GTiff")
     ds = drv.Create(tmp, size, size, 12, gdal.GDT_UInt16,
@@ -48,7 +50,7 @@ def make_scene(out, real_dir):
     os.replace(tmp, out)
 
 
-def tile(scene, sites_path, out, size):
+def tile(scene, sites_path, out, size, shard=0, shards=1):
     t0 = time.perf_counter()
     ds = gdal.Open(scene)
     gt = ds.GetGeoTransform()
@@ -58,7 +60,9 @@ def tile(scene, sites_path, out, size):
     srs = ds.GetSpatialRef(); srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     wgs = osr.SpatialReference(); wgs.ImportFromEPSG(4326); wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
     ct = osr.CoordinateTransformation(wgs, srs)
-    sites = json.load(open(sites_path))["features"]
+    # One process of a pool of `shards`: every shards-th site from `shard`, so a pool of N
+    # processes covers the sites once, as co2sat's concurrency N does.
+    sites = json.load(open(sites_path))["features"][shard::shards]
     drv = gdal.GetDriverByName("GTiff")
     wkt = ds.GetProjection()
     dtype = gdal.GetDataTypeName(ds.GetRasterBand(1).DataType)
@@ -93,8 +97,8 @@ def tile(scene, sites_path, out, size):
 
 if __name__ == "__main__":
     if sys.argv[1] == "make-scene":
-        make_scene(sys.argv[2], sys.argv[3])
+        make_scene(sys.argv[2], sys.argv[3], *(int(a) for a in sys.argv[4:5]))
     elif sys.argv[1] == "tile":
-        tile(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+        tile(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), *(int(a) for a in sys.argv[6:8]))
     else:
-        sys.exit("usage: tiling_gdal.py make-scene OUT REAL_DIR | tile SCENE SITES OUT SIZE")
+        sys.exit("usage: tiling_gdal.py make-scene OUT REAL_DIR [EDGE] | tile SCENE SITES OUT SIZE [SHARD SHARDS]")

@@ -63,13 +63,15 @@ function tilingBenchCommand(): Command {
   const cmd = new Command('tiling')
     .description(
       'Patches/s and peak memory of co2sat tile against GDAL python bindings doing the same windowed ' +
-        'reads and DEFLATE writes, on a 10980 x 10980 12-band UInt16 tiled DEFLATE scene made with GDAL ' +
-        '(cached in the temp folder; the first run spends minutes making it). Needs python3-gdal.',
+        'reads and DEFLATE writes, at equal parallelism (co2sat --concurrency N against a pool of N GDAL ' +
+        'processes over the same sites, then both at 1), on a 10980 x 10980 12-band UInt16 tiled DEFLATE ' +
+        'scene made with GDAL (cached in the temp folder; the first run spends minutes making it). ' +
+        'Warns when the 1-minute load is over half the cores. Needs python3-gdal.',
     )
     .option('--sites <n>', 'random sites inside the scene', positiveInt('--sites'), 400)
     .option('--size <px>', 'patch edge in pixels', positiveInt('--size'), 64)
     .option('--rounds <n>', 'interleaved rounds; the fastest run of each side is reported', positiveInt('--rounds'), 3)
-    .option('--concurrency <n>', 'co2sat concurrency (default: cores); a concurrency-1 run is always added', positiveInt('--concurrency'))
+    .option('--concurrency <n>', 'co2sat concurrency and GDAL pool size (default: cores); a run of both at 1 is always added', positiveInt('--concurrency'))
     .action(
       action(async (out, flags: TilingBenchFlags) => {
         const os = await import('node:os');
