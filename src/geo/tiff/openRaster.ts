@@ -22,6 +22,13 @@ import { BlockCache } from './blockCache.js';
 import { checkByteRanges } from './byteRanges.js';
 import { geoTransformOf, rawGeoKeys } from './georef.js';
 
+/**
+ * Compressed bytes read past the proportional share of a DEFLATE block: the zlib header,
+ * the first block's Huffman tables and uneven compression within the tile. A shortfall
+ * costs one more read (of the rest), never a wrong pixel.
+ */
+const PREFIX_SLACK_BYTES = 8192;
+
 export interface OpenRasterOptions {
   /** Bytes of decoded blocks kept per open raster (default 32 MiB). */
   blockCacheBytes?: number;
@@ -129,8 +136,17 @@ export class Raster {
       if (this.nodata !== null && this.nodata !== 0) fillBlock(data, this.dataType, this.nodata);
       return data;
     }
-    const compressed = await this.source.read(this.blockOffsets[index]!, count);
-    const out = await inflatePrefix(compressed, need);
+    // Read about the fraction of the compressed block that the rows make of the whole (plus
+    // slack for the stream's header and Huffman tables); the rest only if that falls short.
+    const offset = this.blockOffsets[index]!;
+    const whole = this.blockRows(by) * rowBytes;
+    const first = need >= whole ? count : Math.min(count, Math.ceil((count * need) / whole) + PREFIX_SLACK_BYTES);
+    const out = await inflatePrefix(
+      first === count
+        ? [() => this.source.read(offset, count)]
+        : [() => this.source.read(offset, first), () => this.source.read(offset + first, count - first)],
+      need,
+    );
     if (out.byteLength < need) throw new Error(`${this.image.isTiled ? 'tile' : 'strip'} ${index}: DEFLATE data ends after ${out.byteLength} bytes, ${need} expected`);
     let data = out.byteOffset === 0 && out.buffer.byteLength === need ? (out.buffer as ArrayBuffer) : (out.buffer.slice(out.byteOffset, out.byteOffset + need) as ArrayBuffer);
     const bytes = sampleEncoding[this.dataType].bytes;
