@@ -17,6 +17,7 @@ import { cloudTest } from './bandSet.js';
 import { patchStats } from './patchStats.js';
 import type { Scene } from './scene.js';
 import { windowForSite, windowGeoTransform } from './windowForSite.js';
+import type { Window } from '../geo/window.js';
 
 export interface SiteSkip {
   scene_id: string;
@@ -61,7 +62,7 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
   const staged: { tmp: string; final: string }[] = [];
   const sceneDir = path.join(outDir, sceneId);
 
-  const jobs: Promise<void>[] = [];
+  const todo: { site: Site; window: Window; base: Omit<ManifestRecord, 'valid_fraction' | 'cloud_fraction'> }[] = [];
   for (const site of sites) {
     const onGrid = siteOnGrid(site.lon, site.lat, scene);
     if (!onGrid) {
@@ -84,6 +85,15 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
       result.upToDate.push(site.site_id);
       continue;
     }
+    todo.push({ site, window, base });
+  }
+  // Read scheduling: sites in block order (rows of 256-pixel cells, then columns, the window
+  // needing the most rows of a cell first), so sites sharing a tile run back to back and
+  // find it in the small block cache, decoded once and to enough rows for all of them; in
+  // the sites file's order neighbours are far apart and each would inflate the tile again.
+  todo.sort((a, b) => compareBlockOrder(a.window, b.window));
+  const jobs: Promise<void>[] = [];
+  for (const { site, window, base } of todo) {
     jobs.push(
       opts.limit(async () => {
         const data = await scene.read(window);
@@ -120,4 +130,13 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
   if (staged.length > 0) await syncDirectory(sceneDir);
   result.written.sort((a, b) => a.site_id.localeCompare(b.site_id));
   return result;
+}
+
+/** Cell edge of the read order: GDAL's and COGs' usual 256 (512-pixel tiles align with it too). */
+const ORDER_CELL = 256;
+
+/** Windows by 256-pixel cell row, then cell column, then the one reaching lowest first. */
+function compareBlockOrder(a: Window, b: Window): number {
+  const cell = (v: number): number => Math.floor(v / ORDER_CELL);
+  return cell(a.yoff) - cell(b.yoff) || cell(a.xoff) - cell(b.xoff) || b.yoff + b.height - (a.yoff + a.height);
 }
