@@ -24,10 +24,13 @@ export interface StepResult {
   penalty: number;
 }
 
+/** What a step needs of its optimiser: tf.Optimizer and the fused Adam (train/optimizer) both fit. */
+export type StepOptimizer = Pick<tf.Optimizer, 'applyGradients'>;
+
 export interface StepSetup {
   net: Network;
   weighting: WeightingStrategy;
-  optimizer: tf.Optimizer;
+  optimizer: StepOptimizer;
   tasks: readonly Task[];
   likelihood: Likelihood;
 }

@@ -6,7 +6,6 @@
  * killed run still leaves its best model).
  */
 import { UsageError, optionText } from '../errors.js';
-import * as tf from '@tensorflow/tfjs';
 import { AUX_FEATURES, computeAuxStats } from '../model/features.js';
 import type { InputContext } from '../model/inputs.js';
 import { disposeInputs, makeInputs } from '../model/inputs.js';
@@ -30,6 +29,7 @@ import { commonGeometry, loadPixels, prepareSamples, sameGeometry, stepPatches, 
 import { augmentationFreedom, channelsAfter, needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { createRng, shuffled, type Rng } from './rng.js';
 import { applySplit, makeSplit, type SplitAssignment } from './split.js';
+import { FusedAdam } from './optimizer/fusedAdam.js';
 import { trainStep, type StepResult } from './step.js';
 import { disposeTargets, makeTargets } from './targets.js';
 import { createWeighting, type TaskNumbers, type WeightingStrategy } from './weighting/index.js';
@@ -196,7 +196,7 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
 interface EpochState {
   net: Network;
   weighting: WeightingStrategy;
-  optimizer: tf.Optimizer;
+  optimizer: FusedAdam;
   rng: Rng;
   config: TrainConfig;
   data: PreparedData;
@@ -209,8 +209,7 @@ interface EpochState {
 /** Step 3: one pass over the shuffled (and augmented) training part; the mean loss per task. */
 export function runEpoch(s: EpochState, epoch: number): { means: TaskNumbers; last: StepResult | null } {
   const { config, data } = s;
-  // tfjs keeps Adam's rate in a protected field without a setter; Adam reads it on every update, so a cosine schedule sets it per epoch.
-  if (config.lr_schedule === 'cosine') (s.optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
+  if (config.lr_schedule === 'cosine') s.optimizer.learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
   const order = shuffled(data.train, s.rng);
   const sums: TaskNumbers = {};
   let steps = 0;
@@ -318,7 +317,7 @@ export async function train(
   const net = new Network(spec, config.seed);
   const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
   weighting.declare(net.store);
-  const optimizer = tf.train.adam(config.learning_rate);
+  const optimizer = new FusedAdam(net.store.list(), config.learning_rate);
   const state: EpochState = { net, weighting, optimizer, rng: createRng(config.seed * 31 + 1), config, data, lossHistory: [], floor: lossFloor(config.likelihood), hooks };
   hooks.onStart?.(Math.ceil(data.train.length / config.batch_size) * config.epochs, { train: data.train.length, val: data.val.length, test: data.test.length });
 
