@@ -21,9 +21,23 @@ export interface TaskTargets {
 
 export type TaskLosses = Partial<Record<Task, tf.Scalar>>;
 
-/** Σ δ·ℓ / max(Σ δ, 1): a batch with no label for the task contributes exactly 0. */
-export function maskedMean(perSample: tf.Tensor1D, mask: tf.Tensor1D): tf.Scalar {
-  return tf.div(tf.sum(tf.mul(perSample, mask)), tf.maximum(tf.sum(mask), 1)) as tf.Scalar;
+/**
+ * Σ δ·ℓ / max(Σ δ, 1): a batch with no label for the task contributes exactly 0. With
+ * `labelCount` (a shard of a larger batch, see ShardNorm) the divisor is the whole batch's
+ * count instead, so the shards' losses add up to the batch's.
+ */
+export function maskedMean(perSample: tf.Tensor1D, mask: tf.Tensor1D, labelCount?: number): tf.Scalar {
+  const total = tf.sum(tf.mul(perSample, mask));
+  return tf.div(total, labelCount === undefined ? tf.maximum(tf.sum(mask), 1) : Math.max(labelCount, 1)) as tf.Scalar;
+}
+
+/**
+ * When a batch is split over workers (src/train/parallel), each shard's masked mean divides
+ * by the WHOLE batch's label count per task, so Σ_shards L_t(shard) = L_t(batch) and the
+ * shards' gradients sum to the batch's gradient.
+ */
+export interface ShardNorm {
+  labelCounts: Record<Task, number>;
 }
 
 /** Gaussian NLL with s = log σ²: ½·exp(−s)·r² + ½·s (constant dropped). */
@@ -52,18 +66,18 @@ export function lossFloor(likelihood: Likelihood): Record<Task, number> {
  * The masked loss of each requested task. Regression residuals are in target-scale units
  * (r = (y − ŷ) / std of the training targets) so tasks in MW and t/h are comparable.
  */
-export function taskLosses(out: ModelOutputs, y: TaskTargets, tasks: readonly Task[], likelihood: Likelihood, scales: TargetScales): TaskLosses {
+export function taskLosses(out: ModelOutputs, y: TaskTargets, tasks: readonly Task[], likelihood: Likelihood, scales: TargetScales, shard?: ShardNorm): TaskLosses {
   const nll = likelihood === 'gaussian' ? gaussianNll : laplaceNll;
   const losses: TaskLosses = {};
   for (const t of tasks) {
-    if (t === 'activity') losses.activity = maskedMean(bceWithLogits(out.activityLogit, y.active), y.activeMask);
+    if (t === 'activity') losses.activity = maskedMean(bceWithLogits(out.activityLogit, y.active), y.activeMask, shard?.labelCounts.activity);
     if (t === 'generation') {
       const r = tf.div(tf.sub(y.generationMW, out.generationMW), scales.generation.std) as tf.Tensor1D;
-      losses.generation = maskedMean(nll(r, out.generationLogVar), y.generationMask);
+      losses.generation = maskedMean(nll(r, out.generationLogVar), y.generationMask, shard?.labelCounts.generation);
     }
     if (t === 'co2') {
       const r = tf.div(tf.sub(y.co2TPerH, out.co2TPerH), scales.co2.std) as tf.Tensor1D;
-      losses.co2 = maskedMean(nll(r, out.co2LogVar), y.co2Mask);
+      losses.co2 = maskedMean(nll(r, out.co2LogVar), y.co2Mask, shard?.labelCounts.co2);
     }
   }
   return losses;

@@ -35,6 +35,13 @@ export interface StepSetup {
   likelihood: Likelihood;
 }
 
+/** Throws TrainingDivergedError when the step's loss is not finite. */
+export function assertFinite(total: number, losses: TaskNumbers, tasks: readonly Task[], ctx: StepContext): void {
+  if (Number.isFinite(total) && Object.values(losses).every((v) => Number.isFinite(v))) return;
+  const parts = tasks.map((t) => `${t}=${losses[t]}`).join(', ');
+  throw new TrainingDivergedError(`training loss became ${total} at epoch ${ctx.epoch + 1}, step ${ctx.step + 1} (${parts}); try a lower ${optionText('lr')} or check the labels`);
+}
+
 export function trainStep(s: StepSetup, inputs: NetworkInputs, y: TaskTargets, ctx: StepContext): StepResult {
   const losses: TaskNumbers = {};
   let weights: TaskNumbers = {};
@@ -54,10 +61,11 @@ export function trainStep(s: StepSetup, inputs: NetworkInputs, y: TaskTargets, c
   }, vars);
   const total = value.dataSync()[0]!;
   value.dispose();
-  if (!Number.isFinite(total) || Object.values(losses).some((v) => !Number.isFinite(v))) {
+  try {
+    assertFinite(total, losses, s.tasks, ctx);
+  } catch (err) {
     Object.values(grads).forEach((g) => g.dispose());
-    const parts = s.tasks.map((t) => `${t}=${losses[t]}`).join(', ');
-    throw new TrainingDivergedError(`training loss became ${total} at epoch ${ctx.epoch + 1}, step ${ctx.step + 1} (${parts}); try a lower ${optionText('lr')} or check the labels`);
+    throw err;
   }
   s.optimizer.applyGradients(grads);
   Object.values(grads).forEach((g) => g.dispose());

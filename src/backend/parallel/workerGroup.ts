@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { wasmBinaryDir } from '../wasmPaths.js';
+import { workerModuleUrl } from './workerModule.js';
 import { WORKER_SOURCE } from './workerSource.js';
 
 export interface WorkerGroupOptions {
@@ -11,6 +12,10 @@ export interface WorkerGroupOptions {
   init: unknown;
   size: number;
   backend: 'wasm' | 'cpu';
+  /** What the workers run (workerSource.ts); default 'predict'. */
+  kind?: 'predict' | 'train';
+  /** Shared memory every worker sees (SharedArrayBuffers are shared, not copied). */
+  shared?: Record<string, SharedArrayBuffer>;
 }
 
 export interface Reply {
@@ -32,8 +37,10 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
     anchor: import.meta.url,
     wasmDir: wasmBinaryDir(),
     backend: opts.backend,
-    moduleUrl: opts.moduleUrl,
+    moduleUrl: await workerModuleUrl(opts.moduleUrl),
     init: opts.init,
+    kind: opts.kind ?? 'predict',
+    shared: opts.shared ?? {},
   };
   const workers = Array.from({ length: Math.max(1, opts.size) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
   const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
