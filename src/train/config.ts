@@ -50,6 +50,8 @@ export interface TrainConfig {
   /** Fold `index` of a grouped k-fold over plants (split.ts), for cross-validation (ablate --folds); absent = a seeded split. */
   cv_fold?: { k: number; index: number };
   architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
+  /** Worker threads for data-parallel training (1: this thread; the CLI defaults to all cores). */
+  threads?: number;
 }
 
 const shipped = loadConfig().train;
@@ -109,6 +111,8 @@ export interface TrainOverrides {
   checkpoint?: string;
   /** Input step names (model/inputSteps); wins over the file's `input_steps`. */
   inputSteps?: string[];
+  /** Training threads; wins over the file's `threads`. */
+  threads?: number;
 }
 
 /**
@@ -147,6 +151,7 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
     ...(overrides.patience !== undefined ? { patience: overrides.patience } : {}),
     ...(overrides.minValidFraction !== undefined ? { min_valid_fraction: overrides.minValidFraction } : {}),
     ...(overrides.augment === false ? { augment: false } : {}),
+    ...(overrides.threads !== undefined ? { threads: overrides.threads } : {}),
     ...checkpointOf(overrides.checkpoint ?? file.checkpoint),
     input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? run.input_steps ?? []).map((x) => x.name),
   });

@@ -10,7 +10,7 @@ import { PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import { WEIGHTING_NAMES } from './weighting/names.js';
 
-const KEYS = new Set(Object.keys(withDefaults({})));
+const KEYS = new Set([...Object.keys(withDefaults({})), 'threads']);
 
 export function readTrainConfigFile(file: string): Partial<TrainConfig> {
   let raw: unknown;
@@ -28,7 +28,7 @@ export function readTrainConfigFile(file: string): Partial<TrainConfig> {
   const posInt = (k: string): void => {
     if (k in r && !(Number.isInteger(r[k]) && (r[k] as number) > 0)) throw new InputError(file, `${k} must be a positive integer`);
   };
-  ['epochs', 'batch_size', 'patience'].forEach(posInt);
+  ['epochs', 'batch_size', 'patience', 'threads'].forEach(posInt);
   if ('tasks' in r && !(Array.isArray(r.tasks) && r.tasks.length > 0 && r.tasks.every((t) => (TASKS as readonly unknown[]).includes(t)))) {
     throw new InputError(file, `tasks must be a non-empty list of ${TASKS.join('|')}`);
   }

@@ -30,9 +30,10 @@ import { augmentationFreedom, channelsAfter, needsBackground, resolveInputSteps 
 import { createRng, shuffled, type Rng } from './rng.js';
 import { applySplit, makeSplit, type SplitAssignment } from './split.js';
 import { FusedAdam } from './optimizer/fusedAdam.js';
+import { ParallelSteps } from './parallel/parallelSteps.js';
 import { trainStep, type StepResult } from './step.js';
 import { disposeTargets, makeTargets } from './targets.js';
-import { createWeighting, type TaskNumbers, type WeightingStrategy } from './weighting/index.js';
+import { createWeighting, type StepContext, type TaskNumbers, type WeightingStrategy } from './weighting/index.js';
 
 export interface EpochRecord {
   epoch: number;
@@ -51,6 +52,8 @@ export interface TrainHooks {
   onStart?(totalSteps: number, info: { train: number; val: number; test: number }): void;
   onStep?(r: StepResult, epoch: number): void;
   onEpoch?(e: EpochRecord, improved: boolean): void;
+  /** A remark for the user (e.g. why fewer threads are used than asked). */
+  onNote?(message: string): void;
 }
 
 export interface TrainResult {
@@ -192,11 +195,53 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
   };
 }
 
+/** Training steps on a batch: in this thread (threads 1) or data-parallel over workers. */
+interface Steps {
+  learningRate: number;
+  step(batch: readonly TrainSample[], ctx: StepContext): Promise<StepResult>;
+  /** Makes the main thread's network hold the trained parameters (before validating or saving). */
+  syncNetwork(): void;
+  close(): Promise<void>;
+}
+
+/**
+ * `config.threads` (default 1) workers, or this thread. GradNorm measures per-task gradient
+ * norms on the whole batch between steps, which the shards do not compute, so it trains here.
+ */
+async function startSteps(net: Network, weighting: WeightingStrategy, config: TrainConfig, ctx: InputContext, hooks: TrainHooks): Promise<Steps> {
+  const threads = Math.min(config.threads ?? 1, config.batch_size);
+  if (threads > 1 && weighting.needsSharedGradNorms) hooks.onNote?.(`weighting '${weighting.name}' trains on 1 thread (it needs whole-batch gradient norms between steps)`);
+  if (threads > 1 && !weighting.needsSharedGradNorms) {
+    return ParallelSteps.start({ net, seed: config.seed, tasks: config.tasks, likelihood: config.likelihood, weighting: config.weighting, weightingOptions: config.weighting_options, ctx, learningRate: config.learning_rate, threads });
+  }
+  const optimizer = new FusedAdam(net.store.list(), config.learning_rate);
+  return {
+    get learningRate() {
+      return optimizer.learningRate;
+    },
+    set learningRate(v: number) {
+      optimizer.learningRate = v;
+    },
+    step: async (batch, stepCtx) => {
+      const inputs = makeInputs(batch, ctx);
+      const y = makeTargets(batch.map((x) => x.truth));
+      try {
+        return trainStep({ net, weighting, optimizer, tasks: config.tasks, likelihood: config.likelihood }, inputs, y, stepCtx);
+      } finally {
+        disposeInputs(inputs);
+        disposeTargets(y);
+      }
+    },
+    syncNetwork: () => undefined,
+    close: async () => optimizer.dispose(),
+  };
+}
+
 /** What one epoch needs and keeps between epochs. */
 interface EpochState {
   net: Network;
   weighting: WeightingStrategy;
-  optimizer: FusedAdam;
+  steps: Steps;
   rng: Rng;
   config: TrainConfig;
   data: PreparedData;
@@ -207,9 +252,9 @@ interface EpochState {
 }
 
 /** Step 3: one pass over the shuffled (and augmented) training part; the mean loss per task. */
-export function runEpoch(s: EpochState, epoch: number): { means: TaskNumbers; last: StepResult | null } {
+export async function runEpoch(s: EpochState, epoch: number): Promise<{ means: TaskNumbers; last: StepResult | null }> {
   const { config, data } = s;
-  if (config.lr_schedule === 'cosine') s.optimizer.learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
+  if (config.lr_schedule === 'cosine') s.steps.learningRate = learningRateAt(config.learning_rate, epoch, config.epochs);
   const order = shuffled(data.train, s.rng);
   const sums: TaskNumbers = {};
   let steps = 0;
@@ -220,23 +265,12 @@ export function runEpoch(s: EpochState, epoch: number): { means: TaskNumbers; la
       const aug = augmentPatch(x.image, data.patchSize, data.bands.length, { u: x.aux.wind_u, v: x.aux.wind_v }, randomAugment(s.rng, augmentationFreedom(resolveInputSteps(data.inputSteps))));
       return { ...x, image: aug.image, aux: { ...x.aux, wind_u: aug.wind.u, wind_v: aug.wind.v } };
     });
-    const inputs = makeInputs(batch, data.ctx);
-    const y = makeTargets(batch.map((x) => x.truth));
-    try {
-      last = trainStep({ net: s.net, weighting: s.weighting, optimizer: s.optimizer, tasks: config.tasks, likelihood: config.likelihood }, inputs, y, {
-        epoch,
-        step: steps,
-        history: s.lossHistory,
-        lossFloor: s.floor,
-      });
-    } finally {
-      disposeInputs(inputs);
-      disposeTargets(y);
-    }
+    last = await s.steps.step(batch, { epoch, step: steps, history: s.lossHistory, lossFloor: s.floor });
     for (const t of config.tasks) sums[t] = (sums[t] ?? 0) + last.losses[t]!;
     steps++;
     s.hooks.onStep?.(last, epoch);
   }
+  s.steps.syncNetwork();
   const means: TaskNumbers = Object.fromEntries(config.tasks.map((t) => [t, sums[t]! / Math.max(steps, 1)]));
   return { means, last };
 }
@@ -317,8 +351,8 @@ export async function train(
   const net = new Network(spec, config.seed);
   const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
   weighting.declare(net.store);
-  const optimizer = new FusedAdam(net.store.list(), config.learning_rate);
-  const state: EpochState = { net, weighting, optimizer, rng: createRng(config.seed * 31 + 1), config, data, lossHistory: [], floor: lossFloor(config.likelihood), hooks };
+  const steps = await startSteps(net, weighting, config, data.ctx, hooks);
+  const state: EpochState = { net, weighting, steps, rng: createRng(config.seed * 31 + 1), config, data, lossHistory: [], floor: lossFloor(config.likelihood), hooks };
   hooks.onStart?.(Math.ceil(data.train.length / config.batch_size) * config.epochs, { train: data.train.length, val: data.val.length, test: data.test.length });
 
   const history: EpochRecord[] = [];
@@ -331,7 +365,7 @@ export async function train(
   try {
     for (let epoch = 0; epoch < config.epochs; epoch++) {
       const t0 = Date.now();
-      const { means, last } = runEpoch(state, epoch);
+      const { means, last } = await runEpoch(state, epoch);
       state.lossHistory.push(means);
       const { score, metrics } = validate(net, data, config.tasks, means);
       const rec: EpochRecord = {
@@ -362,7 +396,7 @@ export async function train(
       }
     }
   } finally {
-    optimizer.dispose();
+    await steps.close();
   }
   if (bestSnap) net.store.restore(bestSnap);
   if (data.val.length > 0) data.ctx.intervalScale = calibrateIntervals(predictPrepared(net, data.val, data.ctx), data.val);

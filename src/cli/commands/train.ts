@@ -37,6 +37,7 @@ interface TrainOptions extends TableFlags {
   config?: string;
   trainConfig?: string;
   backend?: string;
+  threads?: number;
 }
 
 function fmt(n: number | undefined | null, d = 3): string {
@@ -111,8 +112,9 @@ function trainProgress(out: Output, config: TrainConfig, backend: string): { hoo
   let bar: ReturnType<Output['progress']> | null = null;
   const hooks: TrainHooks = {
     backend,
+    onNote: (message) => out.info(message),
     onStart: (total, n) => {
-      out.info(`training on ${n.train} patches, validating on ${n.val}, holding out ${n.test} (split by ${config.split_by})`);
+      out.info(`training on ${n.train} patches, validating on ${n.val}, holding out ${n.test} (split by ${config.split_by}; ${config.threads ?? 1} thread${(config.threads ?? 1) === 1 ? "" : "s"})`);
       bar = out.progress('train', total);
     },
     onStep: (r, epoch) => {
@@ -203,6 +205,7 @@ export async function trainCommand(): Promise<Command> {
         "(spectral_indices: brightness and SWIR differences; background_difference: change against the median of the site's other clear overpasses; " +
         'wind_aligned: each patch turned so the wind blows along +x)',
     )
+    .option('--threads <n>', 'worker threads for data-parallel training, same result up to float rounding (default: all cores; 1 trains in this thread)', positiveInt('--threads'))
     .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
     .action(action((out, o: TrainOptions) => run(out, o)));
   addBackendOptions(cmd, 'its train section gives defaults');
@@ -210,5 +213,6 @@ export async function trainCommand(): Promise<Command> {
     'co2sat train --tiles tiles/ --labels world/labels.csv --weather world/weather.csv --sites world/sites.geojson --out models/mtl',
     'co2sat train --tiles tiles/ --labels labels.csv --sites sites.geojson --out models/gen-only --tasks generation --physics none',
     'co2sat train ... --out models/equal --weighting equal --epochs 20 --seed 2 --json',
+    'co2sat train ... --out models/mtl --threads 1   # one thread, no workers',
   ]);
 }
