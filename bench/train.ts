@@ -2,8 +2,13 @@
  * `co2sat bench train`: training-step time and inference throughput of the trunk network
  * (bench/trainModel.ts) on batches of 16 × 12 × 64 × 64, side by side in one process:
  * wasm with co2sat's gradient kernels, stock wasm, wasm with the model's im2col convolution,
- * data-parallel wasm inference over worker threads, cpu (one step), tensorflow when
- * installed, and PyTorch CPU (bench/train_torch.py) at the same thread counts.
+ * data-parallel wasm inference and training over worker threads (all cores by default, as
+ * `co2sat train` and `predict` run), cpu (one step), tensorflow when installed, and PyTorch
+ * CPU (bench/train_torch.py) at the same thread counts. Steps use the trainer's fused Adam
+ * (src/train/optimizer/), so a step here costs what a `co2sat train` step costs.
+ *
+ * Ratios mean something only on an idle machine: the 1-minute load average is read before
+ * anything runs and the result says when it exceeds half the cores.
  *
  * The machine is shared, so the rows that the ratios compare run interleaved: one tfjs
  * repetition, one PyTorch repetition, and so on, each side keeping its fastest (other load
@@ -13,7 +18,10 @@ import os from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { SelectedBackend, Tf } from '../src/backend/index.js';
 import { findTorchPython, TorchServer } from './torchPeer.js';
-import { DEFAULT_ARCH, forward, initParams, paramList, WIDE_ARCH, type BenchArch, type Conv3x3 } from './trainModel.js';
+import { splitBatch } from '../src/backend/parallel/workerGroup.js';
+import { FlatAdam } from '../src/train/optimizer/flatAdam.js';
+import { FusedAdam } from '../src/train/optimizer/fusedAdam.js';
+import { DEFAULT_ARCH, forward, initParams, paramList, WIDE_ARCH, type BenchArch, type BenchShard, type Conv3x3 } from './trainModel.js';
 
 export const ARCHS: Record<string, BenchArch> = { default: DEFAULT_ARCH, wide: WIDE_ARCH };
 
@@ -28,7 +36,16 @@ export interface BackendRow {
 export interface TrainBenchResult {
   bench: 'train';
   date: string;
+  /** load_avg_1m is read before the bench starts (its own threads would raise it). */
   machine: { cpus: number; cpu_model: string; node: string; load_avg_1m: number };
+  /** Load average ≤ half the cores when the bench started: only then do the ratios compare designs rather than load. */
+  idle: boolean;
+  /** Set when not idle: what the load was and that the ratios include it. */
+  load_warning?: string;
+  /** The backend `co2sat train` picks here (auto), whose rows the main ratios use. */
+  backend: string;
+  /** Threads of the all-cores rows (--workers, default: available cores). */
+  threads_all_cores: number;
   arch_name: string;
   arch: BenchArch;
   /** Batch as N × C × H × W. */
@@ -46,6 +63,10 @@ export interface TrainBenchResult {
   ratio_infer_fused_vs_torch: number | null;
   /** wasm worker pool patches/s / PyTorch's on as many threads as workers. */
   ratio_infer_workers_vs_torch: number | null;
+  /** Data-parallel step over all cores' worker threads / PyTorch's step on as many threads (aim ≤ 2; wide ≤ 3). */
+  ratio_step_vs_torch_all_cores: number | null;
+  /** Worker pool patches/s / PyTorch's on as many threads (aim ≥ 0.5); same as ratio_infer_workers_vs_torch. */
+  ratio_infer_vs_torch_all_cores: number | null;
 }
 
 export interface TrainBenchOptions {
@@ -78,20 +99,24 @@ async function timed(fn: () => unknown): Promise<number> {
   return performance.now() - t0;
 }
 
-/** The bench network on the active tfjs backend: Adam steps on MSE, and forward passes. */
+/**
+ * The bench network on the active tfjs backend: training steps on MSE (gradients by
+ * tf.variableGrads, one fused Adam update as co2sat's trainer applies), and forward passes.
+ */
 function tfjsSubject(tf: Tf, arch: BenchArch, batch: number, size: number, conv?: Conv3x3 | 'fused'): Subject {
   const params = initParams(tf, arch, 1, true);
   const vars = paramList(params) as tfjs.Variable[];
   const x = tf.randomNormal([batch, size, size, arch.in_channels]) as tfjs.Tensor4D;
   const y = tf.randomNormal([batch, arch.outputs]);
-  const opt = tf.train.adam(1e-3);
+  const opt = new FusedAdam(vars, 1e-3);
   return {
     infer: () => timed(() => tf.tidy(() => void forward(tf, params, x, conv).dataSync())),
     step: () =>
       timed(() => {
-        const loss = opt.minimize(() => tf.losses.meanSquaredError(y, forward(tf, params, x, conv)) as tfjs.Scalar, true, vars);
-        loss?.dataSync();
-        loss?.dispose();
+        const { value, grads } = tf.variableGrads(() => tf.losses.meanSquaredError(y, forward(tf, params, x, conv)) as tfjs.Scalar, vars);
+        value.dataSync();
+        opt.applyGradients(grads);
+        tf.dispose([value, ...Object.values(grads)]);
       }),
     dispose: () => {
       tf.dispose([x, y, ...vars]);
@@ -100,9 +125,56 @@ function tfjsSubject(tf: Tf, arch: BenchArch, batch: number, size: number, conv?
   };
 }
 
+/**
+ * Training on all cores as `co2sat train --threads N` runs it: the batch split into N
+ * contiguous shards, each worker's gradient summed in shard order through shared memory
+ * (createTrainPool), one flat Adam step on the shared parameters.
+ */
+async function threadsSubject(tf: Tf, arch: BenchArch, o: TrainBenchOptions): Promise<Subject> {
+  const { createTrainPool } = await import('../src/backend/parallel/trainPool.js');
+  const init = initParams(tf, arch, 1, false);
+  const initial = paramList(init);
+  const count = initial.reduce((n, t) => n + t.size, 0);
+  const pool = await createTrainPool({ moduleUrl: trainModelUrl(), init: { arch, seed: 1, size: o.size }, paramCount: count, workers: o.workers });
+  let at = 0;
+  for (const t of initial) {
+    pool.params.set(t.dataSync() as Float32Array, at);
+    at += t.size;
+  }
+  tf.dispose(initial);
+  const adam = new FlatAdam(count, { learningRate: 1e-3 });
+  const pixels = o.size * o.size * arch.in_channels;
+  const x = new Float32Array(o.batch * pixels).map(() => Math.random() * 2 - 1);
+  const y = new Float32Array(o.batch * arch.outputs).map(() => Math.random() * 2 - 1);
+  const shards: BenchShard[] = splitBatch(o.batch, pool.size).map(([start, rows]) => ({
+    x: x.slice(start * pixels, (start + rows) * pixels),
+    y: y.slice(start * arch.outputs, (start + rows) * arch.outputs),
+    rows,
+    batch: o.batch,
+  }));
+  const infer = await workersSubject(arch, o);
+  return {
+    infer: infer.infer,
+    step: () =>
+      timed(async () => {
+        const { grads } = await pool.step(shards);
+        adam.update(pool.params, grads);
+      }),
+    dispose: async () => {
+      await infer.dispose();
+      await pool.close();
+    },
+  };
+}
+
+/** The worker module: the compiled trainModel.js next to this file, or trainModel.ts when run from the sources (tests). */
+function trainModelUrl(): string {
+  return new URL(`./trainModel${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
+}
+
 async function workersSubject(arch: BenchArch, o: TrainBenchOptions): Promise<Subject> {
   const { createInferencePool } = await import('../src/backend/index.js');
-  const pool = await createInferencePool({ moduleUrl: new URL('./trainModel.js', import.meta.url).href, init: { arch, seed: 1 }, workers: o.workers });
+  const pool = await createInferencePool({ moduleUrl: trainModelUrl(), init: { arch, seed: 1 }, workers: o.workers });
   const shape = [o.batch, o.size, o.size, arch.in_channels];
   const values = new Float32Array(shape.reduce((a, b) => a * b, 1)).map(() => Math.random() * 2 - 1);
   return { infer: () => timed(() => pool.predict(values, shape)), dispose: () => pool.close() };
@@ -161,6 +233,11 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
     return { subject: torchSubject(server), version: await server.version };
   };
 
+  const cpus = os.availableParallelism();
+  const loadBefore = os.loadavg()[0] ?? 0;
+  const idle = loadBefore <= 0.5 * cpus;
+  const loadWarning = idle ? undefined : `machine not idle: load average ${loadBefore.toFixed(2)} on ${cpus} cores (> ${(0.5 * cpus).toFixed(1)}); the ratios measure that load too`;
+  if (loadWarning !== undefined) o.log(loadWarning);
   const auto: SelectedBackend = await selectBackend('auto');
   o.log(`auto backend: ${auto.name}`);
   if (auto.name !== 'tensorflow' && auto.name !== 'tensorflow-gpu') missing('tensorflow', 'not installed (optional dependency @tensorflow/tfjs-node)');
@@ -222,16 +299,16 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
     registerWasmGradients(tf);
   }
 
-  // The worker pool against PyTorch on as many threads, interleaved.
-  o.log(`timing wasm inference over ${o.workers} worker threads and PyTorch (${o.workers} threads) side by side…`);
+  // Data-parallel training and the inference pool against PyTorch on as many threads, interleaved.
+  o.log(`timing wasm training and inference over ${o.workers} worker threads and PyTorch (${o.workers} threads) side by side…`);
   const torchN = o.workers === 1 ? 'torch' : `torch-${o.workers}t`;
   try {
-    const pool = await workersSubject(arch, o);
+    const pool = await threadsSubject(tf, arch, o);
     const peer = o.workers === 1 ? null : await startTorch(o.workers);
     try {
-      const r = await interleave(peer ? [pool, peer.subject] : [pool], o.steps, false);
-      backends['wasm-workers'] = row(o.batch, r[0]!, o.workers, 'inference only');
-      if (peer) backends[torchN] = row(o.batch, { ...r[1]!, step: null }, o.workers, `torch ${peer.version}, inference only`);
+      const r = await interleave(peer ? [pool, peer.subject] : [pool], o.steps, true);
+      backends['wasm-workers'] = row(o.batch, r[0]!, o.workers, 'data-parallel steps (shared-memory gradient sum, fused Adam); inference pool');
+      if (peer) backends[torchN] = row(o.batch, r[1]!, o.workers, `torch ${peer.version}`);
     } finally {
       await pool.dispose();
       await peer?.subject.dispose();
@@ -268,7 +345,11 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
   return {
     bench: 'train',
     date: new Date().toISOString(),
-    machine: { cpus: os.availableParallelism(), cpu_model: os.cpus()[0]?.model ?? 'unknown', node: process.version, load_avg_1m: os.loadavg()[0] ?? 0 },
+    machine: { cpus, cpu_model: os.cpus()[0]?.model ?? 'unknown', node: process.version, load_avg_1m: loadBefore },
+    idle,
+    ...(loadWarning !== undefined ? { load_warning: loadWarning } : {}),
+    backend: auto.name,
+    threads_all_cores: o.workers,
     arch_name: o.arch,
     arch,
     batch: [o.batch, arch.in_channels, o.size, o.size],
@@ -280,6 +361,8 @@ export async function runTrainBench(o: TrainBenchOptions): Promise<TrainBenchRes
     ratio_step_fused_vs_torch: ratio(backends['wasm-fused']?.step_ms, backends['torch']?.step_ms),
     ratio_infer_fused_vs_torch: ratio(backends['wasm-fused']?.infer_patches_per_s, backends['torch']?.infer_patches_per_s),
     ratio_infer_workers_vs_torch: ratio(backends['wasm-workers']?.infer_patches_per_s, backends[torchN]?.infer_patches_per_s),
+    ratio_step_vs_torch_all_cores: ratio(backends['wasm-workers']?.step_ms, backends[torchN]?.step_ms),
+    ratio_infer_vs_torch_all_cores: ratio(backends['wasm-workers']?.infer_patches_per_s, backends[torchN]?.infer_patches_per_s),
   };
 }
 
@@ -289,7 +372,8 @@ const num = (v: number | null | undefined, d = 0) => (v == null ? '–' : v.toFi
 export function formatTrainBench(r: TrainBenchResult): string {
   const lines = [
     `arch ${r.arch_name} (stem ${r.arch.stem} stride ${r.arch.stem_stride}, stages ${r.arch.stages.join('/')}, ${r.arch.blocks} block/stage), batch ${r.batch.join('×')}, best of ${r.steps}`,
-    `machine: ${r.machine.cpus} cores, ${r.machine.cpu_model}, node ${r.machine.node}, load ${r.machine.load_avg_1m.toFixed(1)}; ${r.date}`,
+    `machine: ${r.machine.cpus} cores, ${r.machine.cpu_model}, node ${r.machine.node}, load ${r.machine.load_avg_1m.toFixed(1)} before the bench${r.idle ? ' (idle)' : ''}; ${r.date}`,
+    ...(r.load_warning !== undefined ? [`WARNING: ${r.load_warning}`] : []),
     '',
     '| backend | threads | step ms | infer ms | patches/s | note |',
     '|---|---|---|---|---|---|',
@@ -297,7 +381,7 @@ export function formatTrainBench(r: TrainBenchResult): string {
     '',
     `auto = ${r.auto_backend}: step ${num(r.ratio_step_vs_torch, 2)}× PyTorch's time (aim ≤ 2), inference ${num(r.ratio_infer_vs_torch, 2)}× PyTorch's patches/s (aim ≥ 0.5), 1 thread each; ` +
       `fused conv: step ${num(r.ratio_step_fused_vs_torch, 2)}×, inference ${num(r.ratio_infer_fused_vs_torch, 2)}×; ` +
-      `worker pool ${num(r.ratio_infer_workers_vs_torch, 2)}× PyTorch's patches/s on as many threads`,
+      `all cores (${r.threads_all_cores} threads each): step ${num(r.ratio_step_vs_torch_all_cores, 2)}× PyTorch's time, inference ${num(r.ratio_infer_vs_torch_all_cores, 2)}× PyTorch's patches/s`,
   ];
   return lines.join('\n');
 }

@@ -100,3 +100,58 @@ export async function createPredictor(tf: Tf, init: unknown): Promise<(x: tfjs.T
   return (x) => tf.tidy(() => forward(tf, params, x));
 }
 
+
+/** What the main thread sends a training worker per step: its rows of the batch. */
+export interface BenchShard {
+  x: Float32Array;
+  y: Float32Array;
+  rows: number;
+  /** Rows in the whole batch: each shard's loss is its share of the batch mean. */
+  batch: number;
+}
+
+/**
+ * Worker entry for data-parallel training (src/backend/parallel/trainPool.ts): the bench
+ * network with the same seeded weights, its flat gradient of the shard's share of the
+ * batch's MSE written into `gradsOut` in paramList order. The main thread sums the shards and
+ * applies one fused Adam step, as `co2sat train --threads N` does with the real network.
+ */
+export async function createTrainer(
+  tf: Tf,
+  init: unknown,
+): Promise<{ size: number; setParams: (flat: Float32Array) => void; step: (shard: BenchShard, gradsOut: Float32Array) => number }> {
+  const { arch, seed, size } = init as { arch: BenchArch; seed: number; size: number };
+  const { registerWasmGradients } = await import('../src/backend/index.js');
+  if (tf.getBackend() === 'wasm') registerWasmGradients(tf);
+  const params = initParams(tf, arch, seed, true);
+  const vars = paramList(params) as tfjs.Variable[];
+  const total = vars.reduce((n, v) => n + v.size, 0);
+  return {
+    size: total,
+    setParams: (flat) => {
+      let at = 0;
+      for (const v of vars) {
+        const t = tf.tensor(flat.subarray(at, at + v.size), v.shape);
+        v.assign(t);
+        t.dispose();
+        at += v.size;
+      }
+    },
+    step: (shard, gradsOut) => {
+      const x = tf.tensor4d(shard.x, [shard.rows, size, size, arch.in_channels]);
+      const y = tf.tensor2d(shard.y, [shard.rows, arch.outputs]);
+      const scale = 1 / (shard.batch * arch.outputs);
+      const { value, grads } = tf.variableGrads(() => tf.mul(tf.sum(tf.square(tf.sub(forward(tf, params, x), y))), scale) as tfjs.Scalar, vars);
+      let at = 0;
+      for (const v of vars) {
+        const g = grads[v.name];
+        if (g === undefined) throw new Error(`no gradient for ${v.name}`);
+        gradsOut.set(g.dataSync() as Float32Array, at);
+        at += v.size;
+      }
+      const loss = value.dataSync()[0] ?? NaN;
+      tf.dispose([x, y, value, ...Object.values(grads)]);
+      return loss;
+    },
+  };
+}

@@ -6,6 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { formatTrainBench, runTrainBench } from '../../bench/train.js';
+import { createTrainer, DEFAULT_ARCH } from '../../bench/trainModel.js';
+import { selectBackend } from '../../src/backend/index.js';
 
 describe('runTrainBench', () => {
   it('returns one row per backend and ratios for the auto backend', async () => {
@@ -19,6 +21,13 @@ describe('runTrainBench', () => {
     expect(wasm.step_ms).toBeGreaterThan(0);
     expect(wasm.infer_patches_per_s).toBeGreaterThan(0);
     expect(r.backends['cpu']!.step_ms).toBeGreaterThan(0);
+    // All cores: data-parallel training steps over the worker threads, not inference only.
+    expect(r.threads_all_cores).toBe(2);
+    expect(r.backends['wasm-workers']!.threads).toBe(2);
+    expect(r.backends['wasm-workers']!.step_ms, r.backends['wasm-workers']!.note).toBeGreaterThan(0);
+    expect(r.backend).toBe(r.auto_backend);
+    expect(typeof r.idle).toBe('boolean');
+    expect(r.load_warning === undefined).toBe(r.idle);
     // Stock wasm runs inference but cannot train a convolution.
     expect(r.backends['wasm-stock']!.step_ms).toBeNull();
     expect(r.backends['wasm-stock']!.note).toMatch(/Conv2DBackpropFilter/);
@@ -26,11 +35,40 @@ describe('runTrainBench', () => {
     if (torch.step_ms === null) {
       expect(torch.note).toMatch(/PyTorch not installed/);
       expect(r.ratio_step_vs_torch).toBeNull();
+      expect(r.ratio_step_vs_torch_all_cores).toBeNull();
     } else {
+      expect(r.ratio_step_vs_torch_all_cores).toBeCloseTo(r.backends['wasm-workers']!.step_ms! / r.backends['torch-2t']!.step_ms!, 6);
+      expect(r.ratio_infer_vs_torch_all_cores).toBeCloseTo(r.backends['wasm-workers']!.infer_patches_per_s! / r.backends['torch-2t']!.infer_patches_per_s!, 6);
       expect(r.ratio_step_vs_torch).toBeCloseTo(wasm.step_ms! / torch.step_ms, 6);
       expect(r.ratio_infer_vs_torch).toBeCloseTo(wasm.infer_patches_per_s! / torch.infer_patches_per_s!, 6);
     }
     expect(formatTrainBench(r)).toMatch(/\| wasm \| 1 \| \d+ \|/);
     expect(JSON.parse(JSON.stringify(r))).toEqual(r);
+  });
+
+  it('splits a step over workers without changing its gradient: shard gradients sum to the whole batch’s', async () => {
+    const { tf } = await selectBackend('wasm');
+    const size = 8;
+    const batch = 3;
+    const trainer = await createTrainer(tf, { arch: DEFAULT_ARCH, seed: 3, size });
+    const pixels = size * size * DEFAULT_ARCH.in_channels;
+    const x = Float32Array.from({ length: batch * pixels }, (_, i) => Math.sin(i * 0.37));
+    const y = Float32Array.from({ length: batch * DEFAULT_ARCH.outputs }, (_, i) => Math.cos(i));
+    const whole = new Float32Array(trainer.size);
+    const lossWhole = trainer.step({ x, y, rows: batch, batch }, whole);
+    const a = new Float32Array(trainer.size);
+    const b = new Float32Array(trainer.size);
+    const out = DEFAULT_ARCH.outputs;
+    const lossA = trainer.step({ x: x.slice(0, pixels), y: y.slice(0, out), rows: 1, batch }, a);
+    const lossB = trainer.step({ x: x.slice(pixels), y: y.slice(out), rows: 2, batch }, b);
+    expect(lossA + lossB).toBeCloseTo(lossWhole, 5);
+    let worst = 0;
+    let scale = 0;
+    for (let i = 0; i < whole.length; i++) {
+      worst = Math.max(worst, Math.abs(a[i]! + b[i]! - whole[i]!));
+      scale = Math.max(scale, Math.abs(whole[i]!));
+    }
+    expect(scale).toBeGreaterThan(0);
+    expect(worst / scale).toBeLessThan(1e-4);
   });
 });

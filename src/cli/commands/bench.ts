@@ -19,13 +19,16 @@ function trainBenchCommand(): Command {
   const cmd = new Command('train')
     .description(
       'Training-step time and inference patches/s of the model trunk on 16 × 12 × 64 × 64 batches: ' +
-        'wasm with co2sat gradient kernels, stock wasm, wasm over worker threads, cpu (one step), ' +
-        'tensorflow when installed, and PyTorch CPU at the same thread counts (python3-torch is ' +
-        'installed with apt-get when missing and allowed).',
+        'wasm with co2sat gradient kernels, stock wasm, data-parallel training and inference over ' +
+        'worker threads (all cores), cpu (one step), tensorflow when installed, and PyTorch CPU at ' +
+        'the same thread counts (python3-torch is installed with apt-get when missing and allowed). ' +
+        '--json carries ratio_step_vs_torch / ratio_infer_vs_torch (1 thread each) and the _all_cores ' +
+        'pair; the ratios compare designs only on an idle machine, so the result says when the load ' +
+        'average was above half the cores.',
     )
     .addOption(new Option('--arch <name>', 'network widths: default (co2sat default trunk) or wide (issue-sized)').choices(['default', 'wide']).default('default'))
     .option('--steps <n>', 'timed repetitions per backend (the fastest is reported)', positiveInt('--steps'), 5)
-    .option('--workers <n>', 'worker threads for data-parallel inference (default: cores)', positiveInt('--workers'))
+    .option('--workers <n>', 'worker threads for the all-cores rows, training and inference (default: cores)', positiveInt('--workers'))
     .option('--batch <n>', 'patches per batch', positiveInt('--batch'), 16)
     .option('--size <px>', 'patch height and width', positiveInt('--size'), 64)
     .option('--no-cpu', 'skip the (slow) cpu backend step')
