@@ -28,6 +28,10 @@ export { ABLATION_VARIANTS, PLUME_INPUTS, type AblationVariant } from './ablatio
 export interface AblationRun {
   variant: string;
   seed: number;
+  /** The --train-plants limit this run trained under (null: all of its split's training plants). */
+  train_plants_limit: number | null;
+  /** Plants it actually trained on. */
+  train_plants: number;
   metrics: EvaluationMetrics;
   test_sites: string[];
   epochs_run: number;
@@ -117,7 +121,12 @@ export interface AblationOptions {
    * the held-out plants of the k seeds partition the world; absent = seeded random splits.
    */
   folds?: number;
-  onRun?(variant: AblationVariant, seed: number, index: number, total: number): void;
+  /**
+   * Learning curves: also train every variant and seed on only this many of its training
+   * plants (same validation and held-out plants), besides the run on all of them.
+   */
+  trainPlants?: readonly number[];
+  onRun?(variant: AblationVariant, seed: number, index: number, total: number, trainPlants: number | null): void;
   /** After each run, with the results so far (so a report can be rewritten as runs finish). */
   onDone?(run: AblationRun, soFar: AblationResult): void | Promise<void>;
 }
@@ -128,7 +137,9 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
   const cache = new Map<string, PatchPixels>();
   const runs: AblationRun[] = [];
   const heldOut = new Map<number, string[]>();
-  const total = variants.length * o.seeds.length;
+  const limits: (number | null)[] = [...new Set(o.trainPlants ?? [])].sort((a, b) => a - b);
+  limits.push(null);
+  const total = variants.length * o.seeds.length * limits.length;
   const truth = o.truthFile ? readTruth(o.truthFile) : null;
   const caps = o.samples.map((s) => s.site.capacity_mw);
   const result = (): AblationResult => ({
@@ -141,12 +152,24 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
     folds: o.folds ?? null,
   });
   let k = 0;
+  // Whole-data runs first (the main table fills before the learning curve), then the limits.
+  const order = [limits[limits.length - 1]!, ...limits.slice(0, -1)];
+  for (const limit of order)
   for (const seed of o.seeds) {
     for (const v of variants) {
-      o.onRun?.(v, seed, k++, total);
+      o.onRun?.(v, seed, k++, total, limit);
       const t0 = Date.now();
-      const config = withDefaults({ ...o.base, tasks: v.tasks, weighting: v.weighting, physics: v.physics, seed, input_steps: v.input_steps ?? o.base.input_steps ?? [], ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}) });
-      const r = await train({ samples: o.samples, tilesDir: o.tilesDir, manifestFile: o.manifestFile, pixelCache: cache }, config, path.join(o.modelsDir, `${v.slug}-s${seed}`), {
+      const config = withDefaults({
+        ...o.base,
+        tasks: v.tasks,
+        weighting: v.weighting,
+        physics: v.physics,
+        seed,
+        input_steps: v.input_steps ?? o.base.input_steps ?? [],
+        ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
+        ...(limit !== null ? { max_train_sites: limit } : {}),
+      });
+      const r = await train({ samples: o.samples, tilesDir: o.tilesDir, manifestFile: o.manifestFile, pixelCache: cache }, config, path.join(o.modelsDir, `${v.slug}-s${seed}${limit !== null ? `-p${limit}` : ''}`), {
         backend: o.backend,
       });
       const preds = predictPrepared(r.net, r.test, r.ctx);
@@ -159,10 +182,13 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
       const smoothedShuffled = smoothed ? smooth(predictPrepared(r.net, shuffleImagesWithinSites(r.test, seed), r.ctx)) : null;
       r.net.dispose();
       heldOut.set(seed, r.split.test_sites);
+      const trainPlants = r.split.train_sites.length;
       const best = r.history[r.bestEpoch - 1];
       const run: AblationRun = {
         variant: v.name,
         seed,
+        train_plants_limit: limit,
+        train_plants: trainPlants,
         metrics: evaluationMetrics(preds, r.test.map((s) => s.truth), v.tasks),
         test_sites: r.split.test_sites,
         epochs_run: r.history.length,

@@ -309,7 +309,68 @@ function controlAims(hard: VariantSummary | undefined, runs: readonly AblationRu
   return out;
 }
 
+/** Runs on all of their split's training plants: the main tables (learning-curve runs have a limit). */
+export function wholeDataRuns(runs: readonly AblationRun[]): AblationRun[] {
+  return runs.filter((x) => x.train_plants_limit === null);
+}
+
+export interface LearningCurvePoint {
+  variant: string;
+  /** The --train-plants limit (null: all training plants). */
+  limit: number | null;
+  /** Mean plants actually trained on. */
+  train_plants: number;
+  runs: number;
+  gen_mae: Stat | null;
+  gen_pct: Stat | null;
+  co2_mae: Stat | null;
+  accuracy: Stat | null;
+  /** The capacity-aware baseline fitted on the same (limited) training plants. */
+  baseline_gen_mae: Stat | null;
+}
+
+/** Error against training plants, per variant (held-out plants fixed per seed). */
+export function learningCurve(runs: readonly AblationRun[]): LearningCurvePoint[] {
+  const out: LearningCurvePoint[] = [];
+  for (const variant of new Set(runs.map((r) => r.variant))) {
+    const mine = runs.filter((r) => r.variant === variant);
+    const limits = [...new Set(mine.map((r) => r.train_plants_limit))].sort((a, b) => (a ?? Infinity) - (b ?? Infinity));
+    for (const limit of limits) {
+      const rs = mine.filter((r) => r.train_plants_limit === limit);
+      const s = summaryOf(variant, rs.map((r) => r.metrics));
+      out.push({
+        variant,
+        limit,
+        train_plants: rs.reduce((a, r) => a + r.train_plants, 0) / rs.length,
+        runs: rs.length,
+        gen_mae: s.gen_mae,
+        gen_pct: s.gen_pct,
+        co2_mae: s.co2_mae,
+        accuracy: s.accuracy,
+        baseline_gen_mae: stat(rs.map((r) => r.controls.capacity_baseline?.generation?.mae)),
+      });
+    }
+  }
+  return out;
+}
+
+function learningCurveTable(runs: readonly AblationRun[]): string[] {
+  if (!runs.some((r) => r.train_plants_limit !== null)) return [];
+  return [
+    '### Learning curve (error against training plants)',
+    '',
+    'Each variant retrained on only the first N of each split’s training plants (seeded order), scored on the same held-out plants; the capacity-aware baseline is refitted on the same N plants.',
+    '',
+    '| model | training plants | runs | generation MAE (MW) | % of capacity | CO₂ MAE (t/h) | activity accuracy | capacity baseline gen. MAE |',
+    '|---|---|---|---|---|---|---|---|',
+    ...learningCurve(runs).map((p) => `| ${p.variant} | ${p.train_plants.toFixed(0)}${p.limit === null ? ' (all)' : ''} | ${p.runs} | ${pm(p.gen_mae, 1)} | ${pm(p.gen_pct, 1)} | ${pm(p.co2_mae, 1)} | ${pm(p.accuracy, 3)} | ${pm(p.baseline_gen_mae, 1)} |`),
+    '',
+  ];
+}
+
 export function renderResults(r: AblationResult, ctx: ReportContext): string {
+  const all = r.runs;
+  r = { ...r, runs: wholeDataRuns(all) };
   const s = summarise(r.runs);
   const seeds = [...new Set(r.runs.map((x) => x.seed))];
   const lines = [
@@ -317,7 +378,7 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     '',
     `Written by \`co2sat ablate\` on ${ctx.date} (${ctx.machine}; backend ${ctx.backend}; co2sat ${ctx.codeVersion}; ${(ctx.totalSeconds / 60).toFixed(1)} min).`,
     `World: \`${ctx.world}\` — ${r.sites} plants, ${r.samples} usable patches, mean capacity ${r.mean_capacity_mw.toFixed(0)} MW.`,
-    ...(r.runs.length < r.planned_runs ? [`**Partial: ${r.runs.length} of ${r.planned_runs} runs finished so far; rows with fewer seeds have ± over those only.**`, ''] : []),
+    ...(all.length < r.planned_runs ? [`**Partial: ${all.length} of ${r.planned_runs} runs finished so far; rows with fewer seeds have ± over those only.**`, ''] : []),
     r.folds
       ? `Each model is trained ${seeds.length} times: grouped ${r.folds}-fold cross-validation over plants (run i holds out fold i; the folds partition the plants, so every plant is scored once); ± is over folds.`
       : `Each model is trained ${seeds.length} times (seeds ${seeds.join(', ')}); the seed also draws which plants are held out, so ± includes split variance.`,
@@ -332,6 +393,7 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     '',
     ...shuffleTable(r.runs),
     ...historyTable(r.runs),
+    ...learningCurveTable(all),
     'Reference rows come from the world’s truth.json on the same held-out plants: the *noise floor* is an oracle that reads every observable overpass exactly and falls back to the plant’s own prior otherwise (which only a model of the plant’s history can approach); the *site prior* and *naive brightness* baselines are fitted on the very samples they score, so they are optimistic.',
     '',
     '## The issue’s aims',
@@ -346,11 +408,11 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     '',
     '## Per run',
     '',
-    '| model | seed | epochs (best) | s | gen MAE | CO₂ MAE | accuracy | learned σ_t |',
-    '|---|---|---|---|---|---|---|---|',
-    ...r.runs.map(
+    '| model | seed | training plants | epochs (best) | s | gen MAE | CO₂ MAE | accuracy | learned σ_t |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...all.map(
       (x) =>
-        `| ${x.variant} | ${x.seed} | ${x.epochs_run} (${x.best_epoch}) | ${x.seconds.toFixed(0)} | ${x.metrics.generation?.mae.toFixed(1) ?? '–'} | ${x.metrics.co2?.mae.toFixed(1) ?? '–'} | ${x.metrics.activity?.accuracy.toFixed(3) ?? '–'} | ${x.sigmas ? Object.entries(x.sigmas).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ') : '–'} |`,
+        `| ${x.variant} | ${x.seed} | ${x.train_plants} | ${x.epochs_run} (${x.best_epoch}) | ${x.seconds.toFixed(0)} | ${x.metrics.generation?.mae.toFixed(1) ?? '–'} | ${x.metrics.co2?.mae.toFixed(1) ?? '–'} | ${x.metrics.activity?.accuracy.toFixed(3) ?? '–'} | ${x.sigmas ? Object.entries(x.sigmas).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ') : '–'} |`,
     ),
     '',
   ];

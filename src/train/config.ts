@@ -49,6 +49,8 @@ export interface TrainConfig {
   input_steps: string[];
   /** Fold `index` of a grouped k-fold over plants (split.ts), for cross-validation (ablate --folds); absent = a seeded split. */
   cv_fold?: { k: number; index: number };
+  /** Train on at most this many of the split's training plants (ablate --train-plants, for learning curves); absent = all. */
+  max_train_sites?: number;
   architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
   /** Worker threads for data-parallel training (1: this thread; the CLI defaults to all cores). */
   threads?: number;

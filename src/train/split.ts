@@ -20,6 +20,12 @@ export interface SplitOptions {
    * the rest (testFraction is ignored).
    */
   fold?: { k: number; index: number };
+  /**
+   * Train on at most this many of the training plants (by site only), drawn in the split's
+   * seeded order; validation and test plants are unchanged, so runs with different limits are
+   * scored on the same held-out plants (learning curves: error against training plants).
+   */
+  maxTrainSites?: number;
 }
 export interface SplitAssignment {
   by: SplitBy;
@@ -53,6 +59,12 @@ function counts(n: number, valF: number, testF: number): [number, number] {
   return [nVal, nTest];
 }
 
+/** The first `max` plants of a seeded order (all when max is absent), sorted for the record. */
+function limited(order: readonly string[], max: number | undefined): string[] {
+  if (max !== undefined && !(Number.isInteger(max) && max >= 1)) throw new Error(`the training-plant limit must be an integer ≥ 1, got ${max}`);
+  return order.slice(0, max ?? order.length).sort();
+}
+
 export function makeSplit(samples: readonly Sample[], o: SplitOptions): SplitAssignment {
   const siteIds = [...new Set(samples.map((s) => s.site.site_id))].sort();
   if (o.by === 'site' && o.fold) {
@@ -63,7 +75,7 @@ export function makeSplit(samples: readonly Sample[], o: SplitOptions): SplitAss
     const test = order.filter((_, i) => i % k === index);
     const rest = shuffled(order.filter((_, i) => i % k !== index), createRng(o.seed + 7919));
     const nVal = Math.min(rest.length - 1, Math.max(1, Math.round(siteIds.length * o.valFraction)));
-    return { by: 'site', seed: o.seed, fold: { k, index }, test_sites: test.sort(), val_sites: rest.slice(0, nVal).sort(), train_sites: rest.slice(nVal).sort() };
+    return { by: 'site', seed: o.seed, fold: { k, index }, test_sites: test.sort(), val_sites: rest.slice(0, nVal).sort(), train_sites: limited(rest.slice(nVal), o.maxTrainSites) };
   }
   if (o.by === 'site') {
     const order = shuffled(siteIds, createRng(o.seed + 7919));
@@ -73,7 +85,7 @@ export function makeSplit(samples: readonly Sample[], o: SplitOptions): SplitAss
       seed: o.seed,
       test_sites: order.slice(0, nTest).sort(),
       val_sites: order.slice(nTest, nTest + nVal).sort(),
-      train_sites: order.slice(nTest + nVal).sort(),
+      train_sites: limited(order.slice(nTest + nVal), o.maxTrainSites),
     };
   }
   const times = [...new Set(samples.map((s) => s.time_ms))].sort((a, b) => a - b);

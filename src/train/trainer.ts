@@ -146,7 +146,7 @@ export async function prepareData(
 ): Promise<PreparedData> {
   const usable = data.samples.filter((s) => hasAnyLabel(s, config.tasks));
   const { bands, patchSize } = commonGeometry(usable, data.manifestFile);
-  const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction, ...(config.cv_fold ? { fold: config.cv_fold } : {}) });
+  const split = makeSplit(usable, { by: config.split_by, seed: config.seed, valFraction: config.val_fraction, testFraction: config.test_fraction, ...(config.cv_fold ? { fold: config.cv_fold } : {}), ...(config.max_train_sites !== undefined ? { maxTrainSites: config.max_train_sites } : {}) });
   const parts = applySplit(usable, split);
   if (parts.train.length === 0) throw new UsageError(`the training split is empty; add sites or lower ${optionText('val-fraction')}/${optionText('test-fraction')}`);
   // Input steps run over every joined sample at once, labelled or not: a site's background

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 import { ABLATION_VARIANTS, floorFor, runAblation } from '../../src/train/ablate.js';
-import { checkAims, pairedWins, renderResults, stat, summarise } from '../../src/train/ablationReport.js';
+import { checkAims, learningCurve, pairedWins, renderResults, stat, summarise, wholeDataRuns } from '../../src/train/ablationReport.js';
 import { loadData } from '../../src/train/loadData.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
@@ -20,6 +20,40 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('ablation', () => {
+  it('learning curve: --train-plants runs train on fewer plants, score the same held-out plants, and only the whole-data runs fill the main table', async () => {
+    const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+    const variants = ABLATION_VARIANTS.filter((v) => v.slug === 'mtl-equal');
+    const r = await runAblation({
+      samples: data.samples,
+      tilesDir: world.tiles,
+      manifestFile: data.manifestFile,
+      truthFile: null,
+      modelsDir: path.join(dir, 'models-curve'),
+      seeds: [3],
+      base: { epochs: 1, batch_size: 8, architecture: { stem_width: 4, stage_widths: [4], blocks_per_stage: 1, hidden: 8 } },
+      backend: 'wasm',
+      variants,
+      trainPlants: [2],
+    });
+    expect(r.planned_runs).toBe(2);
+    const whole = r.runs.find((x) => x.train_plants_limit === null)!;
+    const few = r.runs.find((x) => x.train_plants_limit === 2)!;
+    expect(few.train_plants).toBe(2);
+    expect(whole.train_plants).toBeGreaterThan(2);
+    expect(few.test_sites).toEqual(whole.test_sites);
+    expect(few.metrics.n).toBe(whole.metrics.n);
+    const curve = learningCurve(r.runs);
+    expect(curve.map((p) => [p.limit, p.train_plants])).toEqual([[2, 2], [null, whole.train_plants]]);
+    expect(curve[0]!.gen_mae!.mean).toBeCloseTo(few.metrics.generation!.mae, 9);
+    expect(curve[0]!.baseline_gen_mae!.mean).toBeCloseTo(few.controls.capacity_baseline!.generation!.mae, 9);
+    const md = renderResults(r, { world: 'tiny', backend: 'wasm', codeVersion: 'test', date: 'today', machine: 'test', config: {}, totalSeconds: 1 });
+    expect(md).toContain('### Learning curve');
+    expect(md).toMatch(/\| MTL equal \| 2 \| 1 \| [0-9.]+ ± 0\.0 \|/);
+    // The main table's mean is the whole-data run's alone, not averaged with the 2-plant run.
+    expect(md).toContain(`| MTL equal | ${whole.metrics.activity!.accuracy.toFixed(3)} ± 0.000 |`);
+    expect(summarise(wholeDataRuns(r.runs))[0]!.gen_mae!.mean).toBeCloseTo(whole.metrics.generation!.mae, 9);
+  });
+
   it('trains every variant per seed and renders a mean ± sd table with the aims checked', async () => {
     const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
     const r = await runAblation({
@@ -66,7 +100,7 @@ describe('ablation', () => {
       generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 10, coverage90: 0.9, n: 10 },
     });
     const run = (seed: number, gen: number, shuffledGen: number, shuffledAuc: number) => ({
-      variant: 'MTL uncertainty + hard physics', seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      variant: 'MTL uncertainty + hard physics', seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
       metrics: m(gen, 0.95, 0.9),
       controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93), image_ceiling: m(80, 0.9, 0.85) },
       with_site_history: null,
@@ -86,7 +120,7 @@ describe('ablation', () => {
 
   it('counts paired wins within each seed', () => {
     const run = (variant: string, seed: number, mae: number) => ({
-      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
     });
     const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
@@ -97,7 +131,7 @@ describe('ablation', () => {
   it('checks each aim against the numbers: met where they hold, not met where they do not', () => {
     // A single-task model has no score for the other task (null).
     const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
-      variant, seed, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: {
         activity: null, per_fuel: {}, n: 1,
         generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },

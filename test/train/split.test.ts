@@ -45,6 +45,27 @@ describe('splits', () => {
     expect(() => makeSplit(xs, { by: 'site', seed, valFraction: 0.15, testFraction: 0.2, fold: { k, index: k } })).toThrow(/fold/);
   });
 
+  it.each([
+    [40, 7, 5, undefined],
+    [23, 4, 3, 2],
+  ])('a training-plant limit (learning curves) keeps validation and test plants and trains on a seeded subset (%i plants, limit %i, seed %i, fold %s)', (nSites, limit, seed, index) => {
+    const xs = samples(nSites, 2);
+    const base = { by: 'site' as const, seed, valFraction: 0.15, testFraction: 0.2, ...(index !== undefined ? { fold: { k: 3, index } } : {}) };
+    const all = makeSplit(xs, base);
+    const few = makeSplit(xs, { ...base, maxTrainSites: limit });
+    expect(few.test_sites).toEqual(all.test_sites);
+    expect(few.val_sites).toEqual(all.val_sites);
+    expect(few.train_sites).toHaveLength(limit);
+    for (const s of few.train_sites) expect(all.train_sites).toContain(s);
+    // Not simply the alphabetically first plants: the split's seeded order picks them.
+    expect(few.train_sites).not.toEqual(all.train_sites.slice(0, limit));
+    // Nested: a larger limit keeps the smaller one's plants.
+    const more = makeSplit(xs, { ...base, maxTrainSites: limit + 3 });
+    for (const s of few.train_sites) expect(more.train_sites).toContain(s);
+    expect(makeSplit(xs, { ...base, maxTrainSites: 10_000 }).train_sites).toEqual(all.train_sites);
+    expect(() => makeSplit(xs, { ...base, maxTrainSites: 0 })).toThrow(/limit/);
+  });
+
   it('by site: no plant in two parts, all plants used, same seed same split, other seed other split', () => {
     const xs = samples(40, 5);
     const a = makeSplit(xs, { by: 'site', seed: 1, valFraction: 0.15, testFraction: 0.2 });

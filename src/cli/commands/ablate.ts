@@ -29,6 +29,7 @@ interface AblateOptions extends TableFlags {
   config?: string;
   variants?: string[];
   folds?: number;
+  trainPlants?: number[];
 }
 
 async function run(out: Output, o: AblateOptions): Promise<void> {
@@ -37,7 +38,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   const { loadData } = await import('../../train/loadData.js');
   const { describeJoin } = await import('../../train/dataset.js');
   const { runAblation } = await import('../../train/ablate.js');
-  const { renderResults, summarise, checkAims, withKeptSection, controlSummaries, summariseShuffled } = await import('../../train/ablationReport.js');
+  const { renderResults, summarise, checkAims, withKeptSection, controlSummaries, summariseShuffled, wholeDataRuns, learningCurve } = await import('../../train/ablationReport.js');
   const { toEvaluateJson, controlsJson } = await import('./evaluate.js');
   const { readFile } = await import('node:fs/promises');
   const previous = await readFile(o.out, 'utf8').catch(() => null);
@@ -66,7 +67,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   // With --folds k, run i is fold i of k (grouped cross-validation over plants).
   const seeds = Array.from({ length: o.folds ?? o.seeds }, (_, i) => i);
   const variants = selectVariants(o.variants);
-  const total = variants.length * seeds.length;
+  const total = variants.length * seeds.length * (new Set(o.trainPlants ?? []).size + 1);
   const bar = out.progress('ablate', total);
   const t0 = Date.now();
   const context = () => ({
@@ -75,7 +76,7 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     codeVersion: codeVersion(),
     date: new Date().toISOString().slice(0, 16).replace('T', ' ') + ' UTC',
     machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, Node ${process.version}`,
-    config: { ...base, seeds, ...(o.folds ? { folds: o.folds } : {}) },
+    config: { ...base, seeds, ...(o.folds ? { folds: o.folds } : {}), ...(o.trainPlants ? { train_plants: o.trainPlants } : {}) },
     totalSeconds: (Date.now() - t0) / 1000,
   });
   const result = await runAblation({
@@ -89,7 +90,8 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
     backend: backend.name,
     variants,
     ...(o.folds ? { folds: o.folds } : {}),
-    onRun: (v, seed) => bar.setStatus(`${v.name}, seed ${seed}`),
+    ...(o.trainPlants ? { trainPlants: o.trainPlants } : {}),
+    onRun: (v, seed, _i, _n, limit) => bar.setStatus(`${v.name}, seed ${seed}${limit !== null ? `, ${limit} training plants` : ''}`),
     onDone: async (r, soFar) => {
       // Rewritten after every run, so an interrupted ablation still leaves its finished runs.
       await writeFileAtomic(o.out, withKeptSection(renderResults(soFar, context()), previous));
@@ -99,14 +101,16 @@ async function run(out: Output, o: AblateOptions): Promise<void> {
   });
   bar.finish();
   await writeFileAtomic(o.out, withKeptSection(renderResults(result, context()), previous));
-  const summary = summarise(result.runs);
-  const aims = checkAims(summary, result.runs);
+  const whole = wholeDataRuns(result.runs);
+  const summary = summarise(whole);
+  const aims = checkAims(summary, whole);
   out.result(
     {
       results: o.out,
       backend: backend.name,
       variants: summary,
-      controls: { ...controlSummaries(result.runs), shuffled: summariseShuffled(result.runs) },
+      controls: { ...controlSummaries(whole), shuffled: summariseShuffled(whole) },
+      ...(o.trainPlants ? { learning_curve: learningCurve(result.runs) } : {}),
       aims,
       floors: result.floors,
       runs: result.runs.map(({ metrics, controls, with_site_history, ...r }) => {
@@ -152,6 +156,14 @@ export async function ablateCommand(): Promise<Command> {
       if (!Number.isInteger(k) || k < 2) throw new UsageError(`--folds must be an integer ≥ 2, got '${v}'`);
       return k;
     })
+    .option('--train-plants <n...>', 'learning curve: also train every variant and fold/seed on only N of its training plants (same held-out plants), for each N given', (v, prev: number[] | undefined) => {
+      const list = v.split(',').filter((x) => x !== '').map((x) => {
+        const n = Number(x);
+        if (!Number.isInteger(n) || n < 1) throw new UsageError(`--train-plants takes integers ≥ 1, got '${x}'`);
+        return n;
+      });
+      return [...(prev ?? []), ...list];
+    })
     .option('--variants <slugs...>', `train only these variants (default: all): ${ABLATION_VARIANTS.map((v) => v.slug).join(', ')}`)
     .action(action((out, o: AblateOptions) => run(out, o)));
   addBackendOptions(cmd);
@@ -160,5 +172,6 @@ export async function ablateCommand(): Promise<Command> {
     'co2sat ablate --world world --out RESULTS.md',
     'co2sat ablate --world world --seeds 1 --epochs 5 --out /tmp/quick.md --json',
     'co2sat ablate --world big --seeds 1 --variants mtl-uw-hard mtl-uw-hard-plume --out /tmp/plume.md',
+    'co2sat ablate --world big --folds 3 --variants mtl-equal --train-plants 25 50 --out /tmp/curve.md   # learning curve',
   ]);
 }
