@@ -66,6 +66,8 @@ export interface TrainResult {
   test: TrainSample[];
   net: Network;
   ctx: InputContext;
+  /** Threads the training steps actually ran on (1 when asked for 1, or when the weighting needs one). */
+  threads: number;
 }
 
 function scaleOf(values: number[]): TargetScale {
@@ -198,6 +200,7 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
 /** Training steps on a batch: in this thread (threads 1) or data-parallel over workers. */
 interface Steps {
   learningRate: number;
+  readonly threads: number;
   step(batch: readonly TrainSample[], ctx: StepContext): Promise<StepResult>;
   /** Makes the main thread's network hold the trained parameters (before validating or saving). */
   syncNetwork(): void;
@@ -216,6 +219,7 @@ async function startSteps(net: Network, weighting: WeightingStrategy, config: Tr
   }
   const optimizer = new FusedAdam(net.store.list(), config.learning_rate);
   return {
+    threads: 1,
     get learningRate() {
       return optimizer.learningRate;
     },
@@ -352,6 +356,7 @@ export async function train(
   const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
   weighting.declare(net.store);
   const steps = await startSteps(net, weighting, config, data.ctx, hooks);
+  const threads = steps.threads;
   const state: EpochState = { net, weighting, steps, rng: createRng(config.seed * 31 + 1), config, data, lossHistory: [], floor: lossFloor(config.likelihood), hooks };
   hooks.onStart?.(Math.ceil(data.train.length / config.batch_size) * config.epochs, { train: data.train.length, val: data.val.length, test: data.test.length });
 
@@ -401,5 +406,5 @@ export async function train(
   if (bestSnap) net.store.restore(bestSnap);
   if (data.val.length > 0) data.ctx.intervalScale = calibrateIntervals(predictPrepared(net, data.val, data.ctx), data.val);
   const manifest = await saveModelFolder(outDir, manifestNow(), net.store);
-  return { manifest, history, bestEpoch: bestEpoch + 1, stoppedEarly, split: data.split, test: data.test, net, ctx: data.ctx };
+  return { manifest, history, bestEpoch: bestEpoch + 1, stoppedEarly, split: data.split, test: data.test, net, ctx: data.ctx, threads };
 }

@@ -44,6 +44,21 @@ beforeAll(async () => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('co2sat train / evaluate', () => {
+  it('--threads reaches the trainer: N asked, N used (data-parallel workers); every core by default; the same held-out scores', async () => {
+    const run = async (extra: string[], name: string) => {
+      const t = await cli(['train', ...data(), '--out', path.join(dir, name), '--train-config', TINY, '--backend', 'wasm', '--epochs', '2', '--json', ...extra]);
+      expect(t.code, t.stderr + t.stdout).toBe(0);
+      return JSON.parse(t.stdout.trim().split('\n').pop()!) as { threads: number; val: { generation: { mae: number } } };
+    };
+    const one = await run(['--threads', '1'], 'th1');
+    const two = await run(['--threads', '2'], 'th2');
+    const auto = await run([], 'thd');
+    expect(one.threads).toBe(1);
+    expect(two.threads).toBe(2);
+    expect(auto.threads).toBe(Math.min(os.availableParallelism(), JSON.parse(readFileSync(TINY, 'utf8')).batch_size ?? 16));
+    expect(two.val.generation.mae).toBeCloseTo(one.val.generation.mae, 2);
+  });
+
   it('trains a model folder, reports the backend, and evaluate --json has the documented shape', async () => {
     const model = path.join(dir, 'm1');
     const t = await cli(['train', ...data(), '--out', model, '--train-config', TINY, '--backend', 'wasm', '--json']);
