@@ -27,10 +27,26 @@ export interface InputContext {
   intervalScale?: { generation: number; co2: number };
 }
 
+/**
+ * One reusable array for a batch's image values, on backends that copy a tensor's values when
+ * the tensor is made (wasm copies them into its heap, backend_wasm.js `move`). A fresh array
+ * per batch is multi-megabyte (16 × 64² × 12 floats = 3 MiB), which V8 maps from the OS each
+ * time: on the 2-core VMs we measure on, its page faults cost ≈ 5 ms against 0.06 ms to
+ * refill a reused array — a seventh of a training step. Backends that may keep the caller's
+ * array (cpu, tensorflow) get a fresh one.
+ */
+let imageScratch = new Float32Array(0);
+
+function batchImageArray(length: number): Float32Array {
+  if (tf.getBackend() !== 'wasm') return new Float32Array(length);
+  if (imageScratch.length < length) imageScratch = new Float32Array(length);
+  return imageScratch.subarray(0, length);
+}
+
 export function makeInputs(samples: readonly PreparedSample[], ctx: InputContext): NetworkInputs {
   const b = samples.length;
   const px = ctx.patchSize * ctx.patchSize * ctx.channels;
-  const images = new Float32Array(b * px);
+  const images = batchImageArray(b * px);
   const aux = new Float32Array(b * AUX_FEATURES);
   samples.forEach((s, i) => {
     if (s.image.length !== px) throw new Error(`sample ${i}: image has ${s.image.length} values, expected ${px}`);

@@ -40,19 +40,33 @@ export function sameGeometry(samples: readonly Sample[], bands: readonly string[
   return samples.filter((s) => s.record.bands.join(',') === want && s.record.window.width === patchSize && s.record.window.height === patchSize);
 }
 
-/** Reads every sample's patch (in manifest order); `cache` lets repeated runs (ablate) read each file once. */
+/**
+ * Patches read at once by loadPixels: each read's file I/O and DEFLATE inflate run on libuv's
+ * thread pool (node:fs, node:zlib), so keeping several in flight uses the other cores while
+ * this thread converts the previous ones; one at a time left them idle (a 150-plant world's
+ * 8,477 patches took 43 s of a 90 s training run).
+ */
+const READS_IN_FLIGHT = 16;
+
+/** Reads every sample's patch (in the samples' order); `cache` lets repeated runs (ablate) read each file once. */
 export async function loadPixels(samples: readonly Sample[], tilesDir: string, cache?: Map<string, PatchPixels>): Promise<PatchPixels[]> {
-  const out: PatchPixels[] = [];
-  for (const s of samples) {
-    const file = path.join(tilesDir, s.record.path);
-    const p = cache?.get(file) ?? (await readPatchPixels(file));
-    cache?.set(file, p);
-    if (p.bands.length !== s.record.bands.length) throw new InputError(file, `has ${p.bands.length} bands, manifest says ${s.record.bands.length}`);
-    if (p.width !== s.record.window.width || p.height !== s.record.window.height) {
-      throw new InputError(file, `is ${p.width}×${p.height}, manifest says ${s.record.window.width}×${s.record.window.height}`);
+  const out: PatchPixels[] = new Array<PatchPixels>(samples.length);
+  let next = 0;
+  const reader = async (): Promise<void> => {
+    while (next < samples.length) {
+      const i = next++;
+      const s = samples[i]!;
+      const file = path.join(tilesDir, s.record.path);
+      const p = cache?.get(file) ?? (await readPatchPixels(file));
+      cache?.set(file, p);
+      if (p.bands.length !== s.record.bands.length) throw new InputError(file, `has ${p.bands.length} bands, manifest says ${s.record.bands.length}`);
+      if (p.width !== s.record.window.width || p.height !== s.record.window.height) {
+        throw new InputError(file, `is ${p.width}×${p.height}, manifest says ${s.record.window.width}×${s.record.window.height}`);
+      }
+      out[i] = p;
     }
-    out.push(p);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, samples.length) }, reader));
   return out;
 }
 
