@@ -21,7 +21,7 @@ import { findTorchPython, TorchServer } from './torchPeer.js';
 import { splitBatch } from '../src/backend/parallel/workerGroup.js';
 import { FlatAdam } from '../src/train/optimizer/flatAdam.js';
 import { FusedAdam } from '../src/train/optimizer/fusedAdam.js';
-import { DEFAULT_ARCH, forward, initParams, paramList, WIDE_ARCH, type BenchArch, type BenchShard, type Conv3x3 } from './trainModel.js';
+import { DEFAULT_ARCH, forward, initParams, paramList, WIDE_ARCH, type BenchArch, type BenchShard, type BenchTrainerInit, type Conv3x3 } from './trainModel.js';
 
 export const ARCHS: Record<string, BenchArch> = { default: DEFAULT_ARCH, wide: WIDE_ARCH };
 
@@ -135,7 +135,13 @@ async function threadsSubject(tf: Tf, arch: BenchArch, o: TrainBenchOptions): Pr
   const init = initParams(tf, arch, 1, false);
   const initial = paramList(init);
   const count = initial.reduce((n, t) => n + t.size, 0);
-  const pool = await createTrainPool({ moduleUrl: trainModelUrl(), init: { arch, seed: 1, size: o.size }, paramCount: count, workers: o.workers });
+  const pixels = o.size * o.size * arch.in_channels;
+  const xShared = new SharedArrayBuffer(o.batch * pixels * 4);
+  const yShared = new SharedArrayBuffer(o.batch * arch.outputs * 4);
+  new Float32Array(xShared).forEach((_, i, a) => (a[i] = Math.random() * 2 - 1));
+  new Float32Array(yShared).forEach((_, i, a) => (a[i] = Math.random() * 2 - 1));
+  const trainerInit: BenchTrainerInit = { arch, seed: 1, size: o.size, x: xShared, y: yShared };
+  const pool = await createTrainPool({ moduleUrl: trainModelUrl(), init: trainerInit, paramCount: count, workers: o.workers });
   let at = 0;
   for (const t of initial) {
     pool.params.set(t.dataSync() as Float32Array, at);
@@ -143,15 +149,7 @@ async function threadsSubject(tf: Tf, arch: BenchArch, o: TrainBenchOptions): Pr
   }
   tf.dispose(initial);
   const adam = new FlatAdam(count, { learningRate: 1e-3 });
-  const pixels = o.size * o.size * arch.in_channels;
-  const x = new Float32Array(o.batch * pixels).map(() => Math.random() * 2 - 1);
-  const y = new Float32Array(o.batch * arch.outputs).map(() => Math.random() * 2 - 1);
-  const shards: BenchShard[] = splitBatch(o.batch, pool.size).map(([start, rows]) => ({
-    x: x.slice(start * pixels, (start + rows) * pixels),
-    y: y.slice(start * arch.outputs, (start + rows) * arch.outputs),
-    rows,
-    batch: o.batch,
-  }));
+  const shards: BenchShard[] = splitBatch(o.batch, pool.size).map(([start, rows]) => ({ start, rows, batch: o.batch }));
   const infer = await workersSubject(arch, o);
   return {
     infer: infer.infer,

@@ -101,13 +101,26 @@ export async function createPredictor(tf: Tf, init: unknown): Promise<(x: tfjs.T
 }
 
 
-/** What the main thread sends a training worker per step: its rows of the batch. */
+/**
+ * What the main thread sends a training worker per step: which rows of the batch are its own.
+ * The batch itself (x, y) lies in shared memory (BenchTrainerInit), as co2sat's trainer keeps
+ * each worker's shard images in a shared slot (src/train/parallel/), so no pixels are posted.
+ */
 export interface BenchShard {
-  x: Float32Array;
-  y: Float32Array;
+  /** First row of the shard in the shared batch. */
+  start: number;
   rows: number;
   /** Rows in the whole batch: each shard's loss is its share of the batch mean. */
   batch: number;
+}
+
+export interface BenchTrainerInit {
+  arch: BenchArch;
+  seed: number;
+  size: number;
+  /** The batch's inputs, N × size × size × in_channels, and targets, N × outputs (shared memory; a plain array in-process). */
+  x: SharedArrayBuffer | Float32Array;
+  y: SharedArrayBuffer | Float32Array;
 }
 
 /**
@@ -120,7 +133,11 @@ export async function createTrainer(
   tf: Tf,
   init: unknown,
 ): Promise<{ size: number; setParams: (flat: Float32Array) => void; step: (shard: BenchShard, gradsOut: Float32Array) => number }> {
-  const { arch, seed, size } = init as { arch: BenchArch; seed: number; size: number };
+  const { arch, seed, size } = init as BenchTrainerInit;
+  const view = (v: SharedArrayBuffer | Float32Array): Float32Array => (v instanceof Float32Array ? v : new Float32Array(v));
+  const xs = view((init as BenchTrainerInit).x);
+  const ys = view((init as BenchTrainerInit).y);
+  const pixels = size * size * arch.in_channels;
   const { registerWasmGradients } = await import('../src/backend/index.js');
   if (tf.getBackend() === 'wasm') registerWasmGradients(tf);
   const params = initParams(tf, arch, seed, true);
@@ -138,8 +155,8 @@ export async function createTrainer(
       }
     },
     step: (shard, gradsOut) => {
-      const x = tf.tensor4d(shard.x, [shard.rows, size, size, arch.in_channels]);
-      const y = tf.tensor2d(shard.y, [shard.rows, arch.outputs]);
+      const x = tf.tensor4d(xs.subarray(shard.start * pixels, (shard.start + shard.rows) * pixels), [shard.rows, size, size, arch.in_channels]);
+      const y = tf.tensor2d(ys.subarray(shard.start * arch.outputs, (shard.start + shard.rows) * arch.outputs), [shard.rows, arch.outputs]);
       const scale = 1 / (shard.batch * arch.outputs);
       const { value, grads } = tf.variableGrads(() => tf.mul(tf.sum(tf.square(tf.sub(forward(tf, params, x), y))), scale) as tfjs.Scalar, vars);
       let at = 0;

@@ -215,7 +215,7 @@ async function startSteps(net: Network, weighting: WeightingStrategy, config: Tr
   const threads = Math.min(config.threads ?? 1, config.batch_size);
   if (threads > 1 && weighting.needsSharedGradNorms) hooks.onNote?.(`weighting '${weighting.name}' trains on 1 thread (it needs whole-batch gradient norms between steps)`);
   if (threads > 1 && !weighting.needsSharedGradNorms) {
-    return ParallelSteps.start({ net, seed: config.seed, tasks: config.tasks, likelihood: config.likelihood, weighting: config.weighting, weightingOptions: config.weighting_options, ctx, learningRate: config.learning_rate, threads });
+    return ParallelSteps.start({ net, seed: config.seed, tasks: config.tasks, likelihood: config.likelihood, weighting: config.weighting, weightingOptions: config.weighting_options, ctx, learningRate: config.learning_rate, threads, maxBatch: config.batch_size });
   }
   const optimizer = new FusedAdam(net.store.list(), config.learning_rate);
   return {

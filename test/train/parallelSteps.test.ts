@@ -64,7 +64,7 @@ async function dataParallel(threads: number): Promise<{ totals: number[]; params
   const net = new Network(SPEC, 5);
   const weighting = createWeighting('uncertainty', TASKS, {});
   weighting.declare(net.store);
-  const steps = await ParallelSteps.start({ net, seed: 5, tasks: TASKS, likelihood: 'gaussian', weighting: 'uncertainty', weightingOptions: {}, ctx, learningRate: LR, threads });
+  const steps = await ParallelSteps.start({ net, seed: 5, tasks: TASKS, likelihood: 'gaussian', weighting: 'uncertainty', weightingOptions: {}, ctx, learningRate: LR, threads, maxBatch: 7 });
   const totals: number[] = [];
   try {
     for (let step = 0; step < STEPS; step++) totals.push((await steps.step(batches[step % 2]!, stepCtx(step))).total);

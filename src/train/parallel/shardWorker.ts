@@ -26,11 +26,16 @@ export interface ShardWorkerInit {
   ctx: InputContext;
   /** The main thread's parameter names in layout order (checked against the worker's network). */
   paramNames: string[];
+  /** Shared memory holding each worker's shard images (slot i at i × slotFloats), written by the main thread before each step. */
+  images: SharedArrayBuffer;
+  slotFloats: number;
 }
 
 /** What the main thread sends per step (structured clone). */
 export interface ShardMessage {
-  samples: Pick<TrainSample, 'image' | 'aux' | 'truth'>[];
+  /** The shard's samples without their images, which wait in image slot `slot`, in this order. */
+  samples: Pick<TrainSample, 'aux' | 'truth'>[];
+  slot: number;
   plan: ShardPlan;
   ctx: StepContext;
 }
@@ -50,11 +55,15 @@ export async function createTrainer(_tf: unknown, init: ShardWorkerInit): Promis
   if (names.join('\n') !== init.paramNames.join('\n')) throw new Error(`the worker's network has other parameters than the main thread's (${names.length} vs ${init.paramNames.length})`);
   const layout = new FlatParams(net.store.list());
   const setup = { net, weighting, tasks: init.tasks, likelihood: init.likelihood };
+  const images = new Float32Array(init.images);
+  const pixels = init.ctx.patchSize * init.ctx.patchSize * init.ctx.channels;
   return {
     size: layout.size,
     setParams: (flat) => layout.write(flat),
     step: (message, gradsOut) => {
-      const inputs = makeInputs(message.samples, init.ctx);
+      const base = message.slot * init.slotFloats;
+      const samples = message.samples.map((x, k) => ({ ...x, image: images.subarray(base + k * pixels, base + (k + 1) * pixels) }));
+      const inputs = makeInputs(samples, init.ctx);
       const y = makeTargets(message.samples.map((x) => x.truth));
       try {
         const { outcome, grads } = shardGradients(setup, inputs, y, message.plan, message.ctx);
