@@ -26,6 +26,9 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: 'MTL uncertainty', slug: 'mtl-uw', tasks: [...TASKS], weighting: 'uncertainty', physics: 'none' },
   { name: 'MTL uncertainty + soft physics', slug: 'mtl-uw-soft', tasks: [...TASKS], weighting: 'uncertainty', physics: 'soft' },
   { name: 'MTL uncertainty + hard physics', slug: 'mtl-uw-hard', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard' },
+  { name: 'MTL equal + hard physics', slug: 'mtl-equal-hard', tasks: [...TASKS], weighting: 'equal', physics: 'hard' },
+  { name: 'MTL DWA + hard physics', slug: 'mtl-dwa-hard', tasks: [...TASKS], weighting: 'dwa', physics: 'hard' },
+  { name: 'MTL GradNorm + hard physics', slug: 'mtl-gradnorm-hard', tasks: [...TASKS], weighting: 'gradnorm', physics: 'hard' },
   { name: 'MTL equal + plume inputs', slug: 'mtl-equal-plume', tasks: [...TASKS], weighting: 'equal', physics: 'none', input_steps: PLUME_INPUTS },
   { name: 'MTL uncertainty + hard physics + plume inputs', slug: 'mtl-uw-hard-plume', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', input_steps: PLUME_INPUTS },
 ];
