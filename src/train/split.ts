@@ -103,12 +103,16 @@ export function makeSplit(samples: readonly Sample[], o: SplitOptions): SplitAss
 
 export type Part = 'train' | 'val' | 'test';
 
-/** Which part a sample belongs to under a split. */
-export function partOf(s: Sample, a: SplitAssignment): Part {
+/**
+ * Which part a sample belongs to under a split; null for a plant in none of them (left out
+ * by a training-plant limit, or not in the data the split was made from).
+ */
+export function partOf(s: Sample, a: SplitAssignment): Part | null {
   if (a.by === 'site') {
-    if (a.test_sites.includes(s.site.site_id)) return 'test';
-    if (a.val_sites.includes(s.site.site_id)) return 'val';
-    return 'train';
+    const id = s.site.site_id;
+    if (a.test_sites.includes(id)) return 'test';
+    if (a.val_sites.includes(id)) return 'val';
+    return a.train_sites.includes(id) ? 'train' : null;
   }
   if (a.test_from && s.time_ms >= Date.parse(a.test_from)) return 'test';
   if (a.val_from && s.time_ms >= Date.parse(a.val_from)) return 'val';
@@ -117,6 +121,9 @@ export function partOf(s: Sample, a: SplitAssignment): Part {
 
 export function applySplit(samples: readonly Sample[], a: SplitAssignment): Record<Part, Sample[]> {
   const out: Record<Part, Sample[]> = { train: [], val: [], test: [] };
-  for (const s of samples) out[partOf(s, a)].push(s);
+  for (const s of samples) {
+    const part = partOf(s, a);
+    if (part !== null) out[part].push(s);
+  }
   return out;
 }

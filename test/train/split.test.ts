@@ -63,6 +63,12 @@ describe('splits', () => {
     const more = makeSplit(xs, { ...base, maxTrainSites: limit + 3 });
     for (const s of few.train_sites) expect(more.train_sites).toContain(s);
     expect(makeSplit(xs, { ...base, maxTrainSites: 10_000 }).train_sites).toEqual(all.train_sites);
+    // The plants left out train nowhere: the training part holds the limited plants only.
+    const parts = applySplit(xs, few);
+    expect([...new Set(parts.train.map((x) => x.site.site_id))].sort()).toEqual(few.train_sites);
+    expect(parts.train).toHaveLength(limit * 2);
+    expect(parts.test).toHaveLength(few.test_sites.length * 2);
+    expect(parts.val).toHaveLength(few.val_sites.length * 2);
     expect(() => makeSplit(xs, { ...base, maxTrainSites: 0 })).toThrow(/limit/);
   });
 
