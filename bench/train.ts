@@ -188,6 +188,18 @@ function torchSubject(server: TorchServer): Subject {
  */
 async function interleave(subjects: Subject[], reps: number, train: boolean): Promise<{ infer: number; step: number | null; note?: string }[]> {
   const out = subjects.map(() => ({ infer: Infinity, step: (train ? Infinity : null) as number | null, note: undefined as string | undefined }));
+  // Warm-up beyond the first call: PyTorch's oneDNN runs its first few no-grad forwards ~10×
+  // slower than later ones (15 ms against 1.5 ms on the default arch), and it warms its
+  // forward, backward and no-grad paths separately, so each subject does both a few times
+  // before anything is timed (reps 1 is the quick test mode: no warm-up).
+  if (reps > 1) {
+    for (const s of subjects) {
+      for (let w = 0; w < 3; w++) {
+        await s.infer();
+        if (train && s.step) await s.step().catch(() => undefined);
+      }
+    }
+  }
   for (let r = 0; r <= reps; r++) {
     for (const [i, s] of subjects.entries()) {
       const ms = await s.infer();
