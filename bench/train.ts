@@ -20,6 +20,7 @@ import type { SelectedBackend, Tf } from '../src/backend/index.js';
 import { findTorchPython, TorchServer } from './torchPeer.js';
 import { splitBatch } from '../src/backend/parallel/workerGroup.js';
 import { FlatAdam } from '../src/train/optimizer/flatAdam.js';
+import { FlatParams } from '../src/train/optimizer/flatParams.js';
 import { FusedAdam } from '../src/train/optimizer/fusedAdam.js';
 import { DEFAULT_ARCH, forward, initParams, paramList, WIDE_ARCH, type BenchArch, type BenchShard, type BenchTrainerInit, type Conv3x3 } from './trainModel.js';
 
@@ -132,9 +133,9 @@ function tfjsSubject(tf: Tf, arch: BenchArch, batch: number, size: number, conv?
  */
 async function threadsSubject(tf: Tf, arch: BenchArch, o: TrainBenchOptions): Promise<Subject> {
   const { createTrainPool } = await import('../src/backend/parallel/trainPool.js');
-  const init = initParams(tf, arch, 1, false);
-  const initial = paramList(init);
-  const count = initial.reduce((n, t) => n + t.size, 0);
+  // The workers' starting weights: the same seeded parameters, read into the shared vector.
+  const initial = new FlatParams(paramList(initParams(tf, arch, 1, true)) as tfjs.Variable[]);
+  const count = initial.size;
   const pixels = o.size * o.size * arch.in_channels;
   const xShared = new SharedArrayBuffer(o.batch * pixels * 4);
   const yShared = new SharedArrayBuffer(o.batch * arch.outputs * 4);
@@ -142,12 +143,8 @@ async function threadsSubject(tf: Tf, arch: BenchArch, o: TrainBenchOptions): Pr
   new Float32Array(yShared).forEach((_, i, a) => (a[i] = Math.random() * 2 - 1));
   const trainerInit: BenchTrainerInit = { arch, seed: 1, size: o.size, x: xShared, y: yShared };
   const pool = await createTrainPool({ moduleUrl: trainModelUrl(), init: trainerInit, paramCount: count, workers: o.workers });
-  let at = 0;
-  for (const t of initial) {
-    pool.params.set(t.dataSync() as Float32Array, at);
-    at += t.size;
-  }
-  tf.dispose(initial);
+  initial.read(pool.params);
+  tf.dispose([...initial.vars]);
   const adam = new FlatAdam(count, { learningRate: 1e-3 });
   const shards: BenchShard[] = splitBatch(o.batch, pool.size).map(([start, rows]) => ({ start, rows, batch: o.batch }));
   const infer = await workersSubject(arch, o);

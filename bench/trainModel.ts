@@ -11,6 +11,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import type { Tf } from '../src/backend/index.js';
+import { FlatParams } from '../src/train/optimizer/flatParams.js';
 
 export interface BenchArch {
   in_channels: number;
@@ -100,7 +101,6 @@ export async function createPredictor(tf: Tf, init: unknown): Promise<(x: tfjs.T
   return (x) => tf.tidy(() => forward(tf, params, x));
 }
 
-
 /**
  * What the main thread sends a training worker per step: which rows of the batch are its own.
  * The batch itself (x, y) lies in shared memory (BenchTrainerInit), as co2sat's trainer keeps
@@ -133,39 +133,27 @@ export async function createTrainer(
   tf: Tf,
   init: unknown,
 ): Promise<{ size: number; setParams: (flat: Float32Array) => void; step: (shard: BenchShard, gradsOut: Float32Array) => number }> {
-  const { arch, seed, size } = init as BenchTrainerInit;
+  const { arch, seed, size, x: xInit, y: yInit } = init as BenchTrainerInit;
   const view = (v: SharedArrayBuffer | Float32Array): Float32Array => (v instanceof Float32Array ? v : new Float32Array(v));
-  const xs = view((init as BenchTrainerInit).x);
-  const ys = view((init as BenchTrainerInit).y);
+  const xs = view(xInit);
+  const ys = view(yInit);
   const pixels = size * size * arch.in_channels;
   const { registerWasmGradients } = await import('../src/backend/index.js');
   if (tf.getBackend() === 'wasm') registerWasmGradients(tf);
   const params = initParams(tf, arch, seed, true);
   const vars = paramList(params) as tfjs.Variable[];
-  const total = vars.reduce((n, v) => n + v.size, 0);
+  // The same flat layout co2sat's data-parallel trainer uses (src/train/optimizer/flatParams.ts).
+  const layout = new FlatParams(vars);
   return {
-    size: total,
-    setParams: (flat) => {
-      let at = 0;
-      for (const v of vars) {
-        const t = tf.tensor(flat.subarray(at, at + v.size), v.shape);
-        v.assign(t);
-        t.dispose();
-        at += v.size;
-      }
-    },
+    size: layout.size,
+    setParams: (flat) => layout.write(flat),
     step: (shard, gradsOut) => {
       const x = tf.tensor4d(xs.subarray(shard.start * pixels, (shard.start + shard.rows) * pixels), [shard.rows, size, size, arch.in_channels]);
       const y = tf.tensor2d(ys.subarray(shard.start * arch.outputs, (shard.start + shard.rows) * arch.outputs), [shard.rows, arch.outputs]);
       const scale = 1 / (shard.batch * arch.outputs);
       const { value, grads } = tf.variableGrads(() => tf.mul(tf.sum(tf.square(tf.sub(forward(tf, params, x), y))), scale) as tfjs.Scalar, vars);
-      let at = 0;
-      for (const v of vars) {
-        const g = grads[v.name];
-        if (g === undefined) throw new Error(`no gradient for ${v.name}`);
-        gradsOut.set(g.dataSync() as Float32Array, at);
-        at += v.size;
-      }
+      for (const v of vars) if (grads[v.name] === undefined) throw new Error(`no gradient for ${v.name}`);
+      layout.gather(grads, gradsOut);
       const loss = value.dataSync()[0] ?? NaN;
       tf.dispose([x, y, value, ...Object.values(grads)]);
       return loss;
