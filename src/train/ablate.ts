@@ -137,8 +137,8 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
   const cache = new Map<string, PatchPixels>();
   const runs: AblationRun[] = [];
   const heldOut = new Map<number, string[]>();
-  const limits: (number | null)[] = [...new Set(o.trainPlants ?? [])].sort((a, b) => a - b);
-  limits.push(null);
+  // Whole-data runs first (the main table fills before the learning curve), then each limit.
+  const limits: (number | null)[] = [null, ...[...new Set(o.trainPlants ?? [])].sort((a, b) => a - b)];
   const total = variants.length * o.seeds.length * limits.length;
   const truth = o.truthFile ? readTruth(o.truthFile) : null;
   const caps = o.samples.map((s) => s.site.capacity_mw);
@@ -152,54 +152,53 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
     folds: o.folds ?? null,
   });
   let k = 0;
-  // Whole-data runs first (the main table fills before the learning curve), then the limits.
-  const order = [limits[limits.length - 1]!, ...limits.slice(0, -1)];
-  for (const limit of order)
-  for (const seed of o.seeds) {
-    for (const v of variants) {
-      o.onRun?.(v, seed, k++, total, limit);
-      const t0 = Date.now();
-      const config = withDefaults({
-        ...o.base,
-        tasks: v.tasks,
-        weighting: v.weighting,
-        physics: v.physics,
-        seed,
-        input_steps: v.input_steps ?? o.base.input_steps ?? [],
-        ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
-        ...(limit !== null ? { max_train_sites: limit } : {}),
-      });
-      const r = await train({ samples: o.samples, tilesDir: o.tilesDir, manifestFile: o.manifestFile, pixelCache: cache }, config, path.join(o.modelsDir, `${v.slug}-s${seed}${limit !== null ? `-p${limit}` : ''}`), {
-        backend: o.backend,
-      });
-      const preds = predictPrepared(r.net, r.test, r.ctx);
-      const { controls } = scoreControls({ net: r.net, ctx: r.ctx, tasks: v.tasks, samples: r.test, baseline: r.manifest.capacity_baseline ?? null, shuffleSeed: seed, truth, efs });
-      const history = r.manifest.site_history;
-      const truths = r.test.map((s) => s.truth);
-      const smooth = (p: readonly SamplePrediction[]): EvaluationMetrics | null =>
-        history ? evaluationMetrics(withSiteHistory(r.net, r.ctx, r.test, p, history), truths, v.tasks) : null;
-      const smoothed = smooth(preds);
-      const smoothedShuffled = smoothed ? smooth(predictPrepared(r.net, shuffleImagesWithinSites(r.test, seed), r.ctx)) : null;
-      r.net.dispose();
-      heldOut.set(seed, r.split.test_sites);
-      const trainPlants = r.split.train_sites.length;
-      const best = r.history[r.bestEpoch - 1];
-      const run: AblationRun = {
-        variant: v.name,
-        seed,
-        train_plants_limit: limit,
-        train_plants: trainPlants,
-        metrics: evaluationMetrics(preds, r.test.map((s) => s.truth), v.tasks),
-        test_sites: r.split.test_sites,
-        epochs_run: r.history.length,
-        best_epoch: r.bestEpoch,
-        seconds: (Date.now() - t0) / 1000,
-        sigmas: (best?.sigmas ?? null) as Record<string, number> | null,
-        controls,
-        with_site_history: smoothed && smoothedShuffled ? { metrics: smoothed, shuffled: smoothedShuffled } : null,
-      };
-      runs.push(run);
-      await o.onDone?.(run, result());
+  for (const limit of limits) {
+    for (const seed of o.seeds) {
+      for (const v of variants) {
+        o.onRun?.(v, seed, k++, total, limit);
+        const t0 = Date.now();
+        const config = withDefaults({
+          ...o.base,
+          tasks: v.tasks,
+          weighting: v.weighting,
+          physics: v.physics,
+          seed,
+          input_steps: v.input_steps ?? o.base.input_steps ?? [],
+          ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
+          ...(limit !== null ? { max_train_sites: limit } : {}),
+        });
+        const r = await train({ samples: o.samples, tilesDir: o.tilesDir, manifestFile: o.manifestFile, pixelCache: cache }, config, path.join(o.modelsDir, `${v.slug}-s${seed}${limit !== null ? `-p${limit}` : ''}`), {
+          backend: o.backend,
+        });
+        const preds = predictPrepared(r.net, r.test, r.ctx);
+        const { controls } = scoreControls({ net: r.net, ctx: r.ctx, tasks: v.tasks, samples: r.test, baseline: r.manifest.capacity_baseline ?? null, shuffleSeed: seed, truth, efs });
+        const history = r.manifest.site_history;
+        const truths = r.test.map((s) => s.truth);
+        const smooth = (p: readonly SamplePrediction[]): EvaluationMetrics | null =>
+          history ? evaluationMetrics(withSiteHistory(r.net, r.ctx, r.test, p, history), truths, v.tasks) : null;
+        const smoothed = smooth(preds);
+        const smoothedShuffled = smoothed ? smooth(predictPrepared(r.net, shuffleImagesWithinSites(r.test, seed), r.ctx)) : null;
+        r.net.dispose();
+        heldOut.set(seed, r.split.test_sites);
+        const trainPlants = r.split.train_sites.length;
+        const best = r.history[r.bestEpoch - 1];
+        const run: AblationRun = {
+          variant: v.name,
+          seed,
+          train_plants_limit: limit,
+          train_plants: trainPlants,
+          metrics: evaluationMetrics(preds, r.test.map((s) => s.truth), v.tasks),
+          test_sites: r.split.test_sites,
+          epochs_run: r.history.length,
+          best_epoch: r.bestEpoch,
+          seconds: (Date.now() - t0) / 1000,
+          sigmas: (best?.sigmas ?? null) as Record<string, number> | null,
+          controls,
+          with_site_history: smoothed && smoothedShuffled ? { metrics: smoothed, shuffled: smoothedShuffled } : null,
+        };
+        runs.push(run);
+        await o.onDone?.(run, result());
+      }
     }
   }
   return result();
