@@ -18,10 +18,10 @@ import type { ModelSite } from '../records/sites.js';
 import type { WeatherAtTime } from '../records/weather.js';
 import { toAuxInput } from './features.js';
 import type { InputContext, PreparedSample } from './inputs.js';
-import { MODEL_FILE, readModelFolder, type ModelManifest } from './modelFolder.js';
+import { backgroundQuantileOf, MODEL_FILE, readModelFolder, type ModelManifest } from './modelFolder.js';
 import { Network } from './network.js';
 import { readPatchPixels, toNormalisedHWC, type PatchPixels } from './patchInput.js';
-import { applyInputSteps, backgroundMembers, medianPixels, needsBackground, resolveInputSteps } from './inputSteps/index.js';
+import { applyInputSteps, backgroundMembers, needsBackground, quantilePixels, resolveInputSteps } from './inputSteps/index.js';
 import type { EmissionFactors } from './physics.js';
 import { predictPrepared, type SamplePrediction } from './predictor.js';
 import type { Task } from './spec.js';
@@ -86,7 +86,7 @@ export function checkPatchFits(record: ManifestRecord, file: string, manifest: M
 
 /**
  * The site backgrounds of prediction inputs, for models whose input steps need one: the
- * per-pixel median of the site's other clear overpasses in the same tiles folder (the rule
+ * per-pixel quantile (the model's) of the site's other clear overpasses in the same tiles folder (the rule
  * training used, model/inputSteps/siteBackground.ts), counting only patches with at least the
  * model's minimum valid fraction. The manifest is read once per call, so a run that tiles
  * scene after scene gives each new overpass the background of everything tiled so far; a
@@ -94,7 +94,10 @@ export function checkPatchFits(record: ManifestRecord, file: string, manifest: M
  */
 export class TilesBackgrounds {
   private readonly latest = new Map<string, { key: string; background: PatchPixels | null }>();
-  constructor(private readonly minValidFraction: number) {}
+  constructor(
+    private readonly minValidFraction: number,
+    private readonly quantile: number,
+  ) {}
 
   async of(inputs: readonly PredictInput[]): Promise<(PatchPixels | null)[]> {
     const manifests = new Map<string, ManifestRecord[]>();
@@ -115,7 +118,7 @@ export class TilesBackgrounds {
       }
       const pixels: PatchPixels[] = [];
       for (const m of members) pixels.push(await readPatchPixels(path.join(x.tilesDir, m.key)));
-      const background = medianPixels(pixels);
+      const background = quantilePixels(pixels, this.quantile);
       this.latest.set(x.record.site_id, { key, background });
       out.push(background);
     }
@@ -160,7 +163,7 @@ export async function loadModel(dir: string, options: { backend?: string } = {})
   const backend = await selectBackend(parseBackendChoice(options.backend ?? 'auto'));
   const { net, manifest, ctx } = restoreNetwork(dir);
   const minValid = typeof manifest.config['min_valid_fraction'] === 'number' ? manifest.config['min_valid_fraction'] : 0.5;
-  const backgroundSource = needsBackground(resolveInputSteps(manifest.input_steps ?? [])) ? new TilesBackgrounds(minValid) : null;
+  const backgroundSource = needsBackground(resolveInputSteps(manifest.input_steps ?? [])) ? new TilesBackgrounds(minValid, backgroundQuantileOf(manifest)) : null;
   return {
     id: manifest.id,
     backend: backend.name,

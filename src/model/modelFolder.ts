@@ -17,6 +17,7 @@ import type { CapacityBaseline } from './capacityBaseline.js';
 import type { SiteHistoryModel } from './siteHistory.js';
 import type { AuxStats } from './features.js';
 import type { BandStats } from './patchInput.js';
+import { LEGACY_BACKGROUND_QUANTILE } from './inputSteps/siteBackground.js';
 import type { ParamStore } from './params.js';
 import { type Fuel } from '../records/sites.js';
 import type { TargetScales } from './physicsModes/index.js';
@@ -51,6 +52,11 @@ export interface ModelManifest {
   input_steps?: string[];
   /** The patches' own bands when input steps add channels (absent: band_stats.bands). */
   input_bands?: string[];
+  /**
+   * Per-pixel quantile of the site backgrounds (inputSteps/siteBackground.ts), written when a
+   * step reads them; absent in models trained before it was recorded, which used the median.
+   */
+  background_quantile?: number;
   aux_stats: AuxStats;
   target_scales: TargetScales;
   /** σ factors fitted on the validation split (inputs.ts); absent in older models = 1. */
@@ -68,6 +74,9 @@ export interface ModelManifest {
   history: Record<string, unknown>[];
   weights: { file: string; bytes: number; sha256: string; entries: WeightEntry[] };
 }
+
+/** The quantile a model's site backgrounds take: its recorded one, else the median older models used. */
+export const backgroundQuantileOf = (m: Pick<ModelManifest, 'background_quantile'>): number => m.background_quantile ?? LEGACY_BACKGROUND_QUANTILE;
 
 /** `<package version>+<git commit>` where git is available, else the package version. */
 export function codeVersion(): string {

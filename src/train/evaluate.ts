@@ -7,7 +7,7 @@ import path from 'node:path';
 import { InputError } from '../errors.js';
 import { inputBandsOf, restoreNetwork } from '../model/inference.js';
 import { needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
-import { MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
+import { backgroundQuantileOf, MODEL_FILE, type ModelManifest } from '../model/modelFolder.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
 import { fitSiteHistory } from '../model/siteHistory.js';
 import { historyObservation, withSiteHistory } from './siteHistoryInputs.js';
@@ -72,7 +72,7 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     const evaluated = new Set(samples);
     const evaluatedSites = new Set(samples.map((s) => s.site.site_id));
     const pool = needsBackground(steps) ? sameGeometry(data.samples, bands, patchSize).filter((s) => evaluatedSites.has(s.site.site_id)) : samples;
-    const stepped = stepPatches(pool, await loadPixels(pool, paths.tiles), bands, steps).filter((_, i) => evaluated.has(pool[i]!));
+    const stepped = stepPatches(pool, await loadPixels(pool, paths.tiles), bands, steps, backgroundQuantileOf(manifest)).filter((_, i) => evaluated.has(pool[i]!));
     const prepared = prepareSamples(samples, stepped, manifest.band_stats);
     const preds = predictPrepared(net, prepared, ctx);
     const trained = new Set(split.by === 'site' ? [...split.train_sites, ...split.val_sites] : []);

@@ -90,13 +90,14 @@ export interface SteppedPatch {
  * Runs the model's input steps (model/inputSteps) on every sample. Site backgrounds, when a
  * step needs them, come from the other samples of the same site in `samples` — images only,
  * never labels — so pass every sample of a site together (all parts of the split: a
- * background is part of the input, as at prediction time, where the tiles folder holds it).
+ * background is part of the input, as at prediction time, where the tiles folder holds it),
+ * each the per-pixel `backgroundQuantile` of its members (the model's, see modelFolder.ts).
  */
-export function stepPatches(samples: readonly Sample[], pixels: readonly PatchPixels[], bands: readonly string[], steps: readonly InputStep[]): SteppedPatch[] {
+export function stepPatches(samples: readonly Sample[], pixels: readonly PatchPixels[], bands: readonly string[], steps: readonly InputStep[], backgroundQuantile: number): SteppedPatch[] {
   const windOf = (s: Sample): StepWind => ({ u: s.weather?.wind_u ?? null, v: s.weather?.wind_v ?? null });
   if (steps.length === 0) return samples.map((s, i) => ({ pixels: pixels[i]!, wind: windOf(s) }));
   const backgrounds = needsBackground(steps)
-    ? siteBackgrounds(samples.map((s, i) => ({ site_id: s.site.site_id, key: s.record.path, cloud_fraction: s.record.cloud_fraction, pixels: pixels[i]! })))
+    ? siteBackgrounds(samples.map((s, i) => ({ site_id: s.site.site_id, key: s.record.path, cloud_fraction: s.record.cloud_fraction, pixels: pixels[i]! })), backgroundQuantile)
     : samples.map(() => null);
   return samples.map((s, i) => {
     const out = applyInputSteps(steps, pixels[i]!, bands, windOf(s), backgrounds[i] ?? null);

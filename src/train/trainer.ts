@@ -26,7 +26,7 @@ import { hasAnyLabel, type Sample } from './dataset.js';
 import { lossFloor } from './losses.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
 import { commonGeometry, loadPixels, prepareSamples, sameGeometry, stepPatches, type SteppedPatch, type TrainSample } from './prepare.js';
-import { augmentationFreedom, channelsAfter, needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
+import { augmentationFreedom, BACKGROUND_QUANTILE, channelsAfter, needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { createRng, shuffled, type Rng } from './rng.js';
 import { applySplit, makeSplit, type SplitAssignment } from './split.js';
 import { FusedAdam } from './optimizer/fusedAdam.js';
@@ -157,7 +157,7 @@ export async function prepareData(
   const steps = resolveInputSteps(config.input_steps);
   const channels = channelsAfter(steps, bands);
   const pool = needsBackground(steps) ? sameGeometry(data.samples, bands, patchSize) : usable;
-  const stepped = stepPatches(pool, await loadPixels(pool, data.tilesDir, data.pixelCache), bands, steps);
+  const stepped = stepPatches(pool, await loadPixels(pool, data.tilesDir, data.pixelCache), bands, steps, BACKGROUND_QUANTILE);
   const indexOf = new Map(pool.map((s, i) => [s, i]));
   const patchesOf = (part: readonly Sample[]): SteppedPatch[] => part.map((s) => stepped[indexOf.get(s)!]!);
   const bandStats = computeBandStats(patchesOf(parts.train).map((p) => p.pixels), channels);
@@ -325,6 +325,7 @@ export function modelManifest(o: {
     },
     band_stats: data.bandStats,
     ...(data.inputSteps.length > 0 ? { input_steps: [...data.inputSteps], input_bands: [...data.inputBands] } : {}),
+    ...(needsBackground(resolveInputSteps(data.inputSteps)) ? { background_quantile: BACKGROUND_QUANTILE } : {}),
     aux_stats: data.ctx.auxStats,
     target_scales: data.ctx.scales,
     ...(data.ctx.intervalScale ? { interval_scale: data.ctx.intervalScale } : {}),

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadModel } from '../../src/model/inference.js';
 import { predictPrepared } from '../../src/model/predictor.js';
-import { resolveInputSteps } from '../../src/model/inputSteps/index.js';
+import { BACKGROUND_QUANTILE, resolveInputSteps } from '../../src/model/inputSteps/index.js';
+import { backgroundQuantileOf } from '../../src/model/modelFolder.js';
 import { withDefaults } from '../../src/train/config.js';
 import { loadData } from '../../src/train/loadData.js';
 import { prepareSamples, loadPixels, stepPatches } from '../../src/train/prepare.js';
@@ -38,7 +39,7 @@ describe('loadModel / predict', () => {
   it('save → load gives identical predictions', async () => {
     const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
     const samples = data.samples.slice(0, 12);
-    const prepared = prepareSamples(samples, stepPatches(samples, await loadPixels(samples, world.tiles), ['B02', 'B03', 'B04'], []), result.manifest.band_stats);
+    const prepared = prepareSamples(samples, stepPatches(samples, await loadPixels(samples, world.tiles), ['B02', 'B03', 'B04'], [], BACKGROUND_QUANTILE), result.manifest.band_stats);
     const inMemory = predictPrepared(result.net, prepared, result.ctx);
     const model = await loadModel(modelDir(), { backend: 'wasm' });
     try {
@@ -121,12 +122,13 @@ describe('a model with input steps', () => {
   it('saves its steps and channels, and predict reruns them from the tiles folder exactly as training fed the network', async () => {
     expect(stepped.manifest.input_steps).toEqual(['spectral_indices', 'background_difference', 'wind_aligned']);
     expect(stepped.manifest.input_bands).toEqual(bands);
+    expect(stepped.manifest.background_quantile).toBe(BACKGROUND_QUANTILE);
     expect(stepped.manifest.band_stats.bands).toHaveLength(2 * (bands.length + 3));
     expect(stepped.manifest.spec.bandCount).toBe(2 * (bands.length + 3));
     const data = loadData({ tiles: stepWorld.tiles, labels: stepWorld.labels, weather: stepWorld.weather, sites: stepWorld.sites }, 0.5);
     const steps = resolveInputSteps(stepped.manifest.input_steps ?? []);
     // In memory: every overpass of every site together, as training saw them.
-    const prepared = prepareSamples(data.samples, stepPatches(data.samples, await loadPixels(data.samples, stepWorld.tiles), bands, steps), stepped.manifest.band_stats);
+    const prepared = prepareSamples(data.samples, stepPatches(data.samples, await loadPixels(data.samples, stepWorld.tiles), bands, steps, backgroundQuantileOf(stepped.manifest)), stepped.manifest.band_stats);
     const inMemory = predictPrepared(stepped.net, prepared, stepped.ctx);
     const model = await loadModel(path.join(stepDir, 'model'), { backend: 'wasm' });
     try {

@@ -6,9 +6,13 @@ import {
   channelsAfter,
   INPUT_STEPS,
   INPUT_STEP_NAMES,
+  BACKGROUND_QUANTILE,
+  LEGACY_BACKGROUND_QUANTILE,
+  quantilePixels,
   resolveInputSteps,
   siteBackgrounds,
 } from '../../src/model/inputSteps/index.js';
+import { backgroundQuantileOf } from '../../src/model/modelFolder.js';
 import type { PatchPixels } from '../../src/model/patchInput.js';
 import { createRng } from '../../src/train/rng.js';
 
@@ -153,7 +157,7 @@ describe('site backgrounds and background_difference', () => {
     expect(backgroundMembers(site.slice(1)).map((m) => m.key)).toEqual(['d1/A.tif', 'd2/A.tif', 'd4/A.tif']);
     // Fewer than three clear dates: the three least cloudy others, cloudy or not.
     expect(backgroundMembers([site[0]!, site[3]!, site[5]!]).map((m) => m.key)).toEqual(['d0/A.tif', 'd5/A.tif', 'd3/A.tif']);
-    const backgrounds = siteBackgrounds([...site, other]);
+    const backgrounds = siteBackgrounds([...site, other], BACKGROUND_QUANTILE);
     expect(backgrounds.at(-1)).toBeNull();
     const [step] = resolveInputSteps(['background_difference']);
     const c = (SIZE - 1) / 2;
@@ -170,6 +174,56 @@ describe('site backgrounds and background_difference', () => {
       }
       expect(Math.abs(diff[2 * SIZE + 2]!)).toBeLessThan(25);
     });
+  });
+
+  it('takes a per-pixel quantile of the valid values, interpolating between order statistics as numpy does', () => {
+    const rng = createRng(5);
+    const members = Array.from({ length: 7 }, (_, k) => {
+      const p = patch(200 + k, 2);
+      // Some members lose some pixels: the quantile is over the members that hold each pixel.
+      p.bands.forEach((band) => band.forEach((_, i) => (band[i] = Math.round(1000 * rng()))));
+      if (k % 3 === 0) for (let i = k; i < p.valid.length; i += 5) p.valid[i] = 0;
+      return p;
+    });
+    for (const q of [0, 0.2, 0.5, 0.9, 1]) {
+      const out = quantilePixels(members, q)!;
+      for (const i of [0, 3, 17, 400, SIZE * SIZE - 1]) {
+        for (let b = 0; b < 2; b++) {
+          const values = members.filter((m) => m.valid[i]).map((m) => m.bands[b]![i]!).sort((x, y) => x - y);
+          // numpy.quantile's default ('linear'): position q·(n − 1) between the sorted values.
+          const at = q * (values.length - 1);
+          const lo = Math.floor(at);
+          const want = values[lo]! + (values[Math.min(lo + 1, values.length - 1)]! - values[lo]!) * (at - lo);
+          expect(out.bands[b]![i]).toBeCloseTo(want, 3);
+        }
+      }
+    }
+    const none = members.map((m) => ({ ...m, valid: new Uint8Array(m.valid.length) }));
+    expect(quantilePixels(none, 0.2)!.valid.every((v) => v === 0)).toBe(true);
+    expect(() => quantilePixels(members, 1.5)).toThrow(/outside \[0, 1\]/);
+  });
+
+  it('keeps the plume of a plant that runs on most dates out of its background (the median does not)', () => {
+    // On 5 of 7 clear dates the wind carries the plume east; on 2 the plant is off.
+    const dates = [0, 1, 2, 3, 4, 5, 6].map((d) => ({ site_id: 'A', key: `d${d}/A.tif`, cloud_fraction: 0, pixels: patch(60 + d, 1, d < 5 ? { toward: [1, 0], length: 10 } : null) }));
+    const c = (SIZE - 1) / 2;
+    const onPlume = Math.round(c) * SIZE + Math.round(c + 5);
+    const low = siteBackgrounds(dates, BACKGROUND_QUANTILE);
+    const median = siteBackgrounds(dates, 0.5);
+    // Date 0's background from the six others, four of them with the plume where date 0 has it.
+    expect(median[0]!.bands[0]![onPlume]).toBe(5000);
+    expect(low[0]!.bands[0]![onPlume]).toBeLessThan(800);
+    const [step] = resolveInputSteps(['background_difference']);
+    const diffAgainst = (bg: PatchPixels): number =>
+      step!.apply({ pixels: dates[0]!.pixels, channels: ['B02'], wind: { u: 1, v: 0 } }, { background: { pixels: bg, channels: ['B02'], wind: { u: 1, v: 0 } } }).pixels.bands[1]![onPlume]!;
+    expect(diffAgainst(median[0]!)).toBe(0);
+    expect(diffAgainst(low[0]!)).toBeGreaterThan(4000);
+  });
+
+  it('reads the quantile a model was trained with from model.json, and the median from models that predate it', () => {
+    expect(backgroundQuantileOf({ background_quantile: 0.2 })).toBe(0.2);
+    expect(backgroundQuantileOf({})).toBe(LEGACY_BACKGROUND_QUANTILE);
+    expect(LEGACY_BACKGROUND_QUANTILE).toBe(0.5);
   });
 
   it('differences the indices with the background taken through the same steps, then turns everything to the wind', () => {

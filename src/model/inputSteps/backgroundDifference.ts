@@ -1,5 +1,5 @@
 /**
- * Temporal context: each channel minus the site's background, the per-pixel median of the
+ * Temporal context: each channel minus the site's background, a low per-pixel quantile of the
  * plant's other clear overpasses (`siteBackground.ts`). Fields, roads and buildings are the
  * same on every date and cancel; what is left is what changed at this overpass — a plume,
  * a cloud, its shadow, a season's vegetation. A plume is easy to see as change and hard to
@@ -14,7 +14,7 @@ import type { InputStep, StepContext, StepSample } from './types.js';
 
 export const backgroundDifference: InputStep = {
   name: 'background_difference',
-  description: "adds each channel minus the per-pixel median of the site's other clear overpasses (change shows the plume)",
+  description: "adds each channel minus the per-pixel 20th percentile of the site's other clear overpasses (change shows the plume)",
   augmentation: 'all',
   needsBackground: true,
   outputChannels(channels) {

@@ -16,7 +16,7 @@ import { windAligned } from './windAligned.js';
 import { INPUT_STEP_NAMES } from './names.js';
 
 export type { AugmentationFreedom, InputStep, StepSample, StepWind } from './types.js';
-export { backgroundMembers, medianPixels, siteBackgrounds, type BackgroundCandidate, type BackgroundChoice } from './siteBackground.js';
+export { BACKGROUND_QUANTILE, LEGACY_BACKGROUND_QUANTILE, backgroundMembers, quantilePixels, siteBackgrounds, type BackgroundCandidate, type BackgroundChoice } from './siteBackground.js';
 
 /** Every step, in the order they run (the order of names.ts, which a test checks). */
 export const INPUT_STEPS: readonly InputStep[] = [spectralIndices, backgroundDifference, windAligned];

@@ -26,7 +26,7 @@ export interface StepSample {
 
 /**
  * What a step may know of the plant beyond this overpass: the background, i.e. the
- * per-pixel median of the site's other clear overpasses (`siteBackground.ts`), passed
+ * per-pixel low quantile of the site's other clear overpasses (`siteBackground.ts`), passed
  * through the steps before this one; null when the site has no other usable overpass.
  */
 export interface StepContext {
