@@ -206,7 +206,7 @@ export async function trainCommand(): Promise<Command> {
     .option(
       '--input-steps <names...>',
       `steps between the patch and the network, run again at prediction (saved in model.json): ${INPUT_STEP_NAMES.join(', ')} ` +
-        "(spectral_indices: brightness and SWIR differences; background_difference: change against the median of the site's other clear overpasses; " +
+        "(spectral_indices: brightness and SWIR differences; background_difference: change against the 20th percentile of the site's other clear overpasses; " +
         'wind_aligned: each patch turned so the wind blows along +x)',
     )
     .option('--threads <n>', 'worker threads for data-parallel training, same result up to float rounding (default: all cores; 1 trains in this thread)', positiveInt('--threads'))

@@ -9,6 +9,8 @@
  * before it, e.g. spectral indices, are differenced too). Without a background (a site seen
  * once) or where the background has no valid pixel, the difference is 0: "no change known",
  * which after normalisation is the training mean of the difference, not a fake signal.
+ * The differences stay linear here; normalisation (patchInput.ts) compresses `diff:`
+ * channels with an asinh, since they span thousands of DN under clouds and tens under plumes.
  */
 import type { InputStep, StepContext, StepSample } from './types.js';
 
