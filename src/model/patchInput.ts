@@ -31,11 +31,12 @@ export interface BandStats {
  * Change channels (`diff:<channel>`, the background difference) are compressed with an asinh
  * whose scale is this fraction of the spread (std over the training patches) of the channel
  * they difference. Why: a change spans thousands of DN under a cloud and a few tens under a
- * faint plume; a linear z-score scaled by the clouds leaves the plume at ~1 % of a unit, which
- * the trunk never picked up (shuffled-image control ×1.00). Measured with a PyTorch copy of the
- * default trunk on the 150-plant world, activity only, held-out plants, clear overpasses: AUC
- * 0.70 linear, 0.83 with asinh at 2 % of the spread (0.005 reflectance in the visible), one
- * seed, 12 epochs; RESULTS.md has the model's own ablation.
+ * plume (150-plant world, clear overpasses: median near-stack change 37 DN when on, 16 when
+ * off, against a visible-band spread of 2225 DN — bench/plume_signal.py), so a linear z-score
+ * scaled by the clouds leaves a plume at ~1 % of a unit; with asinh at 2 % of the spread
+ * (≈ 0.005 reflectance in the visible) a 25 DN change is most of a unit and a cloud a few.
+ * This makes the plume representable; it has not by itself made the trunk read it
+ * (RESULTS.md: shuffled-image control and bench/torch_activity_probe.py).
  */
 export const CHANGE_ASINH_FRACTION_OF_STD = 0.02;
 const CHANGE_PREFIX = 'diff:';
