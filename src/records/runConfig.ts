@@ -24,7 +24,7 @@ export interface RunConfig {
     seed: number;
     split: 'site' | 'time';
     /** Input steps between the patch and the network (model/inputSteps); absent = none. */
-    input_steps?: ('spectral_indices' | 'background_difference' | 'wind_aligned')[];
+    input_steps?: ('spectral_indices' | 'background_difference' | 'wind_aligned' | 'near_stack_change')[];
   };
   aggregate: { window: string };
 }

@@ -56,7 +56,7 @@ describe('input step registry', () => {
   it('runs steps in the canonical order named in names.ts, whatever order they are listed in', () => {
     expect(INPUT_STEPS.map((s) => s.name)).toEqual([...INPUT_STEP_NAMES]);
     expect(resolveInputSteps(['wind_aligned', 'spectral_indices']).map((s) => s.name)).toEqual(['spectral_indices', 'wind_aligned']);
-    expect(() => resolveInputSteps(['plume_magic'])).toThrow(/unknown input step 'plume_magic' \(valid: spectral_indices, background_difference, wind_aligned\)/);
+    expect(() => resolveInputSteps(['plume_magic'])).toThrow(/unknown input step 'plume_magic' \(valid: spectral_indices, background_difference, wind_aligned, near_stack_change\)/);
     expect(() => resolveInputSteps(['wind_aligned', 'wind_aligned'])).toThrow(/listed twice/);
   });
 

@@ -13,13 +13,14 @@ import { backgroundDifference } from './backgroundDifference.js';
 import { spectralIndices } from './spectralIndices.js';
 import type { AugmentationFreedom, InputStep, StepSample, StepWind } from './types.js';
 import { windAligned } from './windAligned.js';
+import { nearStackChange } from './nearStackChange.js';
 import { INPUT_STEP_NAMES } from './names.js';
 
 export type { AugmentationFreedom, InputStep, StepSample, StepWind } from './types.js';
 export { BACKGROUND_QUANTILE, LEGACY_BACKGROUND_QUANTILE, backgroundMembers, quantilePixels, siteBackgrounds, type BackgroundCandidate, type BackgroundChoice } from './siteBackground.js';
 
 /** Every step, in the order they run (the order of names.ts, which a test checks). */
-export const INPUT_STEPS: readonly InputStep[] = [spectralIndices, backgroundDifference, windAligned];
+export const INPUT_STEPS: readonly InputStep[] = [spectralIndices, backgroundDifference, windAligned, nearStackChange];
 export { INPUT_STEP_NAMES, type InputStepName } from './names.js';
 
 /** The steps named, in canonical order; UsageError for an unknown or repeated name. */

@@ -75,6 +75,20 @@ function roleChannels(channels: readonly string[]): { index: Record<Role, number
   return missing.length > 0 ? { missing } : { index: index as Record<Role, number> };
 }
 
+/** Indices of the blue, green and red channels among `channels` (by wavelength), or null when one is missing. */
+export function visibleChannels(channels: readonly string[]): readonly [number, number, number] | null {
+  const wl = bandWavelengths(channels);
+  const find = (role: Role): number => {
+    const [lo, hi] = ROLES[role];
+    return channels.findIndex((c) => {
+      const w = wl.get(c);
+      return w !== undefined && w >= lo && w <= hi;
+    });
+  };
+  const index = [find('blue'), find('green'), find('red')] as const;
+  return index.every((i) => i >= 0) ? index : null;
+}
+
 /** (a − b) / (a + b), 0 where both are 0. */
 const normalisedDifference = (a: number, b: number): number => (a + b !== 0 ? (a - b) / (a + b) : 0);
 
