@@ -31,4 +31,5 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: 'MTL GradNorm + hard physics', slug: 'mtl-gradnorm-hard', tasks: [...TASKS], weighting: 'gradnorm', physics: 'hard' },
   { name: 'MTL equal + plume inputs', slug: 'mtl-equal-plume', tasks: [...TASKS], weighting: 'equal', physics: 'none', input_steps: PLUME_INPUTS },
   { name: 'MTL uncertainty + hard physics + plume inputs', slug: 'mtl-uw-hard-plume', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', input_steps: PLUME_INPUTS },
+  { name: 'MTL uncertainty + hard physics + near-stack change', slug: 'mtl-uw-hard-nearstack', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', input_steps: ['near_stack_change'] },
 ];

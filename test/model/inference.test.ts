@@ -107,7 +107,7 @@ describe('a model with input steps', () => {
       withDefaults({
         epochs: 1,
         batch_size: 8,
-        input_steps: ['wind_aligned', 'background_difference', 'spectral_indices'],
+        input_steps: ['near_stack_change', 'wind_aligned', 'background_difference', 'spectral_indices'],
         architecture: { stem_width: 8, stage_widths: [8], blocks_per_stage: 1, hidden: 8 },
       }),
       path.join(stepDir, 'model'),
@@ -120,11 +120,11 @@ describe('a model with input steps', () => {
   });
 
   it('saves its steps and channels, and predict reruns them from the tiles folder exactly as training fed the network', async () => {
-    expect(stepped.manifest.input_steps).toEqual(['spectral_indices', 'background_difference', 'wind_aligned']);
+    expect(stepped.manifest.input_steps).toEqual(['spectral_indices', 'background_difference', 'wind_aligned', 'near_stack_change']);
     expect(stepped.manifest.input_bands).toEqual(bands);
     expect(stepped.manifest.background_quantile).toBe(BACKGROUND_QUANTILE);
-    expect(stepped.manifest.band_stats.bands).toHaveLength(2 * (bands.length + 3));
-    expect(stepped.manifest.spec.bandCount).toBe(2 * (bands.length + 3));
+    expect(stepped.manifest.band_stats.bands).toHaveLength(2 * (bands.length + 3) + 1);
+    expect(stepped.manifest.spec.bandCount).toBe(2 * (bands.length + 3) + 1);
     const data = loadData({ tiles: stepWorld.tiles, labels: stepWorld.labels, weather: stepWorld.weather, sites: stepWorld.sites }, 0.5);
     const steps = resolveInputSteps(stepped.manifest.input_steps ?? []);
     // In memory: every overpass of every site together, as training saw them.

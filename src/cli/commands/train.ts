@@ -207,7 +207,7 @@ export async function trainCommand(): Promise<Command> {
       '--input-steps <names...>',
       `steps between the patch and the network, run again at prediction (saved in model.json): ${INPUT_STEP_NAMES.join(', ')} ` +
         "(spectral_indices: brightness and SWIR differences; background_difference: change against the 20th percentile of the site's other clear overpasses; " +
-        'wind_aligned: each patch turned so the wind blows along +x)',
+        'wind_aligned: each patch turned so the wind blows along +x; near_stack_change: one channel holding the visible change within 120 m of the stack)',
     )
     .option('--threads <n>', 'worker threads for data-parallel training, same result up to float rounding (default: all cores; 1 trains in this thread)', positiveInt('--threads'))
     .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
