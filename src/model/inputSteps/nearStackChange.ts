@@ -24,7 +24,7 @@ export const NEAR_STACK_CHANNEL = 'diff:near_stack';
 /** Radius of the disc around the stack, as a fraction of the patch width. */
 export const NEAR_STACK_RADIUS_OF_WIDTH = 3 / 16;
 
-/** Mean visible brightness over the valid pixels of the centre disc, with the pixel count. */
+/** Per pixel, the visible brightness where `inDisc` and `valid` hold, NaN elsewhere. */
 function discBrightness(s: StepSample, index: readonly [number, number, number], inDisc: (i: number) => boolean, valid: (i: number) => boolean): number[] {
   const n = s.pixels.width * s.pixels.height;
   const out = new Array<number>(n).fill(Number.NaN);
