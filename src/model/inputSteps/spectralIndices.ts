@@ -58,17 +58,22 @@ function bandWavelengths(channels: readonly string[]): Map<string, number> {
   return out;
 }
 
+/** Index of the first channel whose centre wavelength falls in `role`'s window, or −1. */
+function channelOfRole(channels: readonly string[], wl: ReadonlyMap<string, number>, role: Role): number {
+  const [lo, hi] = ROLES[role];
+  return channels.findIndex((c) => {
+    const w = wl.get(c);
+    return w !== undefined && w >= lo && w <= hi;
+  });
+}
+
 /** Index of each role's channel among `channels`, or the roles that are missing. */
 function roleChannels(channels: readonly string[]): { index: Record<Role, number> } | { missing: Role[] } {
   const wl = bandWavelengths(channels);
   const index: Partial<Record<Role, number>> = {};
   const missing: Role[] = [];
   for (const role of Object.keys(ROLES) as Role[]) {
-    const [lo, hi] = ROLES[role];
-    const i = channels.findIndex((c) => {
-      const w = wl.get(c);
-      return w !== undefined && w >= lo && w <= hi;
-    });
+    const i = channelOfRole(channels, wl, role);
     if (i < 0) missing.push(role);
     else index[role] = i;
   }
@@ -78,14 +83,7 @@ function roleChannels(channels: readonly string[]): { index: Record<Role, number
 /** Indices of the blue, green and red channels among `channels` (by wavelength), or null when one is missing. */
 export function visibleChannels(channels: readonly string[]): readonly [number, number, number] | null {
   const wl = bandWavelengths(channels);
-  const find = (role: Role): number => {
-    const [lo, hi] = ROLES[role];
-    return channels.findIndex((c) => {
-      const w = wl.get(c);
-      return w !== undefined && w >= lo && w <= hi;
-    });
-  };
-  const index = [find('blue'), find('green'), find('red')] as const;
+  const index = [channelOfRole(channels, wl, 'blue'), channelOfRole(channels, wl, 'green'), channelOfRole(channels, wl, 'red')] as const;
   return index.every((i) => i >= 0) ? index : null;
 }
 
