@@ -24,14 +24,8 @@ export const NEAR_STACK_CHANNEL = 'diff:near_stack';
 /** Radius of the disc around the stack, as a fraction of the patch width. */
 export const NEAR_STACK_RADIUS_OF_WIDTH = 3 / 16;
 
-/** Per pixel, the visible brightness where `inDisc` and `valid` hold, NaN elsewhere. */
-function discBrightness(s: StepSample, index: readonly [number, number, number], inDisc: (i: number) => boolean, valid: (i: number) => boolean): number[] {
-  const n = s.pixels.width * s.pixels.height;
-  const out = new Array<number>(n).fill(Number.NaN);
-  const [b, g, r] = index.map((k) => s.pixels.bands[k]!) as [Float32Array, Float32Array, Float32Array];
-  for (let i = 0; i < n; i++) if (inDisc(i) && valid(i)) out[i] = (b[i]! + g[i]! + r[i]!) / 3;
-  return out;
-}
+/** Visible brightness (mean of the blue, green and red channels at `index`) of pixel `i`. */
+const brightnessAt = (s: StepSample, index: readonly [number, number, number], i: number): number => (s.pixels.bands[index[0]]![i]! + s.pixels.bands[index[1]]![i]! + s.pixels.bands[index[2]]![i]!) / 3;
 
 export const nearStackChange: InputStep = {
   name: 'near_stack_change',
@@ -56,15 +50,12 @@ export const nearStackChange: InputStep = {
       const cx = (width - 1) / 2;
       const cy = (height - 1) / 2;
       const radius = NEAR_STACK_RADIUS_OF_WIDTH * width;
-      const inDisc = (i: number): boolean => Math.hypot((i % width) - cx, Math.floor(i / width) - cy) < radius;
-      const both = (i: number): boolean => s.pixels.valid[i] === 1 && bg.pixels.valid[i] === 1;
-      const now = discBrightness(s, index, inDisc, both);
-      const before = discBrightness(bg, bgIndex, inDisc, both);
       let sum = 0;
       let count = 0;
       for (let i = 0; i < n; i++) {
-        if (Number.isNaN(now[i]!)) continue;
-        sum += now[i]! - before[i]!;
+        // In the disc around the centre, where both the overpass and its background hold data.
+        if (Math.hypot((i % width) - cx, Math.floor(i / width) - cy) >= radius || !s.pixels.valid[i] || !bg.pixels.valid[i]) continue;
+        sum += brightnessAt(s, index, i) - brightnessAt(bg, bgIndex, i);
         count++;
       }
       change = count > 0 ? sum / count : 0;
