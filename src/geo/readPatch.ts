@@ -28,7 +28,8 @@ export interface Patch {
  * @example const p = await readPatch('tiles/T32ULB_20240517T102559/plant-7.tif'); p.bands[1][0];
  */
 export async function readPatch(file: string): Promise<Patch> {
-  const raster = await Raster.open(file);
+  // A patch is small and read whole: one file read, then slices (source/memorySource.ts).
+  const raster = await Raster.open(file, { wholeFile: true });
   try {
     if (!raster.geoTransform) throw new InputError(file, 'no georeferencing (no ModelTiepoint/ModelPixelScale or ModelTransformation tags)');
     const bands = await readWindow(raster, { xoff: 0, yoff: 0, width: raster.width, height: raster.height });

@@ -78,10 +78,11 @@ describe(`readWindow over the encoding matrix (${ORACLE_NOTE})`, () => {
     expect(files.length).toBeGreaterThanOrEqual(30);
   });
 
+  // wholeFile: the file read once into memory (readPatch's way), else sliced reads of the file.
   for (const name of files) {
-    it(name, async () => {
+    it.each([false, true])(`${name} (wholeFile %s)`, async (wholeFile) => {
       const file = path.join(ENC, name);
-      const raster = await Raster.open(file);
+      const raster = await Raster.open(file, { wholeFile });
       try {
         const gdalAnswer = oracle(`tiling/encodings/${name.replace(/\.tif$/, '')}`, () => live!.get(name)!, { inputs: { [name]: file } });
         expect([raster.width, raster.height]).toEqual(gdalAnswer.size);

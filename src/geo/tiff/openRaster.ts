@@ -8,6 +8,7 @@
  * the file size, so a cut download is caught even when the windows read lie in its intact
  * part. A COG's overviews are ignored: image 0 is the full-resolution IFD.
  */
+import { fileURLToPath } from 'node:url';
 import { GeoTIFF, getDecoder, type BaseDecoder, type GeoTIFFImage } from 'geotiff';
 import { InputError } from '../../errors.js';
 import { fillBlock, swapBytes } from '../codecs/byteOrder.js';
@@ -16,7 +17,8 @@ import { undoFloatingPoint, undoHorizontal } from '../codecs/predictorDecode.js'
 import { compressionLabel, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
 import { epsgFromGeoKeys, type RawGeoKeys } from '../geoKeys.js';
 import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '../rasterTypes.js';
-import { openByteSource, type ByteSource } from '../source/byteSource.js';
+import { isRemoteHref, openByteSource, type ByteSource } from '../source/byteSource.js';
+import { MemoryByteSource } from '../source/memorySource.js';
 import type { GeoTransform } from '../geoTransform.js';
 import { BlockCache } from './blockCache.js';
 import { checkByteRanges } from './byteRanges.js';
@@ -32,6 +34,12 @@ const PREFIX_SLACK_BYTES = 8192;
 export interface OpenRasterOptions {
   /** Bytes of decoded blocks kept per open raster (default 32 MiB). */
   blockCacheBytes?: number;
+  /**
+   * Read a local file whole into memory at open (source/memorySource.ts): for small files
+   * read entirely (tiling patches), where one read beats a read call per tag and block.
+   * Ignored for http(s) URLs.
+   */
+  wholeFile?: boolean;
 }
 
 /** An open, validated GeoTIFF image at full resolution. Call `close()` when done. */
@@ -202,7 +210,7 @@ export class Raster {
   static async open(file: string, options: OpenRasterOptions = {}): Promise<Raster> {
     let source: ByteSource;
     try {
-      source = await openByteSource(file);
+      source = options.wholeFile && !isRemoteHref(file) ? await MemoryByteSource.open(/^file:\/\//i.test(file) ? fileURLToPath(file) : file) : await openByteSource(file);
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new InputError(file, `cannot open: ${why.startsWith(`${file}: `) ? why.slice(file.length + 2) : why}`);
@@ -224,7 +232,7 @@ export class Raster {
     if (source.size < 8 || (tag !== 'II' && tag !== 'MM') || (magic !== 42 && magic !== 43)) {
       throw new InputError(file, `not a TIFF file (${source.size} bytes, header ${Buffer.from(head.subarray(0, 4)).toString('hex')})`);
     }
-    const view = new DataView(head.buffer);
+    const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const firstIfd = magic === 42 ? view.getUint32(4, le) : Number(view.getBigUint64(8, le));
     if (firstIfd < 8 || firstIfd >= source.size) throw new InputError(file, `truncated or corrupt: first IFD at byte ${firstIfd}, file has ${source.size} bytes`);
 
@@ -250,12 +258,7 @@ export class Raster {
     const geoTransform = await geoTransformOf(ifd, keys);
     const nodata = parseNodata((await ifd.loadValue('GDAL_NODATA')) as string | undefined);
     const dt = (await ifd.loadValue('DateTime')) as unknown;
-    const descriptions: (string | null)[] = [];
-    for (let i = 0; i < spp; i++) {
-      const md = await image.getGDALMetadata(i);
-      const d = md?.DESCRIPTION;
-      descriptions.push(typeof d === 'string' && d.length > 0 ? d : null);
-    }
+    const descriptions = bandDescriptionsOf((await ifd.loadValue('GDAL_METADATA')) as string | undefined, spp);
     return new Raster(
       file,
       source,
@@ -276,4 +279,25 @@ export class Raster {
       options.blockCacheBytes ?? 32 * 1024 * 1024,
     );
   }
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * Each band's DESCRIPTION from GDAL's GDAL_METADATA XML (`<Item name="DESCRIPTION"
+ * sample="2" role="description">B03</Item>`), null where a band has none. One pass over the
+ * XML: geotiff.js's getGDALMetadata(i) parses the whole document again for every band, which
+ * was ~6 % of reading a 12-band patch.
+ */
+export function bandDescriptionsOf(xml: string | undefined, bands: number): (string | null)[] {
+  const out = new Array<string | null>(bands).fill(null);
+  if (!xml) return out;
+  for (const m of xml.matchAll(/<Item\b([^>]*)>([^<]*)<\/Item>/g)) {
+    const attrs = new Map([...(m[1] ?? '').matchAll(/(\w+)\s*=\s*"([^"]*)"/g)].map((a) => [a[1]!, a[2]!]));
+    const sample = Number(attrs.get('sample'));
+    if (attrs.get('name') !== 'DESCRIPTION' || !Number.isInteger(sample) || sample < 0 || sample >= bands) continue;
+    const text = (m[2] ?? '').replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => XML_ENTITIES[e]!);
+    if (text.length > 0) out[sample] = text;
+  }
+  return out;
 }
