@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { deflateSync, inflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { inflatePrefix, type CompressedPart } from '../../src/geo/codecs/inflatePrefix.js';
+import { inflatePrefix, SYNC_INFLATE_MAX_BYTES, type CompressedPart } from '../../src/geo/codecs/inflatePrefix.js';
 import { REPO_ROOT } from '../helpers/oracle.js';
 
 // Varying data with uneven compressibility: a real tiled GeoTIFF's bytes (header, IFD, tiles).
@@ -52,5 +52,31 @@ describe('inflatePrefix in parts', () => {
     const bad = Buffer.from(compressed);
     bad.fill(0xff, 2, 200);
     await expect(inflatePrefix([async () => bad.subarray(0, 100), async () => bad.subarray(100)], whole.length)).rejects.toThrow();
+  });
+});
+
+describe('inflatePrefix of a small block in one piece (decoded synchronously)', () => {
+  it('decodes the same bytes as zlib, whole or a prefix', async () => {
+    expect(whole.length).toBeLessThanOrEqual(SYNC_INFLATE_MAX_BYTES);
+    for (const need of [1, 1000, whole.length >> 1, whole.length]) {
+      const out = await inflatePrefix(compressed, need);
+      expect(Buffer.compare(out.subarray(0, need), whole.subarray(0, need)), `need ${need}`).toBe(0);
+      const fromPart = await inflatePrefix([async () => compressed], need);
+      expect(Buffer.compare(fromPart.subarray(0, need), whole.subarray(0, need))).toBe(0);
+    }
+  });
+
+  it('gives what a truncated stream holds instead of throwing, as the stream path does', async () => {
+    const cut = compressed.subarray(0, compressed.length >> 1);
+    const out = await inflatePrefix(cut, whole.length);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.length).toBeLessThan(whole.length);
+    expect(Buffer.compare(out, whole.subarray(0, out.length))).toBe(0);
+  });
+
+  it('rejects a corrupt stream', async () => {
+    const bad = Buffer.from(compressed);
+    bad.fill(0xff, 2, 200);
+    await expect(inflatePrefix(bad, whole.length)).rejects.toThrow();
   });
 });
