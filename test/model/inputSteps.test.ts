@@ -13,7 +13,7 @@ import {
   siteBackgrounds,
 } from '../../src/model/inputSteps/index.js';
 import { backgroundQuantileOf } from '../../src/model/modelFolder.js';
-import type { PatchPixels } from '../../src/model/patchInput.js';
+import type { PatchBand, PatchPixels } from '../../src/model/patchInput.js';
 import { createRng } from '../../src/train/rng.js';
 
 const SIZE = 33;
@@ -127,8 +127,8 @@ describe('spectral_indices', () => {
     const [step] = resolveInputSteps(['spectral_indices']);
     const p = patch(11, S2.length);
     const out = step!.apply({ pixels: p, channels: S2, wind: { u: 1, v: 0 } }, { background: null });
-    const at = (name: string): Float32Array => out.pixels.bands[out.channels.indexOf(name)]!;
-    const b = (name: string): Float32Array => p.bands[S2.indexOf(name)]!;
+    const at = (name: string): PatchBand => out.pixels.bands[out.channels.indexOf(name)]!;
+    const b = (name: string): PatchBand => p.bands[S2.indexOf(name)]!;
     for (const i of [0, 17, 500, SIZE * SIZE - 1]) {
       expect(at('vis_brightness')[i]).toBeCloseTo((b('B02')[i]! + b('B03')[i]! + b('B04')[i]!) / 3, 2);
       expect(at('nd_green_swir1')[i]).toBeCloseTo((b('B03')[i]! - b('B11')[i]!) / (b('B03')[i]! + b('B11')[i]!), 5);

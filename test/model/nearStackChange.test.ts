@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyInputSteps, quantilePixels, resolveInputSteps, siteBackgrounds, BACKGROUND_QUANTILE } from '../../src/model/inputSteps/index.js';
 import { NEAR_STACK_CHANNEL, NEAR_STACK_RADIUS_OF_WIDTH } from '../../src/model/inputSteps/nearStackChange.js';
-import type { PatchPixels } from '../../src/model/patchInput.js';
+import type { PatchBand, PatchPixels } from '../../src/model/patchInput.js';
 import { createRng } from '../../src/train/rng.js';
 
 const SIZE = 32;
@@ -26,7 +26,7 @@ const r = NEAR_STACK_RADIUS_OF_WIDTH * SIZE;
 const inDisc = (row: number, col: number): boolean => Math.hypot(col - c, row - c) < r;
 const [step] = resolveInputSteps(['near_stack_change']);
 
-function nearStack(pixels: PatchPixels, background: PatchPixels | null, wind = { u: 3, v: 1 }): Float32Array {
+function nearStack(pixels: PatchPixels, background: PatchPixels | null, wind = { u: 3, v: 1 }): PatchBand {
   const out = applyInputSteps([step!], pixels, BANDS, wind, background);
   expect(out.channels).toEqual([...BANDS, NEAR_STACK_CHANNEL]);
   return out.pixels.bands.at(-1)!;

@@ -18,6 +18,7 @@
 import { UsageError } from '../../errors.js';
 import { BUILTIN_BAND_SETS, loadBandSet } from '../../tiling/bandSet.js';
 import type { InputStep, StepSample } from './types.js';
+import type { PatchBand } from '../patchInput.js';
 
 /** Spectral roles and the wavelength windows (nm) that define them (Sentinel-2 MSI / Landsat OLI bands fall inside). */
 const ROLES = {
@@ -105,7 +106,7 @@ export const spectralIndices: InputStep = {
   apply(s: StepSample): StepSample {
     const r = roleChannels(s.channels);
     if ('missing' in r) throw new UsageError(`input step spectral_indices: no band for ${r.missing.join(', ')} among [${s.channels.join(',')}]`);
-    const band = (role: Role): Float32Array => s.pixels.bands[r.index[role]]!;
+    const band = (role: Role): PatchBand => s.pixels.bands[r.index[role]]!;
     const [blue, green, red, swir1, swir2] = [band('blue'), band('green'), band('red'), band('swir1'), band('swir2')];
     const n = s.pixels.width * s.pixels.height;
     const brightness = new Float32Array(n);
