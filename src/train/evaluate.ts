@@ -44,6 +44,8 @@ export interface EvaluateOptions {
   shuffleSeed?: number;
   /** The world's truth.json, for the noise-floor row. */
   truthFile?: string;
+  /** Threads reading the patches (loadPixels); default 1, this thread. */
+  readThreads?: number;
 }
 
 export async function evaluateModel(modelDir: string, paths: DataPaths, options: EvaluateOptions = {}): Promise<EvaluationResult> {
@@ -72,7 +74,7 @@ export async function evaluateModel(modelDir: string, paths: DataPaths, options:
     const evaluated = new Set(samples);
     const evaluatedSites = new Set(samples.map((s) => s.site.site_id));
     const pool = needsBackground(steps) ? sameGeometry(data.samples, bands, patchSize).filter((s) => evaluatedSites.has(s.site.site_id)) : samples;
-    const stepped = stepPatches(pool, await loadPixels(pool, paths.tiles), bands, steps, backgroundQuantileOf(manifest)).filter((_, i) => evaluated.has(pool[i]!));
+    const stepped = stepPatches(pool, await loadPixels(pool, paths.tiles, undefined, options.readThreads ?? 1), bands, steps, backgroundQuantileOf(manifest)).filter((_, i) => evaluated.has(pool[i]!));
     const prepared = prepareSamples(samples, stepped, manifest.band_stats);
     const preds = predictPrepared(net, prepared, ctx);
     const trained = new Set(split.by === 'site' ? [...split.train_sites, ...split.val_sites] : []);

@@ -9,6 +9,7 @@ import { toAuxInput } from '../model/features.js';
 import type { PreparedSample } from '../model/inputs.js';
 import { applyInputSteps, needsBackground, siteBackgrounds, type InputStep, type StepWind } from '../model/inputSteps/index.js';
 import { readPatchPixels, toNormalisedHWC, type BandStats, type PatchPixels } from '../model/patchInput.js';
+import { createPatchReadPool } from '../model/patchReadPool.js';
 import type { Sample } from './dataset.js';
 import type { Truth } from './metrics.js';
 
@@ -44,20 +45,28 @@ export function sameGeometry(samples: readonly Sample[], bands: readonly string[
  * Patches read at once by loadPixels: each read's file I/O and DEFLATE inflate run on libuv's
  * thread pool (node:fs, node:zlib), so keeping several in flight uses the other cores while
  * this thread converts the previous ones; one at a time left them idle (a 150-plant world's
- * 8,477 patches took 43 s of a 90 s training run).
+ * 8,477 patches took 43 s of a 90 s training run). With reader threads, the same number in
+ * flight keeps each of them busy.
  */
 const READS_IN_FLIGHT = 16;
 
-/** Reads every sample's patch (in the samples' order); `cache` lets repeated runs (ablate) read each file once. */
-export async function loadPixels(samples: readonly Sample[], tilesDir: string, cache?: Map<string, PatchPixels>): Promise<PatchPixels[]> {
+/**
+ * Reads every sample's patch (in the samples' order); `cache` lets repeated runs (ablate) read
+ * each file once. `threads` > 1 reads on that many worker threads (model/patchReadPool.ts),
+ * 1 on this thread; the pixels are the same either way.
+ */
+export async function loadPixels(samples: readonly Sample[], tilesDir: string, cache?: Map<string, PatchPixels>, threads = 1): Promise<PatchPixels[]> {
   const out: PatchPixels[] = new Array<PatchPixels>(samples.length);
+  const uncached = samples.filter((s) => !cache?.has(path.join(tilesDir, s.record.path))).length;
+  const pool = threads > 1 && uncached > 1 ? await createPatchReadPool(Math.min(threads, uncached)) : null;
+  const read = pool ? (file: string) => pool.read(file) : readPatchPixels;
   let next = 0;
   const reader = async (): Promise<void> => {
     while (next < samples.length) {
       const i = next++;
       const s = samples[i]!;
       const file = path.join(tilesDir, s.record.path);
-      const p = cache?.get(file) ?? (await readPatchPixels(file));
+      const p = cache?.get(file) ?? (await read(file));
       cache?.set(file, p);
       if (p.bands.length !== s.record.bands.length) throw new InputError(file, `has ${p.bands.length} bands, manifest says ${s.record.bands.length}`);
       if (p.width !== s.record.window.width || p.height !== s.record.window.height) {
@@ -66,7 +75,11 @@ export async function loadPixels(samples: readonly Sample[], tilesDir: string, c
       out[i] = p;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, samples.length) }, reader));
+  try {
+    await Promise.all(Array.from({ length: Math.min(READS_IN_FLIGHT, samples.length) }, reader));
+  } finally {
+    await pool?.close();
+  }
   return out;
 }
 

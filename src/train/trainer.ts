@@ -157,7 +157,7 @@ export async function prepareData(
   const steps = resolveInputSteps(config.input_steps);
   const channels = channelsAfter(steps, bands);
   const pool = needsBackground(steps) ? sameGeometry(data.samples, bands, patchSize) : usable;
-  const stepped = stepPatches(pool, await loadPixels(pool, data.tilesDir, data.pixelCache), bands, steps, BACKGROUND_QUANTILE);
+  const stepped = stepPatches(pool, await loadPixels(pool, data.tilesDir, data.pixelCache, config.threads ?? 1), bands, steps, BACKGROUND_QUANTILE);
   const indexOf = new Map(pool.map((s, i) => [s, i]));
   const patchesOf = (part: readonly Sample[]): SteppedPatch[] => part.map((s) => stepped[indexOf.get(s)!]!);
   const bandStats = computeBandStats(patchesOf(parts.train).map((p) => p.pixels), channels);

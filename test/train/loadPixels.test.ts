@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
 import { readPatchPixels } from '../../src/model/patchInput.js';
 import { loadData } from '../../src/train/loadData.js';
 import { loadPixels } from '../../src/train/prepare.js';
@@ -42,11 +43,26 @@ describe('loadPixels', () => {
     again.forEach((p, i) => expect(p).toBe(got[i]));
   });
 
-  it('fails naming the broken patch file', async () => {
+  it('reads the same pixels on reader threads as on this thread', async () => {
+    const { samples } = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+    const here = await loadPixels(samples, world.tiles, undefined, 1);
+    const threads = await loadPixels(samples, world.tiles, undefined, 3);
+    expect(threads).toHaveLength(samples.length);
+    threads.forEach((p, i) => {
+      expect(p.bands.map((b) => b.constructor.name)).toEqual(here[i]!.bands.map((b) => b.constructor.name));
+      expect(p.bands.map((b) => Array.from(b))).toEqual(here[i]!.bands.map((b) => Array.from(b)));
+      expect(Array.from(p.valid)).toEqual(Array.from(here[i]!.valid));
+    });
+  });
+
+  it.each([1, 2])('fails naming the broken patch file (%i threads)', async (threads) => {
     const { samples } = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
     const bad = samples[17]!;
     const file = path.join(world.tiles, bad.record.path);
     writeFileSync(file, 'not a tiff');
-    await expect(loadPixels(samples, world.tiles)).rejects.toThrow(bad.record.path.split('/').pop()!);
+    const err = await loadPixels(samples, world.tiles, undefined, threads).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).file).toBe(file);
+    expect((err as Error).message).toMatch(/not a TIFF file/);
   });
 });

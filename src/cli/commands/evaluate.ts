@@ -6,8 +6,9 @@
  * noise_floor}}`, each control with the same keys (or null when not scored); tasks the model
  * was not trained on are null.
  */
+import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
-import { action, requireOption, withGlobals } from '../command.js';
+import { action, positiveInt, requireOption, withGlobals } from '../command.js';
 import { UsageError } from '../../errors.js';
 import type { Output } from '../output.js';
 import { addBackendOptions, addDataOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
@@ -25,6 +26,7 @@ interface EvaluateOptions extends TableFlags {
   control?: string[];
   controlSeed?: string;
   truth?: string;
+  threads?: number;
 }
 
 type Metrics = import('../../train/metrics.js').EvaluationMetrics;
@@ -111,6 +113,7 @@ async function run(out: Output, o: EvaluateOptions): Promise<void> {
     ...(o.minValid !== undefined ? { minValidFraction: o.minValid } : {}),
     ...(controls.includes('shuffle-images') ? { shuffleSeed: seed } : {}),
     ...(o.truth ? { truthFile: o.truth } : {}),
+    readThreads: o.threads ?? availableParallelism(),
   });
   out.info(`data: ${describeJoin(r.report)}`);
   if (r.report.labelsUnknownSite > 0) out.warn(`${paths.labels}: ${r.report.labelsUnknownSite} labels for sites not in ${paths.sites} (ignored)`);
@@ -152,6 +155,7 @@ export async function evaluateCommand(): Promise<Command> {
     )
     .option('--control-seed <n>', 'seed of the image shuffle', '0')
     .option('--truth <file>', "a synthetic world's truth.json: adds the world's noise floor on the same patches")
+    .option('--threads <n>', 'worker threads reading the patches (default: all cores; 1 reads in this thread)', positiveInt('--threads'))
     .action(action((out, o: EvaluateOptions) => run(out, o)));
   addBackendOptions(cmd);
   return withGlobals(cmd, [
