@@ -9,7 +9,7 @@
  * half-written GeoTIFF under its final name.
  */
 import { promises as fs } from 'node:fs';
-import { deflate } from 'node:zlib';
+import { deflate, deflateSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { produceFileAtomic } from '../io/atomicWrite.js';
 import { encodeFloatingPoint, encodeHorizontal, type PredictorId } from './codecs/predictorEncode.js';
@@ -130,7 +130,7 @@ const deflateAsync = promisify(deflate);
 /** Blocks compressed at once on libuv's pool (writes stay in block order). */
 const BATCH = 8;
 
-async function encodeBlock(block: RasterArray, spec: GeoTiffSpec, layout: Layout): Promise<Buffer> {
+async function encodeBlock(block: RasterArray, spec: GeoTiffSpec, layout: Layout, sync: boolean): Promise<Buffer> {
   const predictor = spec.predictor ?? 1;
   let bytes: Uint8Array;
   if (predictor === 2 && !(block instanceof Float32Array)) {
@@ -144,6 +144,7 @@ async function encodeBlock(block: RasterArray, spec: GeoTiffSpec, layout: Layout
   // Off the main thread, one output chunk (zlib's default 16 KiB chunks cost a loop and a
   // concatenation): concurrent patch writes and big scenes compress on several cores.
   if ((spec.compression ?? 'deflate') === 'deflate') {
+    if (sync) return deflateSync(bytes, { level: spec.deflateLevel ?? 6 });
     return deflateAsync(bytes, { level: spec.deflateLevel ?? 6, chunkSize: Math.max(16 * 1024, bytes.byteLength + 1024) });
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -244,10 +245,9 @@ export async function writeGeoTiff(file: string, spec: GeoTiffSpec): Promise<voi
       };
       const offsets: number[] = [];
       const counts: number[] = [];
-      const blocks: [RasterArray, number, number][] = [];
-      for (const band of spec.bands) for (let by = 0; by < layout.down; by++) for (let bx = 0; bx < layout.across; bx++) blocks.push([band, bx, by]);
+      const blocks = blockList(spec, layout);
       for (let i = 0; i < blocks.length; i += BATCH) {
-        const encoded = await Promise.all(blocks.slice(i, i + BATCH).map(([band, bx, by]) => encodeBlock(extractBlock(band, spec, layout, bx, by), spec, layout)));
+        const encoded = await Promise.all(blocks.slice(i, i + BATCH).map(([band, bx, by]) => encodeBlock(extractBlock(band, spec, layout, bx, by), spec, layout, false)));
         for (const data of encoded) {
           offsets.push(position);
           counts.push(data.length);
@@ -262,21 +262,70 @@ export async function writeGeoTiff(file: string, spec: GeoTiffSpec): Promise<voi
       if (!bigTiff && position > CLASSIC_LIMIT) throw new Error('internal: classic TIFF overflow');
       const ifd = encodeIfd(imageEntries(spec, layout, offsets, counts, bigTiff), position, bigTiff);
       await handle.write(ifd, 0, ifd.length, position);
-      const header = Buffer.alloc(bigTiff ? 16 : 8);
-      header.write('II', 0, 'latin1');
-      if (bigTiff) {
-        header.writeUInt16LE(43, 2);
-        header.writeUInt16LE(8, 4);
-        header.writeUInt16LE(0, 6);
-        header.writeBigUInt64LE(BigInt(position), 8);
-      } else {
-        header.writeUInt16LE(42, 2);
-        header.writeUInt32LE(position, 4);
-      }
+      const header = tiffHeader(position, bigTiff);
       await handle.write(header, 0, header.length, 0);
       await handle.sync();
     } finally {
       await handle.close();
     }
   });
+}
+
+/** Every block of every band, in file order (planar-separate: band by band). */
+function blockList(spec: GeoTiffSpec, layout: Layout): [RasterArray, number, number][] {
+  const blocks: [RasterArray, number, number][] = [];
+  for (const band of spec.bands) for (let by = 0; by < layout.down; by++) for (let bx = 0; bx < layout.across; bx++) blocks.push([band, bx, by]);
+  return blocks;
+}
+
+/** The TIFF header: little-endian, classic or BigTIFF, pointing at the IFD at `ifdOffset`. */
+function tiffHeader(ifdOffset: number, bigTiff: boolean): Buffer {
+  const header = Buffer.alloc(bigTiff ? 16 : 8);
+  header.write('II', 0, 'latin1');
+  if (bigTiff) {
+    header.writeUInt16LE(43, 2);
+    header.writeUInt16LE(8, 4);
+    header.writeUInt16LE(0, 6);
+    header.writeBigUInt64LE(BigInt(ifdOffset), 8);
+  } else {
+    header.writeUInt16LE(42, 2);
+    header.writeUInt32LE(ifdOffset, 4);
+  }
+  return header;
+}
+
+/** The largest raster (bytes of samples) encodeGeoTiff holds in memory; larger ones go through writeGeoTiff. */
+export const IN_MEMORY_GEOTIFF_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The bytes of the GeoTIFF writeGeoTiff would write for `spec`, built in memory, for small
+ * rasters (tiling patches) that the caller writes itself (tileScene stages them under a
+ * temporary name and publishes a scene's patches together). Blocks are DEFLATEd on this
+ * thread, one zlib call each: a patch's 8 KiB blocks cost more to hand to libuv's pool (a
+ * stream and its ~256 KiB of fresh zlib state per block) than to compress here, and the
+ * pool's threads are busy inflating the scene's tiles for the other patches in flight.
+ * @throws RangeError/TypeError as writeGeoTiff, and RangeError above IN_MEMORY_GEOTIFF_BYTES
+ */
+export async function encodeGeoTiff(spec: GeoTiffSpec): Promise<Buffer> {
+  checkSpec(spec);
+  const rawBytes = spec.width * spec.height * spec.bands.length * sampleEncoding[spec.dataType].bytes;
+  if (rawBytes > IN_MEMORY_GEOTIFF_BYTES) throw new RangeError(`encodeGeoTiff holds at most ${IN_MEMORY_GEOTIFF_BYTES} bytes of samples, got ${rawBytes}; use writeGeoTiff`);
+  const layout = layoutFor(spec);
+  const parts: Buffer[] = [];
+  const offsets: number[] = [];
+  const counts: number[] = [];
+  let position = 8;
+  for (const [band, bx, by] of blockList(spec, layout)) {
+    const data = await encodeBlock(extractBlock(band, spec, layout, bx, by), spec, layout, true);
+    offsets.push(position);
+    counts.push(data.length);
+    parts.push(data);
+    position += data.length;
+  }
+  if (position % 2 === 1) {
+    parts.push(Buffer.alloc(1)); // IFDs start on a word boundary
+    position += 1;
+  }
+  const ifd = encodeIfd(imageEntries(spec, layout, offsets, counts, false), position, false);
+  return Buffer.concat([tiffHeader(position, false), ...parts, ifd]);
 }

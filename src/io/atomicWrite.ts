@@ -34,6 +34,21 @@ export async function syncDirectory(dir: string): Promise<void> {
   }
 }
 
+/**
+ * Writes `data` to a new file at `tmpPath` and fsyncs it, without renaming: for callers
+ * that publish several staged files together (tileScene renames a scene's patches, then
+ * fsyncs the folder once). `tmpPath` should come from temporaryPathFor.
+ */
+export async function writeStagedFile(tmpPath: string, data: Uint8Array): Promise<void> {
+  const handle = await fs.open(tmpPath, 'wx');
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes `data` to `finalPath` atomically (fsync, then rename, then fsync the folder); creates parent folders. */
 export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(finalPath), { recursive: true });

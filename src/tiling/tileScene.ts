@@ -8,10 +8,10 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { syncDirectory, temporaryPathFor } from '../io/atomicWrite.js';
+import { syncDirectory, temporaryPathFor, writeStagedFile } from '../io/atomicWrite.js';
 import { siteOnGrid } from '../geo/footprint.js';
 import type { Site } from '../records/sites.js';
-import { writeGeoTiff } from '../geo/writeGeoTiff.js';
+import { encodeGeoTiff } from '../geo/writeGeoTiff.js';
 import type { ManifestRecord } from '../records/manifest.js';
 import { cloudTest } from './bandSet.js';
 import { patchStats } from './patchStats.js';
@@ -29,13 +29,22 @@ export interface TileSceneOptions {
   /** Patch edge in pixels. */
   size: number;
   compression?: 'deflate' | 'none';
-  /** Runs one patch job (read + write) under the run's concurrency limit. */
-  limit: <T>(job: () => Promise<T>) => Promise<T>;
+  /** Runs one patch job (read + encode; the write trails it) under the run's concurrency limit (p-limit). */
+  limit: PatchLimit;
   /** True when the patch for this site is already up to date (it is then not redone). */
   upToDate?: (site: Site, record: Omit<ManifestRecord, 'valid_fraction' | 'cloud_fraction'>) => boolean;
   /** Called after each patch is staged (for progress bars). */
   onPatch?: () => void;
 }
+
+/** A concurrency limiter (p-limit's shape): runs jobs, at most `concurrency` at once. */
+export interface PatchLimit {
+  <T>(job: () => Promise<T>): Promise<T>;
+  readonly concurrency: number;
+}
+
+/** Patch files being written at once, per concurrency slot (see tileScene). */
+const WRITES_PER_SLOT = 2;
 
 export interface TileSceneResult {
   /** Records of the patches written in this call. */
@@ -92,6 +101,13 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
   // find it in the small block cache, decoded once and to enough rows for all of them; in
   // the sites file's order neighbours are far apart and each would inflate the tile again.
   todo.sort((a, b) => compareBlockOrder(a.window, b.window));
+  // A patch holds its concurrency slot while it is read and encoded (CPU), not while its
+  // file is written and fsynced (a wait on the disk): the next patch starts meanwhile.
+  // Writes in flight are bounded, so encoded patches never pile up in memory.
+  const writes: Promise<void>[] = [];
+  const writing = new Set<Promise<void>>();
+  const maxWrites = WRITES_PER_SLOT * opts.limit.concurrency;
+  if (todo.length > 0) await fs.mkdir(sceneDir, { recursive: true });
   const jobs: Promise<void>[] = [];
   for (const { site, window, base } of todo) {
     jobs.push(
@@ -100,8 +116,7 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
         const stats = patchStats(data.bands, window, scene.width, scene.height, scene.nodata, data.mask, isCloudy);
         const final = path.join(sceneDir, `${site.site_id}.tif`);
         const tmp = temporaryPathFor(final);
-        staged.push({ tmp, final });
-        await writeGeoTiff(tmp, {
+        const bytes = await encodeGeoTiff({
           width: opts.size,
           height: opts.size,
           dataType: scene.dataType,
@@ -114,11 +129,25 @@ export async function tileScene(scene: Scene, sites: readonly Site[], outDir: st
           datetime: tiffDateTime(scene.datetime),
           bandDescriptions: scene.bandIds,
         });
-        result.written.push({ ...base, valid_fraction: stats.valid_fraction, cloud_fraction: stats.cloud_fraction });
-        opts.onPatch?.();
+        while (writing.size >= maxWrites) await Promise.race(writing);
+        staged.push({ tmp, final });
+        const write: Promise<void> = writeStagedFile(tmp, bytes).then(() => {
+          result.written.push({ ...base, valid_fraction: stats.valid_fraction, cloud_fraction: stats.cloud_fraction });
+          opts.onPatch?.();
+        });
+        // `done` settles with the write and never rejects: the write's error is reported
+        // through `writes` (below), not as an unhandled rejection here.
+        const done: Promise<void> = write.then(
+          () => void writing.delete(done),
+          () => void writing.delete(done),
+        );
+        writing.add(done);
+        writes.push(write);
       }),
     );
   }
+  await Promise.allSettled(jobs);
+  jobs.push(...writes);
   const settled = await Promise.allSettled(jobs);
   const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
   if (failed) {

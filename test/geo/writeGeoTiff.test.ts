@@ -4,14 +4,14 @@
  * description, per-band checksum) must match what was written; readPatch must give the
  * arrays back exactly. GDAL answers live where installed, else from goldens.
  */
-import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readPatch } from '../../src/geo/readPatch.js';
 import { allocRaster, gdalTypeName, type RasterDataType } from '../../src/geo/rasterTypes.js';
-import { writeGeoTiff, type GeoTiffSpec } from '../../src/geo/writeGeoTiff.js';
+import { encodeGeoTiff, IN_MEMORY_GEOTIFF_BYTES, writeGeoTiff, type GeoTiffSpec } from '../../src/geo/writeGeoTiff.js';
 import { gdalinfoJson, oracle, ORACLE_NOTE } from '../helpers/oracle.js';
 import { epsgOfWkt, gdalChecksum } from './gdalChecksum.js';
 
@@ -82,6 +82,23 @@ describe(`writeGeoTiff (${ORACLE_NOTE})`, () => {
       });
     });
   }
+
+  // encodeGeoTiff (tiling's in-memory patches) must be the very file writeGeoTiff writes,
+  // which GDAL reads back above: byte for byte, over every case.
+  it.each(cases.map((c) => [c.name, c] as const))('encodeGeoTiff %s: the same bytes as writeGeoTiff', async (_, c) => {
+    const { bandCount, ...rest } = c.spec;
+    const bands = Array.from({ length: bandCount }, (_, i) => bandValues(rest.dataType, rest.width * rest.height, 31 + i));
+    const file = path.join(dir, `${c.name}-encode.tif`);
+    await writeGeoTiff(file, { ...rest, bands });
+    const bytes = await encodeGeoTiff({ ...rest, bands });
+    expect(bytes.length).toBe(readFileSync(file).length);
+    expect(Buffer.compare(bytes, readFileSync(file))).toBe(0);
+  });
+
+  it('encodeGeoTiff refuses rasters too large to hold in memory', async () => {
+    const side = Math.ceil(Math.sqrt(IN_MEMORY_GEOTIFF_BYTES / 2)) + 1;
+    await expect(encodeGeoTiff({ width: side, height: side, dataType: 'uint16', bands: [new Uint16Array(side * side)], geoTransform: [0, 1, 0, 0, 0, -1], epsg: 32632 })).rejects.toThrow(/use writeGeoTiff/);
+  });
 
   it('rejects inconsistent specs before creating any file', async () => {
     const file = path.join(dir, 'bad.tif');
