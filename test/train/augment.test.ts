@@ -46,6 +46,30 @@ describe('augmentation keeps the wind pointing at the plume', () => {
     });
   }
 
+  it('moves every pixel as the flips then the quarter turns do, applied one by one', () => {
+    // Reference: each op as its own whole-image transform (out[r][c] = in[…]), composed.
+    const ch = 3;
+    const sz = 7;
+    const n = sz - 1;
+    const transform = (img: Float32Array, from: (r: number, c: number) => [number, number]): Float32Array => {
+      const out = new Float32Array(img.length);
+      for (let r = 0; r < sz; r++) for (let c = 0; c < sz; c++) {
+        const [sr, sc] = from(r, c);
+        for (let b = 0; b < ch; b++) out[(r * sz + c) * ch + b] = img[(sr * sz + sc) * ch + b]!;
+      }
+      return out;
+    };
+    const rng = createRng(3);
+    const img = Float32Array.from({ length: sz * sz * ch }, () => rng());
+    for (const op of ops) {
+      let want = img;
+      if (op.flipH) want = transform(want, (r, c) => [r, n - c]);
+      if (op.flipV) want = transform(want, (r, c) => [n - r, c]);
+      for (let k = 0; k < op.rot90; k++) want = transform(want, (r, c) => [c, n - r]);
+      expect(Array.from(augmentPatch(img, sz, ch, { u: 1, v: 0 }, op).image), JSON.stringify(op)).toEqual(Array.from(want));
+    }
+  });
+
   it('does not touch its input and passes missing wind through', () => {
     const img = plumeImage(size, 1, 0, 2);
     const copy = img.slice();
