@@ -20,7 +20,8 @@ import { toAuxInput } from './features.js';
 import type { InputContext, PreparedSample } from './inputs.js';
 import { backgroundQuantileOf, MODEL_FILE, readModelFolder, type ModelManifest } from './modelFolder.js';
 import { Network } from './network.js';
-import { readPatchPixels, toNormalisedHWC, type PatchPixels } from './patchInput.js';
+import { NormalisedImage } from './patchImage.js';
+import { readPatchPixels, type PatchPixels } from './patchInput.js';
 import { applyInputSteps, backgroundMembers, needsBackground, quantilePixels, resolveInputSteps } from './inputSteps/index.js';
 import type { EmissionFactors } from './physics.js';
 import { predictPrepared, type SamplePrediction } from './predictor.js';
@@ -137,9 +138,9 @@ export async function prepareInput(x: PredictInput, manifest: ModelManifest, mod
   }
   const aux = toAuxInput(x.site, x.weather, x.record.cloud_fraction);
   const steps = resolveInputSteps(manifest.input_steps ?? []);
-  if (steps.length === 0) return { image: toNormalisedHWC(pixels, manifest.band_stats), aux };
+  if (steps.length === 0) return { image: new NormalisedImage(pixels, manifest.band_stats), aux };
   const stepped = applyInputSteps(steps, pixels, bands, { u: aux.wind_u, v: aux.wind_v }, background);
-  return { image: toNormalisedHWC(stepped.pixels, manifest.band_stats), aux: { ...aux, wind_u: stepped.wind.u, wind_v: stepped.wind.v } };
+  return { image: new NormalisedImage(stepped.pixels, manifest.band_stats), aux: { ...aux, wind_u: stepped.wind.u, wind_v: stepped.wind.v } };
 }
 
 export function toPatchEstimate(p: SamplePrediction, tasks: readonly Task[]): PatchEstimate {

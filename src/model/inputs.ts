@@ -5,12 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { AUX_FEATURES, writeAuxFeatures, type AuxInput, type AuxStats } from './features.js';
 import { makePhysicsBatch, type NetworkInputs } from './network.js';
+import type { PatchImage } from './patchImage.js';
 import type { EmissionFactors } from './physics.js';
 import type { TargetScales } from './physicsModes/index.js';
 
-/** A patch already normalised to [size, size, channels] plus its aux inputs. */
+/** A patch's network image ([size, size, channels], normalised when written) plus its aux inputs. */
 export interface PreparedSample {
-  image: Float32Array;
+  image: PatchImage;
   aux: AuxInput;
 }
 
@@ -50,7 +51,7 @@ export function makeInputs(samples: readonly PreparedSample[], ctx: InputContext
   const aux = new Float32Array(b * AUX_FEATURES);
   samples.forEach((s, i) => {
     if (s.image.length !== px) throw new Error(`sample ${i}: image has ${s.image.length} values, expected ${px}`);
-    images.set(s.image, i * px);
+    s.image.writeTo(images, i * px);
     writeAuxFeatures(s.aux, ctx.auxStats, aux, i * AUX_FEATURES);
   });
   return {

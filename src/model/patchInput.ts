@@ -86,24 +86,57 @@ function markGaps(values: RasterArray, nodata: number | null, valid: Uint8Array,
   }
 }
 
-/** Normalises a patch to a [height, width, bands] row-major Float32Array. */
-export function toNormalisedHWC(p: PatchPixels, stats: BandStats): Float32Array {
+/** Per channel: subtract `mean`, multiply by `inv`; first asinh(v · invScale) where invScale ≠ 0. */
+export interface Normalisation {
+  mean: Float64Array;
+  inv: Float64Array;
+  invScale: Float64Array;
+}
+
+/** The per-channel constants of `stats` for a patch of `channels` channels. */
+export function normalisationOf(channels: number, stats: BandStats): Normalisation {
+  if (channels !== stats.mean.length) throw new Error(`patch has ${channels} bands, normalisation has ${stats.mean.length}`);
+  return {
+    mean: Float64Array.from(stats.mean),
+    inv: Float64Array.from(stats.std, (s) => 1 / (s || 1)),
+    invScale: Float64Array.from(stats.mean, (_, b) => {
+      const scale = stats.asinh_scale?.[b] ?? null;
+      return scale === null ? 0 : 1 / scale;
+    }),
+  };
+}
+
+/**
+ * Writes `p` normalised, [row, column, channel] row-major, into `out` from `offset`, output
+ * pixel (r, c) taken from source pixel base + r·dRow + c·dCol (identity: 0, width, 1).
+ * Nodata pixels become 0, the channel's training mean.
+ */
+export function writeNormalised(p: PatchPixels, norm: Normalisation, order: { base: number; dRow: number; dCol: number }, out: Float32Array, offset: number): void {
+  const size = p.width;
   const c = p.bands.length;
-  if (c !== stats.mean.length) throw new Error(`patch has ${c} bands, normalisation has ${stats.mean.length}`);
-  const n = p.width * p.height;
-  const out = new Float32Array(n * c);
+  const { base, dRow, dCol } = order;
+  const valid = p.valid;
   for (let b = 0; b < c; b++) {
     const src = p.bands[b]!;
-    const m = stats.mean[b]!;
-    const inv = 1 / (stats.std[b]! || 1);
-    const scale = stats.asinh_scale?.[b] ?? null;
-    if (scale === null) {
-      for (let i = 0; i < n; i++) out[i * c + b] = p.valid[i] ? (src[i]! - m) * inv : 0;
-    } else {
-      const invScale = 1 / scale;
-      for (let i = 0; i < n; i++) out[i * c + b] = p.valid[i] ? (Math.asinh(src[i]! * invScale) - m) * inv : 0;
+    const m = norm.mean[b]!;
+    const inv = norm.inv[b]!;
+    const invScale = norm.invScale[b]!;
+    for (let r = 0; r < p.height; r++) {
+      let i = base + r * dRow;
+      let o = offset + r * size * c + b;
+      if (invScale === 0) {
+        for (let col = 0; col < size; col++, i += dCol, o += c) out[o] = valid[i] ? (src[i]! - m) * inv : 0;
+      } else {
+        for (let col = 0; col < size; col++, i += dCol, o += c) out[o] = valid[i] ? (Math.asinh(src[i]! * invScale) - m) * inv : 0;
+      }
     }
   }
+}
+
+/** Normalises a patch to a [height, width, bands] row-major Float32Array. */
+export function toNormalisedHWC(p: PatchPixels, stats: BandStats): Float32Array {
+  const out = new Float32Array(p.width * p.height * p.bands.length);
+  writeNormalised(p, normalisationOf(p.bands.length, stats), { base: 0, dRow: p.width, dCol: 1 }, out, 0);
   return out;
 }
 

@@ -9,6 +9,7 @@
  * - rotation by 90° counter-clockwise: (u, v) → (−v, u)
  */
 import type { AugmentationFreedom } from '../model/inputSteps/index.js';
+import { DenseImage, imageValues, type PixelOrder } from '../model/patchImage.js';
 import type { Rng } from './rng.js';
 
 export interface AugmentOp {
@@ -32,12 +33,12 @@ export function randomAugment(rng: Rng, freedom: AugmentationFreedom = 'all'): A
 }
 
 /**
- * Applies `op` to a square [size, size, channels] row-major image.
- * @returns a new image and the wind vector in the new image's frame (inputs untouched).
+ * Where each output pixel of `op` reads from, as an affine source index (model/patchImage.ts
+ * PixelOrder): flips and quarter turns are affine in (row, column), so three mapped points
+ * give it. A per-pixel mapping call that returned a [row, column] pair cost ~2.7 ms a
+ * 16-patch batch (~10 % of a training step).
  */
-export function augmentPatch(image: Float32Array, size: number, channels: number, wind: Wind, op: AugmentOp): { image: Float32Array; wind: Wind } {
-  let u = wind.u;
-  let v = wind.v;
+export function pixelOrderOf(op: AugmentOp, size: number): PixelOrder {
   const n = size - 1;
   const src = (r: number, c: number): [number, number] => {
     // Map output (r, c) back through the rotation, then the flips.
@@ -53,24 +54,17 @@ export function augmentPatch(image: Float32Array, size: number, channels: number
     if (op.flipH) cc = n - cc;
     return [rr, cc];
   };
-  // Flips and quarter turns are affine in (row, column): the source pixel of output (r, c)
-  // is base + r·dRow + c·dCol, read from three mapped points. A per-pixel mapping call that
-  // returned a [row, column] pair cost ~2.7 ms a 16-patch batch (~10 % of a training step).
   const [r0, c0] = src(0, 0);
   const [r1, c1] = src(Math.min(1, n), 0);
   const [r2, c2] = src(0, Math.min(1, n));
   const base = r0 * size + c0;
-  const dRow = (r1 - r0) * size + (c1 - c0);
-  const dCol = (r2 - r0) * size + (c2 - c0);
-  const out = new Float32Array(image.length);
-  for (let r = 0; r < size; r++) {
-    let i = (base + r * dRow) * channels;
-    const step = dCol * channels;
-    let o = r * size * channels;
-    for (let c = 0; c < size; c++, i += step, o += channels) {
-      for (let b = 0; b < channels; b++) out[o + b] = image[i + b]!;
-    }
-  }
+  return { base, dRow: r1 * size + c1 - base, dCol: r2 * size + c2 - base };
+}
+
+/** The wind vector in the frame of the image after `op`. */
+export function augmentWind(wind: Wind, op: AugmentOp): Wind {
+  let u = wind.u;
+  let v = wind.v;
   if (op.flipH && u !== null) u = -u;
   if (op.flipV && v !== null) v = -v;
   for (let k = 0; k < op.rot90; k++) {
@@ -79,5 +73,13 @@ export function augmentPatch(image: Float32Array, size: number, channels: number
     u = nu;
     v = nv;
   }
-  return { image: out, wind: { u, v } };
+  return { u, v };
+}
+
+/**
+ * Applies `op` to a square [size, size, channels] row-major image.
+ * @returns a new image and the wind vector in the new image's frame (inputs untouched).
+ */
+export function augmentPatch(image: Float32Array, size: number, channels: number, wind: Wind, op: AugmentOp): { image: Float32Array; wind: Wind } {
+  return { image: imageValues(new DenseImage(image, size, channels).reordered(pixelOrderOf(op, size))), wind: augmentWind(wind, op) };
 }

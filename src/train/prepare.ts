@@ -8,7 +8,8 @@ import { InputError } from '../errors.js';
 import { toAuxInput } from '../model/features.js';
 import type { PreparedSample } from '../model/inputs.js';
 import { applyInputSteps, needsBackground, siteBackgrounds, type InputStep, type StepWind } from '../model/inputSteps/index.js';
-import { readPatchPixels, toNormalisedHWC, type BandStats, type PatchPixels } from '../model/patchInput.js';
+import { NormalisedImage } from '../model/patchImage.js';
+import { readPatchPixels, type BandStats, type PatchPixels } from '../model/patchInput.js';
 import { createPatchReadPool } from '../model/patchReadPool.js';
 import type { Sample } from './dataset.js';
 import type { Truth } from './metrics.js';
@@ -122,7 +123,7 @@ export function prepareSamples(samples: readonly Sample[], patches: readonly Ste
   return samples.map((s, i) => {
     const p = patches[i]!;
     return {
-      image: toNormalisedHWC(p.pixels, stats),
+      image: new NormalisedImage(p.pixels, stats),
       aux: { ...toAuxInput(s.site, s.weather, s.record.cloud_fraction), wind_u: p.wind.u, wind_v: p.wind.v },
       truth: truthOf(s),
       site_id: s.site.site_id,

@@ -4,6 +4,7 @@
  * for combining them over each plant's overpasses.
  */
 import type { InputContext, PreparedSample } from '../model/inputs.js';
+import { BlankImage } from '../model/patchImage.js';
 import type { Network } from '../model/network.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
 import { smoothWithSiteHistory, type HistoryObservation, type SiteHistoryModel } from '../model/siteHistory.js';
@@ -22,7 +23,7 @@ export function historyObservation(s: Pick<TrainSample, 'site_id' | 'time_ms' | 
 
 /** The samples with every pixel at its training mean (0 after normalisation): what the network knows without the image. */
 export function blankImages<T extends PreparedSample>(samples: readonly T[]): T[] {
-  return samples.map((s) => ({ ...s, image: new Float32Array(s.image.length) }));
+  return samples.map((s) => ({ ...s, image: new BlankImage(s.image.length) }));
 }
 
 /**

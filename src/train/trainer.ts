@@ -17,7 +17,7 @@ import { FUELS, type Fuel } from '../records/sites.js';
 import type { TargetScale } from '../model/physicsModes/index.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
 import type { ModelSpec, Task } from '../model/spec.js';
-import { augmentPatch, randomAugment } from './augment.js';
+import { augmentWind, pixelOrderOf, randomAugment } from './augment.js';
 import type { TrainConfig } from './config.js';
 import { fitBaselineOn } from './controls/capacityBaselineControl.js';
 import { fitSiteHistory } from '../model/siteHistory.js';
@@ -266,8 +266,10 @@ export async function runEpoch(s: EpochState, epoch: number): Promise<{ means: T
   for (let b = 0; b < order.length; b += config.batch_size) {
     const batch = order.slice(b, b + config.batch_size).map((x) => {
       if (!config.augment) return x;
-      const aug = augmentPatch(x.image, data.patchSize, data.bands.length, { u: x.aux.wind_u, v: x.aux.wind_v }, randomAugment(s.rng, augmentationFreedom(resolveInputSteps(data.inputSteps))));
-      return { ...x, image: aug.image, aux: { ...x.aux, wind_u: aug.wind.u, wind_v: aug.wind.v } };
+      // The turn is applied as the image is written into the batch (model/patchImage.ts).
+      const op = randomAugment(s.rng, augmentationFreedom(resolveInputSteps(data.inputSteps)));
+      const wind = augmentWind({ u: x.aux.wind_u, v: x.aux.wind_v }, op);
+      return { ...x, image: x.image.reordered(pixelOrderOf(op, data.patchSize)), aux: { ...x.aux, wind_u: wind.u, wind_v: wind.v } };
     });
     last = await s.steps.step(batch, { epoch, step: steps, history: s.lossHistory, lossFloor: s.floor });
     for (const t of config.tasks) sums[t] = (sums[t] ?? 0) + last.losses[t]!;

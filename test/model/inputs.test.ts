@@ -8,6 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { disposeInputs, makeInputs } from '../../src/model/inputs.js';
 import { stepBatch } from '../train/helpers/stepBatch.js';
+import { imageValues } from '../../src/model/patchImage.js';
 
 afterAll(async () => {
   await selectBackend('wasm');
@@ -22,9 +23,9 @@ describe('makeInputs', () => {
     const later = [makeInputs(samples.slice(3, 7), ctx), makeInputs(samples.slice(6, 7), ctx)];
     const values = first.images.dataSync();
     expect(values.length).toBe(3 * px);
-    for (let i = 0; i < 3; i++) expect(Array.from(values.subarray(i * px, (i + 1) * px))).toEqual(Array.from(samples[i]!.image));
+    for (let i = 0; i < 3; i++) expect(Array.from(values.subarray(i * px, (i + 1) * px))).toEqual(Array.from(imageValues(samples[i]!.image)));
     const last = later[1]!.images.dataSync();
-    expect(Array.from(last)).toEqual(Array.from(samples[6]!.image));
+    expect(Array.from(last)).toEqual(Array.from(imageValues(samples[6]!.image)));
     [first, ...later].forEach(disposeInputs);
   });
 });

@@ -62,7 +62,7 @@ describe('augmentation keeps the wind pointing at the plume', () => {
     const rng = createRng(3);
     const img = Float32Array.from({ length: sz * sz * ch }, () => rng());
     for (const op of ops) {
-      let want = img;
+      let want: Float32Array = img;
       if (op.flipH) want = transform(want, (r, c) => [r, n - c]);
       if (op.flipV) want = transform(want, (r, c) => [n - r, c]);
       for (let k = 0; k < op.rot90; k++) want = transform(want, (r, c) => [c, n - r]);

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { BlankImage } from '../../src/model/patchImage.js';
 import type { SamplePrediction } from '../../src/model/predictor.js';
 import type { TrainSample } from '../../src/train/prepare.js';
 import { calibrateIntervals, learningRateAt } from '../../src/train/trainer.js';
 
 const sample = (gen: number): TrainSample => ({
-  image: new Float32Array(0),
+  image: new BlankImage(0),
   aux: { fuel: 'coal', capacity_mw: 1000, temperature_c: null, relative_humidity: null, wind_u: null, wind_v: null, cloud_fraction: null },
   truth: { active: true, generation_mw: gen, co2_t_per_h: null, fuel: 'coal', capacity_mw: 1000 },
   site_id: 'A',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DenseImage, imageValues } from '../../src/model/patchImage.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 import { mulberry32 } from '../../src/random.js';
 import { FUELS } from '../../src/records/sites.js';
@@ -15,9 +16,9 @@ describe('shuffleImagesWithinSites', () => {
   const samples = Array.from({ length: 60 }, (_, i) => ({
     site_id: `s${Math.floor(rand() * 9)}`,
     time_ms: i,
-    image: Float32Array.from([i, rand()]),
+    image: new DenseImage(Float32Array.from([i, rand()]), 1, 2),
   }));
-  samples.push({ site_id: 'lonely', time_ms: 99, image: Float32Array.from([99, 0]) });
+  samples.push({ site_id: 'lonely', time_ms: 99, image: new DenseImage(Float32Array.from([99, 0]), 1, 2) });
 
   it('moves every image to another overpass of the same site, keeping all other fields', () => {
     const out = shuffleImagesWithinSites(samples, 3);
@@ -39,9 +40,9 @@ describe('shuffleImagesWithinSites', () => {
   });
 
   it('is seeded: the same seed gives the same permutation, another seed another', () => {
-    const a = shuffleImagesWithinSites(samples, 11).map((s) => s.image[0]);
-    const b = shuffleImagesWithinSites(samples, 11).map((s) => s.image[0]);
-    const c = shuffleImagesWithinSites(samples, 12).map((s) => s.image[0]);
+    const a = shuffleImagesWithinSites(samples, 11).map((s) => imageValues(s.image)[0]);
+    const b = shuffleImagesWithinSites(samples, 11).map((s) => imageValues(s.image)[0]);
+    const c = shuffleImagesWithinSites(samples, 12).map((s) => imageValues(s.image)[0]);
     expect(a).toEqual(b);
     expect(a).not.toEqual(c);
   });

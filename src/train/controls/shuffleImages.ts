@@ -5,10 +5,11 @@
  * plant's capacity and fuel does not notice. The permutation is a seeded Sattolo cycle, so
  * no image stays at its own overpass (a site with one overpass keeps its image).
  */
+import type { PatchImage } from '../../model/patchImage.js';
 import { mulberry32 } from '../../random.js';
 
 /** Copies of `samples` with images exchanged within each site; order and all other fields kept. */
-export function shuffleImagesWithinSites<T extends { image: Float32Array; site_id: string }>(samples: readonly T[], seed: number): T[] {
+export function shuffleImagesWithinSites<T extends { image: PatchImage; site_id: string }>(samples: readonly T[], seed: number): T[] {
   const bySite = new Map<string, number[]>();
   samples.forEach((s, i) => bySite.set(s.site_id, [...(bySite.get(s.site_id) ?? []), i]));
   const next = mulberry32(seed);

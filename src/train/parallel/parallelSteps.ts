@@ -103,7 +103,7 @@ export class ParallelSteps {
       const part = batch.slice(start, start + n);
       part.forEach((x, k) => {
         if (x.image.length !== this.pixels) throw new Error(`sample image has ${x.image.length} values, expected ${this.pixels}`);
-        this.images.set(x.image, (i * this.slotRows + k) * this.pixels);
+        x.image.writeTo(this.images, (i * this.slotRows + k) * this.pixels);
       });
       return {
         samples: part.map((x) => ({ aux: x.aux, truth: x.truth })),

@@ -15,6 +15,7 @@ import type { TrainSample } from '../prepare.js';
 import { disposeTargets, makeTargets } from '../targets.js';
 import { createWeighting, type StepContext, type WeightingName, type WeightingOptions } from '../weighting/index.js';
 import { shardGradients, type ShardOutcome, type ShardPlan } from './shardStep.js';
+import { DenseImage } from '../../model/patchImage.js';
 
 export interface ShardWorkerInit {
   spec: ModelSpec;
@@ -62,7 +63,7 @@ export async function createTrainer(_tf: unknown, init: ShardWorkerInit): Promis
     setParams: (flat) => layout.write(flat),
     step: (message, gradsOut) => {
       const base = message.slot * init.slotFloats;
-      const samples = message.samples.map((x, k) => ({ ...x, image: images.subarray(base + k * pixels, base + (k + 1) * pixels) }));
+      const samples = message.samples.map((x, k) => ({ ...x, image: new DenseImage(images.subarray(base + k * pixels, base + (k + 1) * pixels), init.ctx.patchSize, init.ctx.channels) }));
       const inputs = makeInputs(samples, init.ctx);
       const y = makeTargets(message.samples.map((x) => x.truth));
       try {

@@ -6,6 +6,7 @@
  */
 import { computeAuxStats } from '../../../src/model/features.js';
 import type { InputContext } from '../../../src/model/inputs.js';
+import { DenseImage } from '../../../src/model/patchImage.js';
 import { loadEmissionFactors } from '../../../src/model/physics.js';
 import { FUELS } from '../../../src/records/sites.js';
 import type { TrainSample } from '../../../src/train/prepare.js';
@@ -32,7 +33,7 @@ export function stepBatch(n: number, opts: { size?: number; channels?: number; s
     // Every third sample misses one label, in turn per task; one sample misses all weather.
     const missing = i % 3 === 0 ? (i / 3) % 3 : -1;
     return {
-      image,
+      image: new DenseImage(image, size, channels),
       aux: {
         fuel,
         capacity_mw: capacity,
