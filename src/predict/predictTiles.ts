@@ -22,11 +22,22 @@ export async function predictTiles(o: PredictTilesOptions): Promise<{ patches: n
   const manifest = await readManifest(manifestPath(o.tilesDir));
   const chunk = o.chunk ?? 64;
   const records: PredictionRecord[] = [];
-  for (let i = 0; i < manifest.length; i += chunk) {
-    const part = manifest.slice(i, i + chunk);
-    const estimates = await o.predictor.predict(part.map((record) => ({ record, tilesDir: o.tilesDir })));
+  const parts: (typeof manifest)[] = [];
+  for (let i = 0; i < manifest.length; i += chunk) parts.push(manifest.slice(i, i + chunk));
+  const predictPart = (part: typeof manifest) => o.predictor.predict(part.map((record) => ({ record, tilesDir: o.tilesDir })));
+  // The next part is asked for before this one's answer is awaited, so its patches are read
+  // while the network runs on this one (reading and the network take turns otherwise).
+  let pending = parts.length > 0 ? predictPart(parts[0]!) : null;
+  let done = 0;
+  for (const [i, part] of parts.entries()) {
+    const next = i + 1 < parts.length ? predictPart(parts[i + 1]!) : null;
+    // An early failure must not leave the prefetched part's rejection unhandled.
+    next?.catch(() => undefined);
+    const estimates = await pending!;
     part.forEach((r, k) => records.push(makePredictionRecord(r, estimates[k]!, o.predictor)));
-    o.onProgress?.(Math.min(manifest.length, i + chunk), manifest.length);
+    done += part.length;
+    o.onProgress?.(done, manifest.length);
+    pending = next;
   }
   await writeFileAtomic(o.out, formatPredictions(records));
   return { patches: records.length, records };
