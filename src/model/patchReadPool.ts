@@ -10,6 +10,8 @@
  * its bands and validity mask, transferred (moved, not copied) to the caller. An error
  * comes back as the InputError the same read on the main thread would throw.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { workerModuleUrl } from '../backend/parallel/workerModule.js';
 import { InputError } from '../errors.js';
@@ -51,7 +53,20 @@ function readerModule(): string {
   return new URL(`./patchInput${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 }
 
-/** Starts `size` reader threads (at least 1). Close the pool when done: its threads keep the process alive. */
+/**
+ * Whether reader threads can start here: they import patchInput from beside this module,
+ * which a bundle of co2sat (one file, or chunks elsewhere) does not have. Callers then read
+ * on their own thread.
+ */
+export function patchReadersAvailable(): boolean {
+  return existsSync(fileURLToPath(readerModule()));
+}
+
+/**
+ * Starts `size` reader threads (at least 1). Idle threads do not keep the process alive
+ * (they are unref'd while no read is pending), so a pool held by a long-lived object (a
+ * loaded model) needs no close before exit; close it to free the threads sooner.
+ */
 export async function createPatchReadPool(size: number): Promise<PatchReadPool> {
   const workerData = { moduleUrl: await workerModuleUrl(readerModule()) };
   const workers = Array.from({ length: Math.max(1, Math.floor(size)) }, () => new Worker(READER_SOURCE, { eval: true, workerData }));
@@ -72,6 +87,7 @@ export async function createPatchReadPool(size: number): Promise<PatchReadPool> 
               const p = pending.get(m.id);
               pending.delete(m.id);
               load[k] = load[k]! - 1;
+              if (load[k] === 0) w.unref();
               if (p === undefined) return;
               if (m.error !== undefined) p.reject(m.error.file !== null && m.error.problem !== null ? new InputError(m.error.file, m.error.problem) : new Error(m.error.message));
               else if (m.pixels !== undefined) p.resolve(m.pixels);
@@ -83,6 +99,7 @@ export async function createPatchReadPool(size: number): Promise<PatchReadPool> 
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;
   }
+  for (const w of workers) w.unref();
   return {
     size: workers.length,
     read(file) {
@@ -94,6 +111,7 @@ export async function createPatchReadPool(size: number): Promise<PatchReadPool> 
         const id = nextId++;
         pending.set(id, { resolve, reject });
         load[k] = load[k]! + 1;
+        if (load[k] === 1) workers[k]!.ref();
         workers[k]!.postMessage({ id, file });
       });
     },

@@ -4,6 +4,7 @@
  * the site and overpass time (weather.csv, optional: missing weather is imputed by the
  * model with its training means).
  */
+import { availableParallelism } from 'node:os';
 import { InputError } from '../errors.js';
 import type { ModelSite } from '../records/sites.js';
 import { weatherAt, type WeatherRow } from '../records/weather.js';
@@ -22,6 +23,8 @@ export interface ModelPredictorOptions {
   batchSize?: number;
   /** Weather is interpolated across gaps up to this long (default 2 h; see records/weather.ts). */
   maxGapHours?: number;
+  /** Threads reading patches (model/patchReadPool.ts); default every core, 1 reads on this thread. */
+  readThreads?: number;
 }
 
 /**
@@ -31,7 +34,7 @@ export interface ModelPredictorOptions {
 export async function loadModelPredictor(modelDir: string, o: ModelPredictorOptions): Promise<Predictor> {
   const { loadModel } = await import('../model/inference.js');
   const { needsBackground, resolveInputSteps } = await import('../model/inputSteps/index.js');
-  const model = await loadModel(modelDir, { backend: o.backend ?? 'auto' });
+  const model = await loadModel(modelDir, { backend: o.backend ?? 'auto', readThreads: o.readThreads ?? availableParallelism() });
   const sites = new Map(o.sites.map((s) => [s.site_id, s]));
   const weatherOf = o.weather ? weatherAt(o.weather, o.maxGapHours) : () => null;
   const batch = o.batchSize ?? 64;

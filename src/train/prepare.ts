@@ -10,7 +10,7 @@ import type { PreparedSample } from '../model/inputs.js';
 import { applyInputSteps, needsBackground, siteBackgrounds, type InputStep, type StepWind } from '../model/inputSteps/index.js';
 import { NormalisedImage } from '../model/patchImage.js';
 import { readPatchPixels, type BandStats, type PatchPixels } from '../model/patchInput.js';
-import { createPatchReadPool } from '../model/patchReadPool.js';
+import { createPatchReadPool, patchReadersAvailable } from '../model/patchReadPool.js';
 import type { Sample } from './dataset.js';
 import type { Truth } from './metrics.js';
 
@@ -59,7 +59,7 @@ const READS_IN_FLIGHT = 16;
 export async function loadPixels(samples: readonly Sample[], tilesDir: string, cache?: Map<string, PatchPixels>, threads = 1): Promise<PatchPixels[]> {
   const out: PatchPixels[] = new Array<PatchPixels>(samples.length);
   const uncached = samples.filter((s) => !cache?.has(path.join(tilesDir, s.record.path))).length;
-  const pool = threads > 1 && uncached > 1 ? await createPatchReadPool(Math.min(threads, uncached)) : null;
+  const pool = threads > 1 && uncached > 1 && patchReadersAvailable() ? await createPatchReadPool(Math.min(threads, uncached)) : null;
   const read = pool ? (file: string) => pool.read(file) : readPatchPixels;
   let next = 0;
   const reader = async (): Promise<void> => {

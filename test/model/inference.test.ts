@@ -42,6 +42,20 @@ describe('loadModel / predict', () => {
     const prepared = prepareSamples(samples, stepPatches(samples, await loadPixels(samples, world.tiles), ['B02', 'B03', 'B04'], [], BACKGROUND_QUANTILE), result.manifest.band_stats);
     const inMemory = predictPrepared(result.net, prepared, result.ctx);
     const model = await loadModel(modelDir(), { backend: 'wasm' });
+    // The same model reading its patches on two reader threads, twice (the pool is kept).
+    const threaded = await loadModel(modelDir(), { backend: 'wasm', readThreads: 2 });
+    try {
+      const inputs = samples.map((s) => ({ record: s.record, tilesDir: world.tiles, weather: s.weather, site: s.site }));
+      for (let round = 0; round < 2; round++) {
+        (await threaded.predict(inputs)).forEach((p, i) => {
+          expect(p.p_on).toBe(inMemory[i]!.p_on);
+          expect(p.generation_mw).toBe(inMemory[i]!.generation_mw);
+          expect(p.co2_t_per_h_sd).toBe(inMemory[i]!.co2_t_per_h_sd);
+        });
+      }
+    } finally {
+      threaded.dispose();
+    }
     try {
       expect(model.backend).toBe('wasm');
       expect(model.tasks).toEqual(['activity', 'generation', 'co2']);

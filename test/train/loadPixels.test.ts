@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { readPatchPixels } from '../../src/model/patchInput.js';
+import { patchReadersAvailable } from '../../src/model/patchReadPool.js';
 import { loadData } from '../../src/train/loadData.js';
 import { loadPixels } from '../../src/train/prepare.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
@@ -44,6 +45,8 @@ describe('loadPixels', () => {
   });
 
   it('reads the same pixels on reader threads as on this thread', async () => {
+    // From the sources the reader module is there (a bundle without it reads on this thread).
+    expect(patchReadersAvailable()).toBe(true);
     const { samples } = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
     const here = await loadPixels(samples, world.tiles, undefined, 1);
     const threads = await loadPixels(samples, world.tiles, undefined, 3);

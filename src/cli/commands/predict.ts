@@ -3,7 +3,7 @@
  * (P(on), generation and CO2 with sds and 90% intervals, model id, backend).
  */
 import { Command } from 'commander';
-import { action, requireOption, withGlobals } from '../command.js';
+import { action, positiveInt, requireOption, withGlobals } from '../command.js';
 import { addBackendOptions, addTableOptions, tableOptionsOf, type TableFlags } from '../dataOptions.js';
 
 interface PredictFlags extends TableFlags {
@@ -14,6 +14,7 @@ interface PredictFlags extends TableFlags {
   out: string;
   backend?: string;
   config?: string;
+  threads?: number;
 }
 
 export async function predictCommand(): Promise<Command> {
@@ -32,7 +33,8 @@ export async function predictCommand(): Promise<Command> {
     .option('-t, --tiles <dir>', 'tiles folder with manifest.jsonl (from co2sat tile)')
     .option('-s, --sites <file>', 'sites GeoJSON (fuel and capacity_mw are model inputs)')
     .option('--weather <file>', 'weather.csv: site_id,datetime,temperature_c,relative_humidity,wind_u,wind_v')
-    .option('-o, --out <file>', 'output predictions file', 'predictions.jsonl');
+    .option('-o, --out <file>', 'output predictions file', 'predictions.jsonl')
+    .option('--threads <n>', 'worker threads reading the patches (default: all cores; 1 reads in this thread)', positiveInt('--threads'));
   addTableOptions(cmd);
   addBackendOptions(cmd);
   withGlobals(cmd, [
@@ -54,7 +56,7 @@ export async function predictCommand(): Promise<Command> {
       const sites = readModelSites(sitesFile);
       const table = tableOptionsOf(flags);
       const weather = flags.weather ? readWeatherCsv(flags.weather, table) : null;
-      const predictor = await loadModelPredictor(modelDir, { backend: flags.backend ?? config.backend, sites, weather, sitesFile, ...table });
+      const predictor = await loadModelPredictor(modelDir, { backend: flags.backend ?? config.backend, sites, weather, sitesFile, ...table, ...(flags.threads !== undefined ? { readThreads: flags.threads } : {}) });
       out.debug(`model ${predictor.id} on backend ${predictor.backend}`);
       const bar = out.progress('predict', 0);
       let shown = 0;
