@@ -39,7 +39,7 @@ export async function syncDirectory(dir: string): Promise<void> {
  * that publish several staged files together (tileScene renames a scene's patches, then
  * fsyncs the folder once). `tmpPath` should come from temporaryPathFor.
  */
-export async function writeStagedFile(tmpPath: string, data: Uint8Array): Promise<void> {
+export async function writeStagedFile(tmpPath: string, data: string | Uint8Array): Promise<void> {
   const handle = await fs.open(tmpPath, 'wx');
   try {
     await handle.writeFile(data);
@@ -53,16 +53,11 @@ export async function writeStagedFile(tmpPath: string, data: Uint8Array): Promis
 export async function writeFileAtomic(finalPath: string, data: string | Uint8Array): Promise<void> {
   await fs.mkdir(path.dirname(finalPath), { recursive: true });
   const tmp = temporaryPathFor(finalPath);
-  const handle = await fs.open(tmp, 'w');
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  try {
+    await writeStagedFile(tmp, data);
     await fs.rename(tmp, finalPath);
   } catch (err) {
+    // A failed write (a full disk) leaves no temporary behind either.
     await fs.rm(tmp, { force: true });
     throw err;
   }

@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import { compileEntries } from './compile.js';
-import { produceFileAtomic, removeStaleTemporaries, writeFileAtomic } from '../../src/io/atomicWrite.js';
+import { produceFileAtomic, removeStaleTemporaries, writeFileAtomic, writeStagedFile } from '../../src/io/atomicWrite.js';
 
 const tmp = () => mkdtempSync(path.join(tmpdir(), 'co2sat-atomic-'));
 
@@ -31,6 +31,24 @@ describe('atomic writes', () => {
     expect(readFileSync(f, 'utf8')).toBe('previous');
     expect(readdirSync(dir)).toEqual(['b.geojson']);
   });
+  it('leaves no temporary when the rename fails, and keeps what was there', async () => {
+    const dir = tmp();
+    const f = path.join(dir, 'c.json');
+    mkdirSync(path.join(f, 'inside'), { recursive: true }); // a non-empty folder cannot be replaced by a file
+    await expect(writeFileAtomic(f, 'new')).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual(['c.json']);
+    expect(readdirSync(f)).toEqual(['inside']);
+  });
+
+  it('writeStagedFile writes and syncs a new file, and refuses to overwrite one', async () => {
+    const dir = tmp();
+    const f = path.join(dir, '.d.tif.1.ab.tmp');
+    await writeStagedFile(f, Uint8Array.of(1, 2, 3));
+    expect([...readFileSync(f)]).toEqual([1, 2, 3]);
+    await expect(writeStagedFile(f, 'again')).rejects.toThrow(/EEXIST/);
+    expect([...readFileSync(f)]).toEqual([1, 2, 3]);
+  });
+
   it('removes temporaries of dead writers only', async () => {
     const dir = tmp();
     const dead = Number(spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout);
