@@ -102,7 +102,8 @@ export class TilesBackgrounds {
     private readonly quantile: number,
   ) {}
 
-  async of(inputs: readonly PredictInput[]): Promise<(PatchPixels | null)[]> {
+  /** `read` reads one patch (default on this thread; predict passes its reader threads). */
+  async of(inputs: readonly PredictInput[], read: (file: string) => Promise<PatchPixels> = readPatchPixels): Promise<(PatchPixels | null)[]> {
     const manifests = new Map<string, ManifestRecord[]>();
     const out: (PatchPixels | null)[] = [];
     for (const x of inputs) {
@@ -119,8 +120,8 @@ export class TilesBackgrounds {
         out.push(cached.background);
         continue;
       }
-      const pixels: PatchPixels[] = [];
-      for (const m of members) pixels.push(await readPatchPixels(path.join(x.tilesDir, m.key)));
+      // A site's members are read at once (tens of small files; one at a time left this thread waiting).
+      const pixels = await Promise.all(members.map((m) => read(path.join(x.tilesDir, m.key))));
       const background = quantilePixels(pixels, this.quantile);
       this.latest.set(x.record.site_id, { key, background });
       out.push(background);
@@ -185,7 +186,6 @@ export async function loadModel(dir: string, options: { backend?: string; readTh
     manifest,
     predict: async (inputs) => {
       const prepared: PreparedSample[] = [];
-      const backgrounds = backgroundSource ? await backgroundSource.of(inputs) : inputs.map(() => null);
       // Several patches read at once (file reads on libuv's pool overlap this thread's
       // parsing); one at a time, a 9,000-patch predict spent ~a fifth of its wall time idle.
       // With reader threads (options.readThreads > 1, started at the first call), parsing and
@@ -194,6 +194,7 @@ export async function loadModel(dir: string, options: { backend?: string; readTh
       if (readers === null && (options.readThreads ?? 1) > 1 && patchReadersAvailable()) readers = createPatchReadPool(options.readThreads ?? 1);
       const pool = readers === null ? null : await readers;
       const read = pool === null ? readPatchPixels : (file: string) => pool.read(file);
+      const backgrounds = backgroundSource ? await backgroundSource.of(inputs, read) : inputs.map(() => null);
       prepared.push(...(await Promise.all(inputs.map((x, i) => limit(() => prepareInput(x, manifest, dir, backgrounds[i] ?? null, read))))));
       return predictPrepared(net, prepared, ctx).map((p) => toPatchEstimate(p, manifest.tasks));
     },

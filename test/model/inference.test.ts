@@ -144,20 +144,23 @@ describe('a model with input steps', () => {
     // In memory: every overpass of every site together, as training saw them.
     const prepared = prepareSamples(data.samples, stepPatches(data.samples, await loadPixels(data.samples, stepWorld.tiles), bands, steps, backgroundQuantileOf(stepped.manifest)), stepped.manifest.band_stats);
     const inMemory = predictPrepared(stepped.net, prepared, stepped.ctx);
-    const model = await loadModel(path.join(stepDir, 'model'), { backend: 'wasm' });
-    try {
-      expect(model.bands).toEqual(bands);
-      // From disk, one overpass at a time (as a run predicts scene by scene): the background
-      // comes from the site's other patches in the tiles folder.
-      for (const i of [0, 7, 13, data.samples.length - 1]) {
-        const s = data.samples[i]!;
-        const [p] = await model.predict([{ record: s.record, tilesDir: stepWorld.tiles, weather: s.weather, site: s.site }]);
-        expect(p!.p_on).toBeCloseTo(inMemory[i]!.p_on, 6);
-        expect(p!.generation_mw).toBeCloseTo(inMemory[i]!.generation_mw, 3);
-        expect(p!.co2_t_per_h_sd).toBeCloseTo(inMemory[i]!.co2_t_per_h_sd, 3);
+    // On this thread, and with two reader threads (backgrounds read through them too).
+    for (const readThreads of [1, 2]) {
+      const model = await loadModel(path.join(stepDir, 'model'), { backend: 'wasm', readThreads });
+      try {
+        expect(model.bands).toEqual(bands);
+        // From disk, one overpass at a time (as a run predicts scene by scene): the background
+        // comes from the site's other patches in the tiles folder.
+        for (const i of [0, 7, 13, data.samples.length - 1]) {
+          const s = data.samples[i]!;
+          const [p] = await model.predict([{ record: s.record, tilesDir: stepWorld.tiles, weather: s.weather, site: s.site }]);
+          expect(p!.p_on).toBeCloseTo(inMemory[i]!.p_on, 6);
+          expect(p!.generation_mw).toBeCloseTo(inMemory[i]!.generation_mw, 3);
+          expect(p!.co2_t_per_h_sd).toBeCloseTo(inMemory[i]!.co2_t_per_h_sd, 3);
+        }
+      } finally {
+        model.dispose();
       }
-    } finally {
-      model.dispose();
     }
   });
 });
