@@ -39,7 +39,11 @@ export function identityOrder(size: number): PixelOrder {
 /** `second` applied to the result of `first`: output pixel p reads first's pixel second(p). */
 function compose(first: PixelOrder, second: PixelOrder, size: number): PixelOrder {
   // second maps (r, c) to pixel q = second.base + r·dRow + c·dCol = (qr, qc) in first's output;
-  // first maps (qr, qc) to first.base + qr·first.dRow + qc·first.dCol. Both are affine in (r, c).
+  // first maps (qr, qc) to first.base + qr·first.dRow + qc·first.dCol. Both are affine in (r, c),
+  // so the images of output pixels (0, 0), (1, 0) and (0, 1) fix the composition. Splitting a
+  // pixel index back into (qr, qc) is exact here because those three lie inside the image for
+  // every flip and quarter turn (the corner and its two neighbours); it would not be for an
+  // order that steps outside.
   const at = (p: number): number => first.base + Math.floor(p / size) * first.dRow + (p % size) * first.dCol;
   const q00 = second.base;
   const base = at(q00);
