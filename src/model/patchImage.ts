@@ -27,7 +27,7 @@ export interface PatchImage {
   readonly length: number;
   /** Writes the image's values, [row, column, channel] row-major, into `out` from `offset`. */
   writeTo(out: Float32Array, offset: number): void;
-  /** The same image with its pixels reordered by `order` (applied after any earlier order). */
+  /** The same image with its pixels reordered by `order` (after its own order, when it has one). */
   reordered(order: PixelOrder): PatchImage;
 }
 
