@@ -7,6 +7,7 @@
 import { fileURLToPath } from 'node:url';
 import { FileByteSource } from './fileSource.js';
 import { HttpByteSource } from './httpSource.js';
+import { MemoryByteSource } from './memorySource.js';
 
 export interface Slice {
   offset: number;
@@ -34,9 +35,13 @@ export function isRemoteHref(href: string): boolean {
   return /^https?:\/\//i.test(href);
 }
 
-/** Opens a path, `file://` URL or `http(s)://` URL. @throws Error (the caller names the file) */
-export async function openByteSource(href: string): Promise<ByteSource> {
+/**
+ * Opens a path, `file://` URL or `http(s)://` URL. `wholeFile` reads a local file into memory
+ * at once (MemoryByteSource, for small files read entirely); it does not apply to URLs.
+ * @throws Error (the caller names the file)
+ */
+export async function openByteSource(href: string, options: { wholeFile?: boolean } = {}): Promise<ByteSource> {
   if (isRemoteHref(href)) return HttpByteSource.open(href);
-  if (/^file:\/\//i.test(href)) return FileByteSource.open(fileURLToPath(href));
-  return FileByteSource.open(href);
+  const file = /^file:\/\//i.test(href) ? fileURLToPath(href) : href;
+  return options.wholeFile ? MemoryByteSource.open(file) : FileByteSource.open(file);
 }

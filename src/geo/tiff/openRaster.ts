@@ -8,7 +8,6 @@
  * the file size, so a cut download is caught even when the windows read lie in its intact
  * part. A COG's overviews are ignored: image 0 is the full-resolution IFD.
  */
-import { fileURLToPath } from 'node:url';
 import { GeoTIFF, getDecoder, type BaseDecoder, type GeoTIFFImage } from 'geotiff';
 import { InputError } from '../../errors.js';
 import { fillBlock, swapBytes } from '../codecs/byteOrder.js';
@@ -17,8 +16,7 @@ import { undoFloatingPoint, undoHorizontal } from '../codecs/predictorDecode.js'
 import { compressionLabel, SUPPORTED_COMPRESSIONS } from '../codecs/registry.js';
 import { epsgFromGeoKeys, type RawGeoKeys } from '../geoKeys.js';
 import { dataTypeFor, parseNodata, sampleEncoding, type RasterDataType } from '../rasterTypes.js';
-import { isRemoteHref, openByteSource, type ByteSource } from '../source/byteSource.js';
-import { MemoryByteSource } from '../source/memorySource.js';
+import { openByteSource, type ByteSource } from '../source/byteSource.js';
 import type { GeoTransform } from '../geoTransform.js';
 import { BlockCache } from './blockCache.js';
 import { checkByteRanges } from './byteRanges.js';
@@ -210,7 +208,7 @@ export class Raster {
   static async open(file: string, options: OpenRasterOptions = {}): Promise<Raster> {
     let source: ByteSource;
     try {
-      source = options.wholeFile && !isRemoteHref(file) ? await MemoryByteSource.open(/^file:\/\//i.test(file) ? fileURLToPath(file) : file) : await openByteSource(file);
+      source = await openByteSource(file, { wholeFile: options.wholeFile ?? false });
     } catch (err) {
       const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       throw new InputError(file, `cannot open: ${why.startsWith(`${file}: `) ? why.slice(file.length + 2) : why}`);
