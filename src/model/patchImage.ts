@@ -10,17 +10,9 @@
  * turn (train/augment.ts) is an affine reordering of its source pixels, applied in the same
  * pass, so an augmented batch is normalised, turned and stacked in one write per value.
  */
-import { normalisationOf, writeNormalised, type BandStats, type Normalisation, type PatchPixels } from './patchInput.js';
+import { identityOrder, normalisationOf, writeNormalised, type BandStats, type Normalisation, type PatchPixels, type PixelOrder } from './patchInput.js';
 
-/**
- * Where output pixel (r, c) reads from: source pixel base + r·dRow + c·dCol (row-major
- * pixel index). Flips and quarter turns of a square image are all of this form.
- */
-export interface PixelOrder {
-  base: number;
-  dRow: number;
-  dCol: number;
-}
+export type { PixelOrder } from './patchInput.js';
 
 export interface PatchImage {
   /** Values: size × size × channels. */
@@ -29,11 +21,6 @@ export interface PatchImage {
   writeTo(out: Float32Array, offset: number): void;
   /** The same image with its pixels reordered by `order` (after its own order, when it has one). */
   reordered(order: PixelOrder): PatchImage;
-}
-
-/** The identity order of a `size`-pixel square. */
-export function identityOrder(size: number): PixelOrder {
-  return { base: 0, dRow: size, dCol: 1 };
 }
 
 /** `second` applied to the result of `first`: output pixel p reads first's pixel second(p). */

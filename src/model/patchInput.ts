@@ -86,6 +86,21 @@ function markGaps(values: RasterArray, nodata: number | null, valid: Uint8Array,
   }
 }
 
+/**
+ * Where output pixel (r, c) reads from: source pixel base + r·dRow + c·dCol (row-major
+ * pixel index). Flips and quarter turns of a square image are all of this form.
+ */
+export interface PixelOrder {
+  base: number;
+  dRow: number;
+  dCol: number;
+}
+
+/** The identity order of a `size`-pixel square. */
+export function identityOrder(size: number): PixelOrder {
+  return { base: 0, dRow: size, dCol: 1 };
+}
+
 /** Per channel: subtract `mean`, multiply by `inv`; first asinh(v · invScale) where invScale ≠ 0. */
 export interface Normalisation {
   mean: Float64Array;
@@ -108,10 +123,10 @@ export function normalisationOf(channels: number, stats: BandStats): Normalisati
 
 /**
  * Writes `p` normalised, [row, column, channel] row-major, into `out` from `offset`, output
- * pixel (r, c) taken from source pixel base + r·dRow + c·dCol (identity: 0, width, 1).
+ * pixel (r, c) taken from source pixel base + r·dRow + c·dCol (identityOrder: 0, width, 1).
  * Nodata pixels become 0, the channel's training mean.
  */
-export function writeNormalised(p: PatchPixels, norm: Normalisation, order: { base: number; dRow: number; dCol: number }, out: Float32Array, offset: number): void {
+export function writeNormalised(p: PatchPixels, norm: Normalisation, order: PixelOrder, out: Float32Array, offset: number): void {
   const size = p.width;
   const c = p.bands.length;
   const { base, dRow, dCol } = order;
@@ -136,7 +151,7 @@ export function writeNormalised(p: PatchPixels, norm: Normalisation, order: { ba
 /** Normalises a patch to a [height, width, bands] row-major Float32Array. */
 export function toNormalisedHWC(p: PatchPixels, stats: BandStats): Float32Array {
   const out = new Float32Array(p.width * p.height * p.bands.length);
-  writeNormalised(p, normalisationOf(p.bands.length, stats), { base: 0, dRow: p.width, dCol: 1 }, out, 0);
+  writeNormalised(p, normalisationOf(p.bands.length, stats), identityOrder(p.width), out, 0);
   return out;
 }
 
