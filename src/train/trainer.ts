@@ -263,11 +263,12 @@ export async function runEpoch(s: EpochState, epoch: number): Promise<{ means: T
   const sums: TaskNumbers = {};
   let steps = 0;
   let last: StepResult | null = null;
+  const freedom = augmentationFreedom(resolveInputSteps(data.inputSteps));
   for (let b = 0; b < order.length; b += config.batch_size) {
     const batch = order.slice(b, b + config.batch_size).map((x) => {
       if (!config.augment) return x;
       // The turn is applied as the image is written into the batch (model/patchImage.ts).
-      const op = randomAugment(s.rng, augmentationFreedom(resolveInputSteps(data.inputSteps)));
+      const op = randomAugment(s.rng, freedom);
       const wind = augmentWind({ u: x.aux.wind_u, v: x.aux.wind_v }, op);
       return { ...x, image: x.image.reordered(pixelOrderOf(op, data.patchSize)), aux: { ...x.aux, wind_u: wind.u, wind_v: wind.v } };
     });
