@@ -12,8 +12,7 @@
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { workerModuleUrl } from '../backend/parallel/workerModule.js';
+import { startWorkerGroup } from '../backend/parallel/workerGroup.js';
 import { InputError } from '../errors.js';
 import type { PatchPixels } from './patchInput.js';
 
@@ -23,12 +22,11 @@ export interface PatchReadPool {
   close(): Promise<void>;
 }
 
-interface ReadReply {
-  id?: number;
-  ready?: boolean;
-  fatal?: string;
-  pixels?: PatchPixels;
-  error?: { message: string; file: string | null; problem: string | null };
+/** How a reader reports a failed read: the InputError's parts, or the message of another error. */
+interface ReadFailure {
+  message: string;
+  file: string | null;
+  problem: string | null;
 }
 
 /** The worker: imports the module named in workerData and reads one file per message. */
@@ -42,7 +40,7 @@ const { parentPort, workerData } = require('node:worker_threads');
       parentPort.postMessage({ id: msg.id, pixels: p }, [...p.bands.map((b) => b.buffer), p.valid.buffer]);
     } catch (e) {
       const input = e && e.name === 'InputError';
-      parentPort.postMessage({ id: msg.id, error: { message: String((e && e.message) || e), file: input ? e.file : null, problem: input ? e.problem : null } });
+      parentPort.postMessage({ id: msg.id, failure: { message: String((e && e.message) || e), file: input ? e.file : null, problem: input ? e.problem : null } });
     }
   });
   parentPort.postMessage({ ready: true });
@@ -63,63 +61,28 @@ export function patchReadersAvailable(): boolean {
 }
 
 /**
- * Starts `size` reader threads (at least 1). Idle threads do not keep the process alive
- * (they are unref'd while no read is pending), so a pool held by a long-lived object (a
- * loaded model) needs no close before exit; close it to free the threads sooner.
+ * Starts `size` reader threads (at least 1) as a worker group (backend/parallel/workerGroup.ts).
+ * Idle threads do not keep the process alive, so a pool held by a long-lived object (a loaded
+ * model) needs no close before exit; close it to free the threads sooner.
  */
 export async function createPatchReadPool(size: number): Promise<PatchReadPool> {
-  const workerData = { moduleUrl: await workerModuleUrl(readerModule()) };
-  const workers = Array.from({ length: Math.max(1, Math.floor(size)) }, () => new Worker(READER_SOURCE, { eval: true, workerData }));
-  const pending = new Map<number, { resolve: (p: PatchPixels) => void; reject: (e: Error) => void }>();
-  const load = new Array<number>(workers.length).fill(0);
-  let nextId = 0;
+  const group = await startWorkerGroup({ moduleUrl: readerModule(), init: null, size: Math.max(1, Math.floor(size)), source: READER_SOURCE, label: 'patch reader', idleUnref: true });
   let closed = false;
-  try {
-    await Promise.all(
-      workers.map(
-        (w, k) =>
-          new Promise<void>((resolve, reject) => {
-            w.once('error', reject);
-            w.on('message', (m: ReadReply) => {
-              if (m.ready) return resolve();
-              if (m.fatal !== undefined) return reject(new Error(`patch reader failed to start: ${m.fatal.split('\n')[0]}`));
-              if (m.id === undefined) return;
-              const p = pending.get(m.id);
-              pending.delete(m.id);
-              load[k] = load[k]! - 1;
-              if (load[k] === 0) w.unref();
-              if (p === undefined) return;
-              if (m.error !== undefined) p.reject(m.error.file !== null && m.error.problem !== null ? new InputError(m.error.file, m.error.problem) : new Error(m.error.message));
-              else if (m.pixels !== undefined) p.resolve(m.pixels);
-            });
-          }),
-      ),
-    );
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw err;
-  }
-  for (const w of workers) w.unref();
   return {
-    size: workers.length,
-    read(file) {
-      if (closed) return Promise.reject(new Error('patch read pool closed'));
-      return new Promise<PatchPixels>((resolve, reject) => {
-        // The least busy worker: reads differ in size, so round-robin would let one queue grow.
-        let k = 0;
-        for (let i = 1; i < workers.length; i++) if (load[i]! < load[k]!) k = i;
-        const id = nextId++;
-        pending.set(id, { resolve, reject });
-        load[k] = load[k]! + 1;
-        if (load[k] === 1) workers[k]!.ref();
-        workers[k]!.postMessage({ id, file });
-      });
+    size: group.size,
+    async read(file) {
+      if (closed) throw new Error('patch read pool closed');
+      // The least busy worker: reads differ in size, so round-robin would let one queue grow.
+      let k = 0;
+      for (let i = 1; i < group.size; i++) if (group.inFlight(i) < group.inFlight(k)) k = i;
+      const reply = await group.call(k, { file }, []);
+      const failure = reply['failure'] as ReadFailure | undefined;
+      if (failure !== undefined) throw failure.file !== null && failure.problem !== null ? new InputError(failure.file, failure.problem) : new Error(failure.message);
+      return reply['pixels'] as PatchPixels;
     },
     async close() {
       closed = true;
-      for (const p of pending.values()) p.reject(new Error('patch read pool closed'));
-      pending.clear();
-      await Promise.all(workers.map((w) => w.terminate()));
+      await group.close();
     },
   };
 }

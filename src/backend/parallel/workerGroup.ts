@@ -1,6 +1,7 @@
 /**
- * A fixed group of tfjs worker threads running WORKER_SOURCE, with request/response
- * matching by id; the inference pool is a thin layer over it.
+ * A fixed group of worker threads running WORKER_SOURCE (tfjs) or a caller's source, with
+ * request/response matching by id; the inference, training and patch-reading pools are thin
+ * layers over it.
  */
 import { Worker } from 'node:worker_threads';
 import { wasmBinaryDir } from '../wasmPaths.js';
@@ -11,7 +12,21 @@ export interface WorkerGroupOptions {
   moduleUrl: string;
   init: unknown;
   size: number;
-  backend: 'wasm' | 'cpu';
+  /** tfjs backend inside WORKER_SOURCE's workers (default 'wasm'). */
+  backend?: 'wasm' | 'cpu';
+  /**
+   * The code each worker runs (`new Worker(code, { eval: true })`), default WORKER_SOURCE. It
+   * gets the same workerData (`moduleUrl`: the importable module) and must post `{ ready: true }`
+   * once started, `{ fatal }` if it cannot start, and `{ id, … }` (or `{ id, error }`) per call.
+   */
+  source?: string;
+  /** Names the workers in start-up errors (default 'worker'). */
+  label?: string;
+  /**
+   * Workers with no call pending do not keep the process alive (unref'd), so a group held by
+   * a long-lived object needs no close before exit.
+   */
+  idleUnref?: boolean;
   /** What the workers run (workerSource.ts); default 'predict'. */
   kind?: 'predict' | 'train';
   /** Shared memory every worker sees (SharedArrayBuffers are shared, not copied). */
@@ -28,6 +43,8 @@ export interface Reply {
 
 export interface WorkerGroup {
   readonly size: number;
+  /** Calls pending on worker `index`. */
+  inFlight(index: number): number;
   call(index: number, message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Reply>;
   close(): Promise<void>;
 }
@@ -36,27 +53,30 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
   const workerData = {
     anchor: import.meta.url,
     wasmDir: wasmBinaryDir(),
-    backend: opts.backend,
+    backend: opts.backend ?? 'wasm',
     moduleUrl: await workerModuleUrl(opts.moduleUrl),
     init: opts.init,
     kind: opts.kind ?? 'predict',
     shared: opts.shared ?? {},
   };
-  const workers = Array.from({ length: Math.max(1, opts.size) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData }));
+  const workers = Array.from({ length: Math.max(1, opts.size) }, () => new Worker(opts.source ?? WORKER_SOURCE, { eval: true, workerData }));
   const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  const load = new Array<number>(workers.length).fill(0);
   let nextId = 0;
   try {
     await Promise.all(
       workers.map(
-        (w) =>
+        (w, k) =>
           new Promise<void>((resolve, reject) => {
             w.once('error', reject);
             w.on('message', (m: Reply) => {
               if (m.ready) resolve();
-              else if (m.fatal !== undefined) reject(new Error(`worker failed to start: ${m.fatal.split('\n')[0]}`));
+              else if (m.fatal !== undefined) reject(new Error(`${opts.label ?? 'worker'} failed to start: ${m.fatal.split('\n')[0]}`));
               else if (m.id !== undefined) {
                 const p = pending.get(m.id);
                 pending.delete(m.id);
+                load[k] = load[k]! - 1;
+                if (opts.idleUnref && load[k] === 0) w.unref();
                 if (p === undefined) return;
                 if (m.error !== undefined) p.reject(new Error(`worker: ${m.error.split('\n')[0]}`));
                 else p.resolve(m);
@@ -69,12 +89,16 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
     await Promise.all(workers.map((w) => w.terminate()));
     throw err;
   }
+  if (opts.idleUnref) for (const w of workers) w.unref();
   return {
     size: workers.length,
+    inFlight: (index) => load[index] ?? 0,
     call(index, message, transfer) {
       return new Promise<Reply>((resolve, reject) => {
         const id = nextId++;
         pending.set(id, { resolve, reject });
+        load[index] = load[index]! + 1;
+        if (opts.idleUnref && load[index] === 1) workers[index]!.ref();
         workers[index]!.postMessage({ id, ...message }, transfer);
       });
     },
