@@ -9,7 +9,7 @@ import { checkAims, learningCurve, pairedWins, renderResults, stat, summarise, w
 import { loadData } from '../../src/train/loadData.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
-const NO_CONTROLS = { capacity_baseline: null, shuffled: null, noise_floor: null, image_ceiling: null };
+const NO_CONTROLS = { capacity_baseline: null, shuffled: null, noise_floor: null, image_ceiling: null, history_ceiling: null };
 let dir: string;
 let world: TinyWorld;
 beforeAll(async () => {
@@ -102,7 +102,7 @@ describe('ablation', () => {
     const run = (seed: number, gen: number, shuffledGen: number, shuffledAuc: number) => ({
       variant: 'MTL uncertainty + hard physics', seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
       metrics: m(gen, 0.95, 0.9),
-      controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93), image_ceiling: m(80, 0.9, 0.85) },
+      controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93), image_ceiling: m(80, 0.9, 0.85), history_ceiling: m(65, 0.92, 0.88) },
       with_site_history: null,
     });
     const met = (runs: ReturnType<typeof run>[]) => Object.fromEntries(checkAims(summarise(runs), runs).map((a) => [a.aim, a.met]));

@@ -95,8 +95,8 @@ describe('co2sat train / evaluate', () => {
     const e = await cli([...args, '--json']);
     expect(e.code, e.stderr).toBe(0);
     const j = JSON.parse(e.stdout.trim().split('\n').pop()!);
-    expect(Object.keys(j.controls).sort()).toEqual(['capacity_baseline', 'image_ceiling', 'noise_floor', 'shuffled']);
-    for (const k of ['capacity_baseline', 'shuffled', 'noise_floor', 'image_ceiling']) {
+    expect(Object.keys(j.controls).sort()).toEqual(['capacity_baseline', 'history_ceiling', 'image_ceiling', 'noise_floor', 'shuffled']);
+    for (const k of ['capacity_baseline', 'shuffled', 'noise_floor', 'image_ceiling', 'history_ceiling']) {
       const c = j.controls[k];
       expect(Object.keys(c).sort(), k).toEqual(Object.keys(j).filter((x) => ['activity', 'generation', 'co2', 'per_fuel', 'n'].includes(x)).sort());
       expect(Object.keys(c.generation).sort()).toEqual(Object.keys(j.generation).sort());
@@ -110,6 +110,10 @@ describe('co2sat train / evaluate', () => {
     // The image ceiling reads the observable half like the floor and falls back to the baseline.
     expect(j.controls.image_ceiling.n).toBe(j.controls.noise_floor.n);
     expect(j.controls.image_ceiling.generation.mae).not.toBe(j.controls.noise_floor.generation.mae);
+    // The history ceiling reads the same half and copies the nearest of it into the other half.
+    expect(j.controls.history_ceiling.n).toBe(j.controls.noise_floor.n);
+    expect(j.controls.history_ceiling.generation.coverage90).toBeNull();
+    expect(j.controls.history_ceiling.generation.mae).not.toBe(j.controls.image_ceiling.generation.mae);
     // The model's estimates combined over each plant's overpasses, with the same metric keys,
     // and again with the images shuffled.
     expect(Object.keys(j.with_site_history.generation).sort()).toEqual(Object.keys(j.generation).sort());
@@ -128,12 +132,14 @@ describe('co2sat train / evaluate', () => {
     expect(t.stdout).toMatch(/shuffled images/);
     expect(t.stdout).toMatch(/noise floor/);
     expect(t.stdout).toMatch(/image ceiling/);
+    expect(t.stdout).toMatch(/history ceiling/);
     expect(t.stdout).toMatch(/with site history/);
     // Without --control and --truth only the baseline is scored.
     const plain = JSON.parse((await cli(['evaluate', '--model', model, ...data(), '--backend', 'wasm', '--json'])).stdout.trim().split('\n').pop()!);
     expect(plain.controls.shuffled).toBeNull();
     expect(plain.controls.noise_floor).toBeNull();
     expect(plain.controls.image_ceiling).toBeNull();
+    expect(plain.controls.history_ceiling).toBeNull();
     expect(plain.with_site_history.shuffled).toBeNull();
     expect(plain.controls.capacity_baseline).toEqual(j.controls.capacity_baseline);
   });

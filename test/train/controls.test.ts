@@ -5,7 +5,7 @@ import { mulberry32 } from '../../src/random.js';
 import { FUELS } from '../../src/records/sites.js';
 import { noiseFloor, type ScoredSample } from '../../src/synth/scores.js';
 import { capacityBaselinePredictions, fitBaselineOn } from '../../src/train/controls/capacityBaselineControl.js';
-import { imageCeilingPredictions, noiseFloorPredictions } from '../../src/train/controls/noiseFloorControl.js';
+import { historyCeilingPredictions, imageCeilingPredictions, noiseFloorPredictions } from '../../src/train/controls/noiseFloorControl.js';
 import { shuffleImagesWithinSites } from '../../src/train/controls/shuffleImages.js';
 import { evaluationMetrics } from '../../src/train/metrics.js';
 
@@ -110,6 +110,78 @@ describe('imageCeilingPredictions', () => {
       if (t.observable) expect(ceiling[i]).toEqual(floor[i]);
       else expect(ceiling[i]).toEqual({ ...fallback[i]!, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 });
     });
+  });
+});
+
+describe('historyCeilingPredictions', () => {
+  const day = (d: number): string => new Date(Date.UTC(2024, 4, 1 + d, 10, 30)).toISOString();
+  const fallback = (i: number) => ({ p_on: 0.4, generation_mw: 70 + i, generation_mw_sd: 8, generation_mw_half90: 13, co2_t_per_h: 30 + i, co2_t_per_h_sd: 8, co2_t_per_h_half90: 13 });
+
+  it('copies the nearest observable overpass in time (the earlier on a tie), reads observable ones exactly, and gives a never-observable plant the fallback', () => {
+    // Plant a: observable on days 0 (on, 400 MW) and 20 (off); plant b never observable.
+    const rows: [string, number, boolean, number, boolean][] = [
+      ['a', 0, true, 400, true],
+      ['a', 5, true, 350, false],
+      ['a', 10, false, 0, false],
+      ['a', 15, false, 0, false],
+      ['a', 20, false, 0, true],
+      ['a', 25, true, 500, false],
+      ['b', 0, true, 900, false],
+      ['b', 5, false, 0, false],
+    ];
+    const truthSamples = rows.map(([site_id, d, active, generation_mw, observable]) => ({ site_id, datetime: day(d), active, generation_mw, co2_t_per_h: generation_mw * 0.9, observable }));
+    const truth = { sites: [{ site_id: 'a', fuel: 'coal' }, { site_id: 'b', fuel: 'gas' }], samples: truthSamples } as unknown as Parameters<typeof historyCeilingPredictions>[0];
+    const scored = truthSamples.map((t) => ({ site_id: t.site_id, time_ms: Date.parse(t.datetime) }));
+    const fb = scored.map((_, i) => fallback(i));
+    const got = historyCeilingPredictions(truth, scored, fb, efs).predictions;
+    const coal = efs.coal.median;
+    // Day 0 and 20: read exactly. Day 5 → day 0; day 10 ties days 0 and 20 → the earlier (on); day 15 and 25 → day 20 (off).
+    expect(got.slice(0, 6).map((p) => [p!.p_on, p!.generation_mw])).toEqual([
+      [1, 400],
+      [1, 400],
+      [1, 400],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ]);
+    expect(got[1]!.co2_t_per_h).toBeCloseTo(400 * coal, 9);
+    for (const p of got.slice(0, 6)) expect([p!.generation_mw_sd, p!.generation_mw_half90, p!.co2_t_per_h_sd, p!.co2_t_per_h_half90]).toEqual([0, 0, 0, 0]);
+    expect(got[6]).toEqual({ ...fb[6]!, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 });
+    expect(got[7]).toEqual({ ...fb[7]!, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 });
+  });
+
+  it('on random plants, matches a brute-force nearest search and, on plants with on/off spells, scores below the image ceiling', () => {
+    const rand = mulberry32(29);
+    const sites = Array.from({ length: 10 }, (_, i) => ({ site_id: `r${i}`, fuel: FUELS[i % FUELS.length]!, capacity_mw: 200 + 800 * rand() }));
+    const truthSamples = sites.flatMap((s) => {
+      // On/off spells that last several overpasses, so the nearest observation is informative.
+      let active = rand() < 0.5;
+      const seesPlume = rand() < 0.7;
+      return Array.from({ length: 24 }, (_, d) => {
+        if (rand() < 0.15) active = !active;
+        const gen = active ? s.capacity_mw * (0.4 + 0.4 * rand()) : 0;
+        return { site_id: s.site_id, datetime: day(3 * d), active, generation_mw: gen, co2_t_per_h: gen * 0.7, observable: seesPlume && rand() < 0.35 };
+      });
+    });
+    const truth = { sites: sites.map((s) => ({ site_id: s.site_id, fuel: s.fuel })), samples: truthSamples } as unknown as Parameters<typeof historyCeilingPredictions>[0];
+    const scored = truthSamples.map((t) => ({ site_id: t.site_id, time_ms: Date.parse(t.datetime) }));
+    const fb = scored.map((_, i) => fallback(i));
+    const got = historyCeilingPredictions(truth, scored, fb, efs).predictions;
+    let copied = 0;
+    truthSamples.forEach((t, i) => {
+      const t0 = Date.parse(t.datetime);
+      const seen = truthSamples.filter((o) => o.site_id === t.site_id && o.observable);
+      if (seen.length === 0) return expect(got[i]!.generation_mw).toBe(fb[i]!.generation_mw);
+      const dist = (o: (typeof seen)[number]): number => Math.abs(Date.parse(o.datetime) - t0);
+      const nearest = seen.reduce((a, o) => (dist(o) < dist(a) ? o : a));
+      expect(got[i]!.generation_mw).toBe(nearest.generation_mw);
+      expect(got[i]!.p_on).toBe(nearest.active ? 1 : 0);
+      if (!t.observable) copied++;
+    });
+    expect(copied).toBeGreaterThan(50);
+    const truths = truthSamples.map((t) => ({ active: t.active, generation_mw: t.generation_mw, co2_t_per_h: t.co2_t_per_h, fuel: sites.find((s) => s.site_id === t.site_id)!.fuel, capacity_mw: 500 }));
+    const mae = (ps: readonly (import('../../src/model/predictor.js').SamplePrediction | null)[]): number => evaluationMetrics(ps.map((p) => p!), truths, ['generation']).generation!.mae;
+    expect(mae(got)).toBeLessThan(mae(imageCeilingPredictions(truth, scored, fb, efs).predictions));
   });
 });
 

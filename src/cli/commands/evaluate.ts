@@ -55,6 +55,7 @@ export function controlsJson(c: Controls): Record<keyof Controls, Record<string,
     shuffled: c.shuffled ? toEvaluateJson(c.shuffled) : null,
     noise_floor: c.noise_floor ? toEvaluateJson(c.noise_floor) : null,
     image_ceiling: c.image_ceiling ? toEvaluateJson(c.image_ceiling) : null,
+    history_ceiling: c.history_ceiling ? toEvaluateJson(c.history_ceiling) : null,
   };
 }
 
@@ -62,6 +63,7 @@ const CONTROL_ROWS: readonly [keyof Controls, string][] = [
   ['capacity_baseline', 'capacity baseline'],
   ['shuffled', 'shuffled images'],
   ['image_ceiling', 'image ceiling'],
+  ['history_ceiling', 'history ceiling'],
   ['noise_floor', 'noise floor'],
 ];
 
@@ -143,7 +145,9 @@ export async function evaluateCommand(): Promise<Command> {
       'Score a trained model: activity accuracy/F1/AUC, generation and CO2 MAE/RMSE/R² (also as\n' +
         '% of capacity) and 90 % interval coverage, overall and per fuel. Beside the model: the\n' +
         'capacity-aware baseline (no image), with --control shuffle-images the model fed each\n' +
-        "site's images from its other overpasses, and with --truth the world's noise floor.",
+        "site's images from its other overpasses, and with --truth the world's oracles: the image\n" +
+        'ceiling (what one overpass at a time allows), the history ceiling (what a plant\'s images\n' +
+        'and their history allow) and the noise floor (what its labels would allow).',
     )
     .option('--model <dir>', 'model folder written by co2sat train');
   addDataOptions(cmd, "(optional: the model's training means are imputed)");
@@ -154,7 +158,7 @@ export async function evaluateCommand(): Promise<Command> {
       new Option('--control <name...>', "extra control rows: 'shuffle-images' scores the model again with each site's images exchanged among its own overpasses (the capacity baseline is always reported)").choices(['shuffle-images']),
     )
     .option('--control-seed <n>', 'seed of the image shuffle', '0')
-    .option('--truth <file>', "a synthetic world's truth.json: adds the world's noise floor on the same patches")
+    .option('--truth <file>', "a synthetic world's truth.json: adds the world's noise floor and the image and history ceilings on the same patches")
     .option('--threads <n>', 'worker threads reading the patches (default: all cores; 1 reads in this thread)', positiveInt('--threads'))
     .action(action((out, o: EvaluateOptions) => run(out, o)));
   addBackendOptions(cmd);

@@ -6,7 +6,9 @@
  * the plant's own prior — reachable only with the plant's history) and the image ceiling
  * (observable overpasses read exactly, the rest the capacity baseline — the best one overpass
  * at a time allows). A model that earns its skill from the image beats the first two clearly
- * and approaches the image ceiling; only temporal context can go further, towards the floor.
+ * and approaches the image ceiling; only temporal context can go further, up to the history
+ * ceiling (observable overpasses exact, the rest the nearest observable one in time, the
+ * capacity baseline for a plant that never shows a plume). Below that, only labels help.
  */
 import type { CapacityBaseline } from '../../model/capacityBaseline.js';
 import type { InputContext } from '../../model/inputs.js';
@@ -18,7 +20,7 @@ import type { TruthDocument } from '../../records/truth.js';
 import { evaluationMetrics, type EvaluationMetrics } from '../metrics.js';
 import type { TrainSample } from '../prepare.js';
 import { capacityBaselinePredictions } from './capacityBaselineControl.js';
-import { imageCeilingPredictions, noiseFloorPredictions, withoutCoverage } from './noiseFloorControl.js';
+import { historyCeilingPredictions, imageCeilingPredictions, noiseFloorPredictions, withoutCoverage } from './noiseFloorControl.js';
 import { shuffleImagesWithinSites } from './shuffleImages.js';
 
 export { fitBaselineOn } from './capacityBaselineControl.js';
@@ -34,6 +36,8 @@ export interface Controls {
   noise_floor: EvaluationMetrics | null;
   /** Observable overpasses read exactly, the rest the capacity-aware baseline: the best one overpass at a time allows (noiseFloorControl.ts). */
   image_ceiling: EvaluationMetrics | null;
+  /** Observable overpasses read exactly, the rest the plant's nearest observable one in time (the capacity baseline where it has none): the best images plus history allow (noiseFloorControl.ts). */
+  history_ceiling: EvaluationMetrics | null;
 }
 
 export interface ControlReport {
@@ -62,6 +66,7 @@ export function scoreControls(o: ControlInputs): ControlReport {
   const shuffled = o.shuffleSeed === null ? null : evaluationMetrics(predictPrepared(o.net, shuffleImagesWithinSites(o.samples, o.shuffleSeed), o.ctx), truths, o.tasks);
   let noise_floor: EvaluationMetrics | null = null;
   let image_ceiling: EvaluationMetrics | null = null;
+  let history_ceiling: EvaluationMetrics | null = null;
   let unmatched = 0;
   const score = (predictions: readonly (SamplePrediction | null)[]): EvaluationMetrics | null => {
     const idx = predictions.flatMap((p, i) => (p ? [i] : []));
@@ -71,7 +76,11 @@ export function scoreControls(o: ControlInputs): ControlReport {
     const oracle = noiseFloorPredictions(o.truth, o.samples, o.efs);
     unmatched = oracle.unmatched;
     noise_floor = score(oracle.predictions);
-    if (o.baseline) image_ceiling = score(imageCeilingPredictions(o.truth, o.samples, capacityBaselinePredictions(o.baseline, o.samples), o.efs).predictions);
+    if (o.baseline) {
+      const fallback = capacityBaselinePredictions(o.baseline, o.samples);
+      image_ceiling = score(imageCeilingPredictions(o.truth, o.samples, fallback, o.efs).predictions);
+      history_ceiling = score(historyCeilingPredictions(o.truth, o.samples, fallback, o.efs).predictions);
+    }
   }
-  return { controls: { capacity_baseline, shuffled, noise_floor, image_ceiling }, noise_floor_unmatched: unmatched };
+  return { controls: { capacity_baseline, shuffled, noise_floor, image_ceiling, history_ceiling }, noise_floor_unmatched: unmatched };
 }

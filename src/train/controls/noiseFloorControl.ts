@@ -24,6 +24,9 @@ export interface OracleResult {
 
 const key = (site: string, t: number): string => `${site}|${t}`;
 
+/** An oracle states no interval: a fallback's sds and half-widths are dropped with it. */
+const withoutInterval = (p: SamplePrediction): SamplePrediction => ({ ...p, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 });
+
 
 export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samples'>, samples: readonly { site_id: string; time_ms: number }[], efs: EmissionFactors): OracleResult {
   const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
@@ -76,7 +79,50 @@ export function imageCeilingPredictions(
   const predictions = oracle.predictions.map((p, i) => {
     const s = samples[i]!;
     if (p === null) return null;
-    return observable.has(key(s.site_id, s.time_ms)) ? p : { ...fallback[i]!, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 };
+    return observable.has(key(s.site_id, s.time_ms)) ? p : withoutInterval(fallback[i]!);
+  });
+  return { predictions, unmatched: oracle.unmatched };
+}
+
+/**
+ * The best a model that reads a plant's images *and* its history of them can do on a plant it
+ * never trained on: an observable overpass (truth.json) is read exactly, as by the noise floor;
+ * any other overpass of a plant that has observable ones gets the nearest of them in time
+ * (persistence: on/off spells and load last for days; a tie goes to the earlier); a plant with
+ * no observable overpass at all — a once-through or air-cooled plant shows no plume — gets the
+ * fallback (the capacity-aware baseline), since then nothing in its images tells its state.
+ * The noise floor's fallback, the plant's own majority state and median over *all* its
+ * overpasses, needs its labels; this row needs only its pictures, so the gap between the two is
+ * what no image model can close on unseen plants.
+ */
+export function historyCeilingPredictions(
+  truth: Pick<TruthDocument, 'sites' | 'samples'>,
+  samples: readonly { site_id: string; time_ms: number }[],
+  fallback: readonly SamplePrediction[],
+  efs: EmissionFactors,
+): OracleResult {
+  const oracle = noiseFloorPredictions(truth, samples, efs);
+  const wanted = new Set(samples.map((s) => s.site_id));
+  const observedBySite = new Map<string, { time_ms: number; active: boolean; generation_mw: number }[]>();
+  for (const t of truth.samples) {
+    if (!t.observable || !wanted.has(t.site_id)) continue;
+    const list = observedBySite.get(t.site_id) ?? [];
+    list.push({ time_ms: Date.parse(t.datetime), active: t.active, generation_mw: t.generation_mw });
+    observedBySite.set(t.site_id, list);
+  }
+  for (const list of observedBySite.values()) list.sort((a, b) => a.time_ms - b.time_ms);
+  const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
+  const predictions = oracle.predictions.map((p, i): SamplePrediction | null => {
+    const s = samples[i]!;
+    if (p === null) return null;
+    const observed = observedBySite.get(s.site_id);
+    if (!observed) return withoutInterval(fallback[i]!);
+    let nearest = observed[0]!;
+    for (const o of observed) if (Math.abs(o.time_ms - s.time_ms) < Math.abs(nearest.time_ms - s.time_ms)) nearest = o;
+    if (nearest.time_ms === s.time_ms) return p;
+    const f = fuel.get(s.site_id);
+    const ef = isFuel(f) ? efs[f].median : 1;
+    return { ...p, p_on: nearest.active ? 1 : 0, generation_mw: nearest.generation_mw, co2_t_per_h: nearest.generation_mw * ef };
   });
   return { predictions, unmatched: oracle.unmatched };
 }
