@@ -38,6 +38,8 @@ export interface AblationRun {
   best_epoch: number;
   seconds: number;
   sigmas: Record<string, number> | null;
+  /** The learned σ_t after each epoch (uncertainty weighting only; null otherwise). */
+  sigma_history: Record<string, number>[] | null;
   /**
    * The same metrics on the same held-out samples for the capacity-aware baseline (fitted on
    * this run's training plants), this model with each site's images shuffled among its own
@@ -193,6 +195,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           best_epoch: r.bestEpoch,
           seconds: (Date.now() - t0) / 1000,
           sigmas: (best?.sigmas ?? null) as Record<string, number> | null,
+          sigma_history: r.history.every((h) => h.sigmas) ? r.history.map((h) => ({ ...h.sigmas }) as Record<string, number>) : null,
           controls,
           with_site_history: smoothed && smoothedShuffled ? { metrics: smoothed, shuffled: smoothedShuffled } : null,
         };

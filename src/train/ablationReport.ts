@@ -198,6 +198,29 @@ function systemAims(runs: readonly AblationRun[]): AimCheck[] {
   return out;
 }
 
+/**
+ * σ_t over training (uncertainty weighting): per variant and task, mean ± sd over the runs
+ * still training at each epoch, so a σ that drifts instead of settling shows (issue 15).
+ */
+export function sigmaTable(runs: readonly AblationRun[]): string[] {
+  const withSigmas = runs.filter((r) => r.sigma_history && r.sigma_history.length > 0 && r.train_plants_limit === null);
+  const variants = [...new Set(withSigmas.map((r) => r.variant))];
+  if (variants.length === 0) return [];
+  const out = ['### σ_t over training', '', 'The learned σ_t = exp(s_t / 2) of each weighted task after each epoch, mean ± sd over the runs still training at that epoch (early stopping ends runs at different epochs).', ''];
+  for (const variant of variants) {
+    const rs = withSigmas.filter((r) => r.variant === variant);
+    const tasks = [...new Set(rs.flatMap((r) => r.sigma_history!.flatMap((h) => Object.keys(h))))];
+    const epochs = Math.max(...rs.map((r) => r.sigma_history!.length));
+    out.push(`| ${variant}: epoch | runs | ${tasks.map((t) => `σ ${t}`).join(' | ')} |`, `|---|---|${tasks.map(() => '---|').join('')}`);
+    for (let e = 0; e < epochs; e++) {
+      const at = rs.flatMap((r) => (r.sigma_history![e] ? [r.sigma_history![e]!] : []));
+      out.push(`| ${e + 1} | ${at.length} | ${tasks.map((t) => pm(stat(at.map((h) => h[t] ?? null)), 3)).join(' | ')} |`);
+    }
+    out.push('');
+  }
+  return out;
+}
+
 /** The control rows of the main table, labels in italics. */
 function controlRows(runs: readonly AblationRun[]): VariantSummary[] {
   const { capacity_baseline: cb, noise_floor: nf, image_ceiling: ic, history_ceiling: hc } = controlSummaries(runs);
@@ -400,6 +423,7 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     ...learningCurveTable(all),
     'Reference rows come from the world’s truth.json on the same held-out plants: the *noise floor* is an oracle that reads every observable overpass exactly and falls back to the plant’s own prior otherwise (which only a model of the plant’s history can approach); the *site prior* and *naive brightness* baselines are fitted on the very samples they score, so they are optimistic.',
     '',
+    ...sigmaTable(all),
     '## The issue’s aims',
     '',
     ...checkAims(s, r.runs).map((a) => `- ${a.met ? '✅ met' : '❌ not met'}: ${a.aim} — ${a.detail}`),

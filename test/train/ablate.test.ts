@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 import { ABLATION_VARIANTS, floorFor, runAblation } from '../../src/train/ablate.js';
-import { checkAims, learningCurve, pairedWins, renderResults, stat, summarise, wholeDataRuns } from '../../src/train/ablationReport.js';
+import { checkAims, learningCurve, pairedWins, renderResults, sigmaTable, stat, summarise, wholeDataRuns } from '../../src/train/ablationReport.js';
 import { loadData } from '../../src/train/loadData.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
@@ -87,6 +87,12 @@ describe('ablation', () => {
     expect(md).toMatch(/\| \*capacity-aware baseline[^|]*\* \| [0-9.]+ ± [0-9.]+ \|/);
     expect(md).toMatch(/\| \*MTL uncertainty \+ hard physics, images shuffled\* \|/);
     expect(md).toContain('### Shuffled-image control per model');
+    // Uncertainty-weighted runs keep σ_t of every epoch; the others none.
+    const uw = r.runs.find((x) => x.variant === 'MTL uncertainty + hard physics')!;
+    expect(uw.sigma_history).toHaveLength(uw.epochs_run);
+    expect(uw.sigma_history![0]!.activity).toBeGreaterThan(0);
+    expect(r.runs.find((x) => x.variant === 'MTL equal')!.sigma_history).toBeNull();
+    expect(md).toContain('### σ_t over training');
     // Each run's estimates are also combined over each held-out plant's overpasses.
     for (const x of r.runs) expect(x.with_site_history!.metrics.n).toBe(x.metrics.n);
     expect(md).toContain('### With site history (temporal context)');
@@ -100,7 +106,7 @@ describe('ablation', () => {
       generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 10, coverage90: 0.9, n: 10 },
     });
     const run = (seed: number, gen: number, shuffledGen: number, shuffledAuc: number) => ({
-      variant: 'MTL uncertainty + hard physics', seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null,
+      variant: 'MTL uncertainty + hard physics', seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null,
       metrics: m(gen, 0.95, 0.9),
       controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93), image_ceiling: m(80, 0.9, 0.85), history_ceiling: m(65, 0.92, 0.88) },
       with_site_history: null,
@@ -118,9 +124,28 @@ describe('ablation', () => {
     expect(blind['shuffled images drop activity AUC by ≥ 0.2 (hard physics)']).toBe(false);
   });
 
+  it('tabulates σ_t per epoch as mean ± sd over the runs still training', () => {
+    const run = (variant: string, seed: number, sigma_history: Record<string, number>[] | null, limit: number | null = null) => ({
+      variant, seed, train_plants_limit: limit, train_plants: 10, test_sites: [], epochs_run: sigma_history?.length ?? 3, best_epoch: 1, seconds: 1, sigmas: null, sigma_history, controls: NO_CONTROLS, with_site_history: null,
+      metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: null },
+    });
+    const rows = sigmaTable([
+      run('uw', 0, [{ activity: 1.0 }, { activity: 0.9 }, { activity: 0.7 }]),
+      run('uw', 1, [{ activity: 1.2 }, { activity: 0.7 }]),
+      run('uw', 2, [{ activity: 5 }], 3),
+      run('equal', 0, null),
+    ]);
+    expect(rows).toContain('| uw: epoch | runs | σ activity |');
+    expect(rows).toContain('| 1 | 2 | 1.100 ± 0.141 |');
+    expect(rows).toContain('| 2 | 2 | 0.800 ± 0.141 |');
+    expect(rows).toContain('| 3 | 1 | 0.700 ± 0.000 |');
+    expect(rows.join('\n')).not.toContain('equal');
+    expect(sigmaTable([run('equal', 0, null)])).toEqual([]);
+  });
+
   it('counts paired wins within each seed', () => {
     const run = (variant: string, seed: number, mae: number) => ({
-      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
     });
     const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
@@ -131,7 +156,7 @@ describe('ablation', () => {
   it('checks each aim against the numbers: met where they hold, not met where they do not', () => {
     // A single-task model has no score for the other task (null).
     const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
-      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: {
         activity: null, per_fuel: {}, n: 1,
         generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },
