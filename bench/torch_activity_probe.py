@@ -16,6 +16,10 @@ with training statistics. VARIANT is a combination of words:
               other overpasses with cloud fraction <= 0.2, as src/model/inputSteps/siteBackground.ts)
   asinh       compress those differences as asinh(d / 0.005 reflectance) before z-scoring
               (src/model/patchInput.ts, CHANGE_ASINH_FRACTION_OF_STD)
+  tech        add the plant's cooling technology (sites.geojson `technology`), one-hot, to aux
+  plumeonly   keep only plants whose technology can show a plume (natural or mechanical
+              draught towers, wet FGD stacks): whether the trunk finds the plume where there
+              is one to find, undiluted by once-through and air-cooled plants
 Needs python3-gdal, numpy and python3-torch (Debian).
 """
 import json, sys
@@ -36,6 +40,10 @@ for line in open(f"{world}/weather.csv").read().splitlines()[1:]:
 plants = {f["properties"]["site_id"]: f["properties"] for f in json.load(open(f"{world}/sites.geojson"))["features"]}
 records = [json.loads(l) for l in open(f"{world}/tiles/manifest.jsonl")]
 records = [r for r in records if r["valid_fraction"] >= 0.5]
+PLUME_TECHNOLOGIES = ("natural_draught", "mechanical_draught", "wet_fgd_stack")
+TECHNOLOGIES = PLUME_TECHNOLOGIES + ("once_through", "air")
+if "plumeonly" in variant:
+    records = [r for r in records if plants[r["site_id"]].get("technology") in PLUME_TECHNOLOGIES]
 X = None
 for i, r in enumerate(records):
     a = gdal.Open(f"{world}/tiles/{r['path']}").ReadAsArray().astype(np.float32) / 10000.0
@@ -49,7 +57,9 @@ u = np.array([weather.get((r["site_id"], r["datetime"]), (0, 0))[0] for r in rec
 v = np.array([weather.get((r["site_id"], r["datetime"]), (0, 0))[1] for r in records], np.float32)
 cap = np.array([plants[s]["capacity_mw"] for s in site], np.float32)
 fuel = np.array([plants[s]["fuel"] for s in site])
-aux = np.stack([cap / 600] + [(fuel == f).astype(np.float32) for f in ("coal", "lignite", "gas", "oil")] + [cf, u / 5, v / 5], 1).astype(np.float32)
+tech = np.array([plants[s].get("technology") for s in site])
+tech_columns = [(tech == t).astype(np.float32) for t in TECHNOLOGIES] if "tech" in variant else []
+aux = np.stack([cap / 600] + [(fuel == f).astype(np.float32) for f in ("coal", "lignite", "gas", "oil")] + tech_columns + [cf, u / 5, v / 5], 1).astype(np.float32)
 if "bg" in variant:
     q = 20 if "bg20" in variant else 50
     B = np.zeros_like(X)

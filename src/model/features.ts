@@ -6,11 +6,13 @@
  * Wind is only scaled, never centred: augmentation rotates and mirrors (u, v) with the
  * image, and that is only valid for a vector whose origin stays at zero.
  */
-import { FUELS, type Fuel } from '../records/sites.js';
+import { COOLINGS, FUELS, isCooling, type Fuel } from '../records/sites.js';
 
 export interface AuxInput {
   fuel: Fuel;
   capacity_mw: number;
+  /** The sites file's `technology` (COOLINGS; anything else or null is unknown). */
+  technology: string | null;
   temperature_c: number | null;
   relative_humidity: number | null;
   wind_u: number | null;
@@ -32,7 +34,8 @@ export interface AuxStats {
   wind_v_mean: number;
 }
 
-export const AUX_FEATURE_NAMES = [
+/** The aux vector of every model before the cooling inputs (model.json `spec.auxFeatures` = 12). */
+export const BASE_AUX_FEATURE_NAMES = [
   'capacity',
   ...FUELS.map((f) => `fuel_${f}`),
   'temperature',
@@ -43,10 +46,38 @@ export const AUX_FEATURE_NAMES = [
   'cloud_fraction',
   'cloud_missing',
 ] as const;
+export const BASE_AUX_FEATURES = BASE_AUX_FEATURE_NAMES.length;
+
+/**
+ * The cooling technology, one-hot, and a flag for an unknown one: whether the plant's heat can
+ * show as a plume at all. Without it the trunk is trained on a fleet where half the plants
+ * (once-through, air-cooled) never show their state, and learns to ignore the image
+ * everywhere (RESULTS.md, issue 15).
+ */
+export const COOLING_FEATURE_NAMES = [...COOLINGS.map((c) => `cooling_${c}`), 'cooling_unknown'] as const;
+
+/**
+ * Every aux feature, in vector order. The vector only grows at its end, so a model's length
+ * (`spec.auxFeatures`) says which features it was trained with: BASE_AUX_FEATURES for a model
+ * without the cooling inputs (every model before them), AUX_FEATURES with them.
+ */
+export const AUX_FEATURE_NAMES = [...BASE_AUX_FEATURE_NAMES, ...COOLING_FEATURE_NAMES] as const;
 export const AUX_FEATURES = AUX_FEATURE_NAMES.length;
 
-/** Writes one sample's aux vector into `out` at `offset`. Missing weather gets the training means. */
-export function writeAuxFeatures(a: AuxInput, s: AuxStats, out: Float32Array, offset: number): void {
+/** The aux vector length of a model trained with or without the cooling inputs. */
+export const auxFeatureCount = (coolingInput: boolean): number => (coolingInput ? AUX_FEATURES : BASE_AUX_FEATURES);
+
+/** Checks a model's aux length is one this version writes (a model.json from elsewhere may not be). */
+export function isKnownAuxFeatureCount(n: number): boolean {
+  return n === BASE_AUX_FEATURES || n === AUX_FEATURES;
+}
+
+/**
+ * Writes one sample's first `count` aux features into `out` at `offset` (count: the model's
+ * `spec.auxFeatures`, BASE_AUX_FEATURES or AUX_FEATURES). Missing weather gets the training means.
+ */
+export function writeAuxFeatures(a: AuxInput, s: AuxStats, out: Float32Array, offset: number, count: number): void {
+  if (!isKnownAuxFeatureCount(count)) throw new Error(`aux vector of ${count} features: this version writes ${BASE_AUX_FEATURES} or ${AUX_FEATURES}`);
   let k = offset;
   out[k++] = a.capacity_mw / s.capacity_scale_mw;
   for (const f of FUELS) out[k++] = a.fuel === f ? 1 : 0;
@@ -59,6 +90,10 @@ export function writeAuxFeatures(a: AuxInput, s: AuxStats, out: Float32Array, of
   out[k++] = a.temperature_c === null || a.relative_humidity === null || a.wind_u === null || a.wind_v === null ? 1 : 0;
   out[k++] = a.cloud_fraction ?? 0;
   out[k++] = a.cloud_fraction === null ? 1 : 0;
+  if (count === BASE_AUX_FEATURES) return;
+  const known = isCooling(a.technology);
+  for (const c of COOLINGS) out[k++] = a.technology === c ? 1 : 0;
+  out[k++] = known ? 0 : 1;
 }
 
 function meanStd(xs: readonly number[], fallbackMean: number, fallbackStd: number): [number, number] {
@@ -93,13 +128,14 @@ export function computeAuxStats(samples: readonly AuxInput[]): AuxStats {
 
 /** The aux inputs of one patch from its plant, its weather row (or null) and its cloud fraction. */
 export function toAuxInput(
-  site: { fuel: Fuel; capacity_mw: number },
+  site: { fuel: Fuel; capacity_mw: number; technology?: string | null },
   weather: { temperature_c: number | null; relative_humidity: number | null; wind_u: number | null; wind_v: number | null } | null,
   cloudFraction: number | null,
 ): AuxInput {
   return {
     fuel: site.fuel,
     capacity_mw: site.capacity_mw,
+    technology: site.technology ?? null,
     temperature_c: weather?.temperature_c ?? null,
     relative_humidity: weather?.relative_humidity ?? null,
     wind_u: weather?.wind_u ?? null,

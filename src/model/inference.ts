@@ -17,7 +17,7 @@ import { InputError } from '../errors.js';
 import { manifestPath, readManifestSync, type ManifestRecord } from '../records/manifest.js';
 import type { ModelSite } from '../records/sites.js';
 import type { WeatherAtTime } from '../records/weather.js';
-import { toAuxInput } from './features.js';
+import { AUX_FEATURES, BASE_AUX_FEATURES, isKnownAuxFeatureCount, toAuxInput } from './features.js';
 import type { InputContext, PreparedSample } from './inputs.js';
 import { backgroundQuantileOf, MODEL_FILE, readModelFolder, type ModelManifest } from './modelFolder.js';
 import { Network } from './network.js';
@@ -53,6 +53,9 @@ export interface LoadedModel {
 /** The network, rebuilt and restored from a folder (no backend selection; the caller's backend is used). */
 export function restoreNetwork(dir: string): { net: Network; manifest: ModelManifest; ctx: InputContext } {
   const { manifest, values } = readModelFolder(dir);
+  if (!isKnownAuxFeatureCount(manifest.spec.auxFeatures)) {
+    throw new InputError(path.join(dir, MODEL_FILE), `spec.auxFeatures is ${manifest.spec.auxFeatures}: this co2sat feeds ${BASE_AUX_FEATURES} (without cooling inputs) or ${AUX_FEATURES} (with them)`);
+  }
   const net = new Network(manifest.spec, 0);
   try {
     net.store.restore(values);
@@ -65,6 +68,7 @@ export function restoreNetwork(dir: string): { net: Network; manifest: ModelMani
     patchSize: manifest.spec.patchSize,
     channels: manifest.spec.bandCount,
     auxStats: manifest.aux_stats,
+    auxFeatures: manifest.spec.auxFeatures,
     efs,
     scales: manifest.target_scales,
     ...(manifest.interval_scale ? { intervalScale: manifest.interval_scale } : {}),

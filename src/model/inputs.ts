@@ -3,7 +3,7 @@
  * and inference so all three feed the network identically.
  */
 import * as tf from '@tensorflow/tfjs';
-import { AUX_FEATURES, writeAuxFeatures, type AuxInput, type AuxStats } from './features.js';
+import { writeAuxFeatures, type AuxInput, type AuxStats } from './features.js';
 import { makePhysicsBatch, type NetworkInputs } from './network.js';
 import type { PatchImage } from './patchImage.js';
 import type { EmissionFactors } from './physics.js';
@@ -19,6 +19,8 @@ export interface InputContext {
   patchSize: number;
   channels: number;
   auxStats: AuxStats;
+  /** Length of the model's aux vector (spec.auxFeatures: with or without the cooling inputs, features.ts). */
+  auxFeatures: number;
   efs: EmissionFactors;
   scales: TargetScales;
   /**
@@ -48,15 +50,16 @@ export function makeInputs(samples: readonly PreparedSample[], ctx: InputContext
   const b = samples.length;
   const px = ctx.patchSize * ctx.patchSize * ctx.channels;
   const images = batchImageArray(b * px);
-  const aux = new Float32Array(b * AUX_FEATURES);
+  const nAux = ctx.auxFeatures;
+  const aux = new Float32Array(b * nAux);
   samples.forEach((s, i) => {
     if (s.image.length !== px) throw new Error(`sample ${i}: image has ${s.image.length} values, expected ${px}`);
     s.image.writeTo(images, i * px);
-    writeAuxFeatures(s.aux, ctx.auxStats, aux, i * AUX_FEATURES);
+    writeAuxFeatures(s.aux, ctx.auxStats, aux, i * nAux, nAux);
   });
   return {
     images: tf.tensor4d(images, [b, ctx.patchSize, ctx.patchSize, ctx.channels]),
-    aux: tf.tensor2d(aux, [b, AUX_FEATURES]),
+    aux: tf.tensor2d(aux, [b, nAux]),
     physics: makePhysicsBatch(
       samples.map((s) => s.aux),
       ctx.efs,

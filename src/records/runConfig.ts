@@ -25,6 +25,8 @@ export interface RunConfig {
     split: 'site' | 'time';
     /** Input steps between the patch and the network (model/inputSteps); absent = none. */
     input_steps?: ('spectral_indices' | 'background_difference' | 'wind_aligned' | 'near_stack_change')[];
+    /** Feed the plant's cooling technology to the model (TrainConfig.cooling_input); absent = false. */
+    cooling_input?: boolean;
   };
   aggregate: { window: string };
 }

@@ -21,6 +21,20 @@ export function isFuel(value: unknown): value is Fuel {
   return typeof value === 'string' && (FUELS as readonly string[]).includes(value);
 }
 
+/**
+ * The cooling technologies co2sat knows, as written in a sites file's `technology` property:
+ * what a plant's waste heat looks like from above. Natural- and mechanical-draught towers and
+ * wet FGD stacks make vapour plumes; once-through (river, sea) and air cooling make next to
+ * none, so their plants' state barely shows in visible and SWIR bands. Other values are kept
+ * as written and count as unknown to the model.
+ */
+export type Cooling = 'natural_draught' | 'wet_fgd_stack' | 'mechanical_draught' | 'once_through' | 'air';
+export const COOLINGS: readonly Cooling[] = ['natural_draught', 'wet_fgd_stack', 'mechanical_draught', 'once_through', 'air'];
+
+export function isCooling(value: unknown): value is Cooling {
+  return typeof value === 'string' && (COOLINGS as readonly string[]).includes(value);
+}
+
 export interface Site {
   site_id: string;
   /** WGS 84 longitude, degrees east. */

@@ -7,10 +7,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { InputError, OptionError } from '../errors.js';
 import { assertMatchesSchema } from '../io/jsonSchema.js';
 import { packageFile } from '../io/packageFiles.js';
-import { FUELS, type Fuel } from '../records/sites.js';
+import { COOLINGS, FUELS, type Cooling, type Fuel } from '../records/sites.js';
 
-export type Cooling = 'natural_draught' | 'wet_fgd_stack' | 'mechanical_draught' | 'once_through' | 'air';
-export const COOLINGS: readonly Cooling[] = ['natural_draught', 'wet_fgd_stack', 'mechanical_draught', 'once_through', 'air'];
+// The cooling vocabulary is the sites format's (a world's plants are written with it).
+export { COOLINGS, type Cooling };
 
 export type DispatchClass = 'baseload' | 'mid_merit' | 'peaker';
 export const DISPATCH_CLASSES: readonly DispatchClass[] = ['baseload', 'mid_merit', 'peaker'];

@@ -166,6 +166,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           physics: v.physics,
           seed,
           input_steps: v.input_steps ?? o.base.input_steps ?? [],
+          cooling_input: v.cooling_input ?? o.base.cooling_input ?? false,
           ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
           ...(limit !== null ? { max_train_sites: limit } : {}),
         });

@@ -13,6 +13,8 @@ export interface AblationVariant {
   physics: PhysicsName;
   /** Input steps (model/inputSteps) the variant trains with; none when absent. */
   input_steps?: string[];
+  /** Trains with the cooling-technology inputs (TrainConfig.cooling_input); off when absent. */
+  cooling_input?: boolean;
 }
 
 /** The plume-aware input steps, all three (issue 15's "inputs that carry the plume"). */
@@ -32,4 +34,7 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: 'MTL equal + plume inputs', slug: 'mtl-equal-plume', tasks: [...TASKS], weighting: 'equal', physics: 'none', input_steps: PLUME_INPUTS },
   { name: 'MTL uncertainty + hard physics + plume inputs', slug: 'mtl-uw-hard-plume', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', input_steps: PLUME_INPUTS },
   { name: 'MTL uncertainty + hard physics + near-stack change', slug: 'mtl-uw-hard-nearstack', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', input_steps: ['near_stack_change'] },
+  { name: 'MTL equal + cooling', slug: 'mtl-equal-cooling', tasks: [...TASKS], weighting: 'equal', physics: 'none', cooling_input: true },
+  { name: 'MTL uncertainty + hard physics + cooling', slug: 'mtl-uw-hard-cooling', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', cooling_input: true },
+  { name: 'MTL uncertainty + hard physics + cooling + background difference', slug: 'mtl-uw-hard-cooling-bg', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', cooling_input: true, input_steps: ['background_difference'] },
 ];

@@ -47,6 +47,12 @@ export interface TrainConfig {
    * between the patch and the network; saved in model.json and rerun at prediction.
    */
   input_steps: string[];
+  /**
+   * Feed the plant's cooling technology (sites.geojson `technology`, one-hot) to the fused
+   * layer (model/features.ts): whether its heat can show as a plume at all. Absent = false, as
+   * for every model before it; the model's `spec.auxFeatures` records it.
+   */
+  cooling_input?: boolean;
   /** Fold `index` of a grouped k-fold over plants (split.ts), for cross-validation (ablate --folds); absent = a seeded split. */
   cv_fold?: { k: number; index: number };
   /** Train on at most this many of the split's training plants (ablate --train-plants, for learning curves); absent = all. */
@@ -77,6 +83,7 @@ export const DEFAULT_TRAIN_CONFIG: TrainConfig = {
   min_valid_fraction: 0.5,
   augment: true,
   input_steps: [],
+  cooling_input: false,
   architecture: { stem_width: 16, stem_stride: 2, stage_widths: [16, 32], blocks_per_stage: 1, hidden: 32 },
 };
 
@@ -115,6 +122,8 @@ export interface TrainOverrides {
   inputSteps?: string[];
   /** Training threads; wins over the file's `threads`. */
   threads?: number;
+  /** Cooling-technology inputs; wins over the file's and the run config's `cooling_input`. */
+  coolingInput?: boolean;
 }
 
 /**
@@ -156,5 +165,6 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
     ...(overrides.threads !== undefined ? { threads: overrides.threads } : {}),
     ...checkpointOf(overrides.checkpoint ?? file.checkpoint),
     input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? run.input_steps ?? []).map((x) => x.name),
+    cooling_input: overrides.coolingInput ?? file.cooling_input ?? run.cooling_input ?? false,
   });
 }

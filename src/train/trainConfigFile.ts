@@ -37,6 +37,7 @@ export function readTrainConfigFile(file: string): Partial<TrainConfig> {
   if ('input_steps' in r && !(Array.isArray(r.input_steps) && r.input_steps.every((n) => (INPUT_STEP_NAMES as readonly unknown[]).includes(n)))) {
     throw new InputError(file, `input_steps must be a list of ${INPUT_STEP_NAMES.join('|')}`);
   }
+  if ('cooling_input' in r && typeof r.cooling_input !== 'boolean') throw new InputError(file, 'cooling_input must be true or false');
   if ('architecture' in r) {
     const a = r.architecture as Record<string, unknown>;
     if (typeof a !== 'object' || a === null) throw new InputError(file, 'architecture must be an object');

@@ -6,7 +6,7 @@
  * killed run still leaves its best model).
  */
 import { UsageError, optionText } from '../errors.js';
-import { AUX_FEATURES, computeAuxStats } from '../model/features.js';
+import { auxFeatureCount, computeAuxStats } from '../model/features.js';
 import type { InputContext } from '../model/inputs.js';
 import { disposeInputs, makeInputs } from '../model/inputs.js';
 import { codeVersion, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFolder, type ModelManifest } from '../model/modelFolder.js';
@@ -168,6 +168,7 @@ export async function prepareData(
     patchSize,
     channels: channels.length,
     auxStats: computeAuxStats(train.map((s) => s.aux)),
+    auxFeatures: auxFeatureCount(config.cooling_input ?? false),
     efs,
     scales: {
       generation: scaleOf(train.flatMap((s) => (s.truth.generation_mw === null ? [] : [s.truth.generation_mw]))),
@@ -186,7 +187,7 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
   return {
     bandCount,
     patchSize,
-    auxFeatures: AUX_FEATURES,
+    auxFeatures: auxFeatureCount(config.cooling_input ?? false),
     stemWidth: a.stem_width,
     stemStride: stemStride,
     stageWidths: [...a.stage_widths],

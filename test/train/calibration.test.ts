@@ -6,7 +6,7 @@ import { calibrateIntervals, learningRateAt } from '../../src/train/trainer.js';
 
 const sample = (gen: number): TrainSample => ({
   image: new BlankImage(0),
-  aux: { fuel: 'coal', capacity_mw: 1000, temperature_c: null, relative_humidity: null, wind_u: null, wind_v: null, cloud_fraction: null },
+  aux: { fuel: 'coal', capacity_mw: 1000, technology: null, temperature_c: null, relative_humidity: null, wind_u: null, wind_v: null, cloud_fraction: null },
   truth: { active: true, generation_mw: gen, co2_t_per_h: null, fuel: 'coal', capacity_mw: 1000 },
   site_id: 'A',
   time_ms: 0,

@@ -175,6 +175,54 @@ describe('co2sat train / evaluate', () => {
     expect(e2.stderr).toMatch(/model\.json: model was trained on bands \[B02,B03,B04\]/);
   });
 
+  it('--cooling-input feeds each plant’s cooling technology to the model: recorded in model.json, used at evaluation, absent without it', async () => {
+    // The tiny world's plants with a mix of technologies (one unknown to co2sat).
+    const doc = JSON.parse(readFileSync(world.sites, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+    const kinds = ['natural_draught', 'once_through', 'air', 'wet_fgd_stack', 'mechanical_draught', 'hybrid'];
+    const withTech = (shift: number): string => {
+      const file = path.join(dir, `sites-tech-${shift}.geojson`);
+      doc.features.forEach((f, i) => (f.properties.technology = kinds[(i + shift) % kinds.length]));
+      writeFileSync(file, JSON.stringify(doc));
+      return file;
+    };
+    const sitesA = withTech(0);
+    const sitesB = withTech(1);
+    const dataWith = (sites: string): string[] => ['--tiles', world.tiles, '--labels', world.labels, '--weather', world.weather, '--sites', sites];
+    const evaluateMae = async (model: string, sites: string): Promise<number> => {
+      const e = await cli(['evaluate', '--model', model, ...dataWith(sites), '--split', 'all', '--backend', 'wasm', '--json']);
+      expect(e.code, e.stderr).toBe(0);
+      return JSON.parse(e.stdout.trim().split('\n').pop()!).generation.mae as number;
+    };
+    const trainOn = async (name: string, extra: string[]): Promise<string> => {
+      const model = path.join(dir, name);
+      const t = await cli(['train', ...dataWith(sitesA), '--out', model, '--train-config', TINY, '--backend', 'wasm', '--epochs', '2', '--threads', '1', ...extra]);
+      expect(t.code, t.stderr).toBe(0);
+      return model;
+    };
+    const cooled = await trainOn('cooling', ['--cooling-input']);
+    const m = JSON.parse(readFileSync(path.join(cooled, 'model.json'), 'utf8'));
+    expect(m.spec.auxFeatures).toBe(18);
+    expect(m.config.cooling_input).toBe(true);
+    // Same images and labels, other technologies: other estimates.
+    expect(await evaluateMae(cooled, sitesB)).not.toBe(await evaluateMae(cooled, sitesA));
+    const plain = await trainOn('no-cooling', []);
+    const p = JSON.parse(readFileSync(path.join(plain, 'model.json'), 'utf8'));
+    expect(p.spec.auxFeatures).toBe(12);
+    expect(p.config.cooling_input).toBe(false);
+    expect(await evaluateMae(plain, sitesB)).toBe(await evaluateMae(plain, sitesA));
+    // A model.json whose aux length this version does not write is refused, naming the file.
+    const odd = path.join(dir, 'odd-aux');
+    rmSync(odd, { recursive: true, force: true });
+    await cli(['train', ...dataWith(sitesA), '--out', odd, '--train-config', TINY, '--backend', 'wasm', '--epochs', '1', '--threads', '1']);
+    const manifestFile = path.join(odd, 'model.json');
+    const bad = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    bad.spec.auxFeatures = 13;
+    writeFileSync(manifestFile, JSON.stringify(bad));
+    const e = await cli(['evaluate', '--model', odd, ...dataWith(sitesA), '--backend', 'wasm']);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toContain(`${manifestFile}: spec.auxFeatures is 13`);
+  });
+
   it('rejects an unknown weighting with the valid names, and negative generation naming the line', async () => {
     const u = await cli(['train', ...data(), '--out', path.join(dir, 'x'), '--weighting', 'magic', '--backend', 'wasm']);
     expect(u.code).toBe(2);

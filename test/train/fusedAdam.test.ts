@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { disposeInputs, makeInputs } from '../../src/model/inputs.js';
 import { Network } from '../../src/model/network.js';
-import { AUX_FEATURES } from '../../src/model/features.js';
+import { BASE_AUX_FEATURES } from '../../src/model/features.js';
 import type { ModelSpec } from '../../src/model/spec.js';
 import { lossFloor } from '../../src/train/losses.js';
 import { FlatAdam } from '../../src/train/optimizer/flatAdam.js';
@@ -21,7 +21,7 @@ import { stepBatch } from './helpers/stepBatch.js';
 const SPEC: ModelSpec = {
   bandCount: 3,
   patchSize: 16,
-  auxFeatures: AUX_FEATURES,
+  auxFeatures: BASE_AUX_FEATURES,
   stemWidth: 8,
   stemStride: 1,
   stageWidths: [8, 16],

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
-import { AUX_FEATURES } from '../../src/model/features.js';
+import { BASE_AUX_FEATURES } from '../../src/model/features.js';
 import { disposeInputs, makeInputs } from '../../src/model/inputs.js';
 import { Network } from '../../src/model/network.js';
 import type { ModelSpec, Task } from '../../src/model/spec.js';
@@ -23,7 +23,7 @@ import { stepBatch } from './helpers/stepBatch.js';
 const SPEC: ModelSpec = {
   bandCount: 3,
   patchSize: 16,
-  auxFeatures: AUX_FEATURES,
+  auxFeatures: BASE_AUX_FEATURES,
   stemWidth: 8,
   stemStride: 1,
   stageWidths: [8, 16],

@@ -34,6 +34,7 @@ interface TrainOptions extends TableFlags {
   minValid?: number;
   augment?: boolean;
   inputSteps?: string[];
+  coolingInput?: boolean;
   checkpoint?: string;
   config?: string;
   trainConfig?: string;
@@ -82,6 +83,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
       checkpoint: o.checkpoint,
       // --threads wins, then the file's `threads`, then every core (same results, less wall time).
       ...(o.threads !== undefined ? { threads: o.threads } : fileCfg.threads === undefined ? { threads: availableParallelism() } : {}),
+      ...(o.coolingInput !== undefined ? { coolingInput: o.coolingInput } : {}),
       ...(o.inputSteps ? { inputSteps: o.inputSteps.flatMap((v) => v.split(',')).filter((v) => v !== '') } : {}),
     },
     fileCfg,
@@ -209,6 +211,8 @@ export async function trainCommand(): Promise<Command> {
         "(spectral_indices: brightness and SWIR differences; background_difference: change against the 20th percentile of the site's other clear overpasses; " +
         'wind_aligned: each patch turned so the wind blows along +x; near_stack_change: one channel holding the visible change within 120 m of the stack)',
     )
+    .option('--cooling-input', "feed each plant's cooling technology (sites.geojson technology: natural_draught, mechanical_draught, wet_fgd_stack, once_through, air; else unknown) to the model, so it can learn where a plume can show")
+    .option('--no-cooling-input', "train without the cooling technology (the run config's train.cooling_input otherwise decides; default off)")
     .option('--threads <n>', 'worker threads for data-parallel training, same result up to float rounding (default: all cores; 1 trains in this thread)', positiveInt('--threads'))
     .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
     .action(action((out, o: TrainOptions) => run(out, o)));

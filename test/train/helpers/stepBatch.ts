@@ -4,7 +4,7 @@
  * capacities (some weather missing), and labels with some missing per task, so masked
  * losses and their sharding are exercised.
  */
-import { computeAuxStats } from '../../../src/model/features.js';
+import { BASE_AUX_FEATURES, computeAuxStats } from '../../../src/model/features.js';
 import type { InputContext } from '../../../src/model/inputs.js';
 import { DenseImage } from '../../../src/model/patchImage.js';
 import { loadEmissionFactors } from '../../../src/model/physics.js';
@@ -37,6 +37,7 @@ export function stepBatch(n: number, opts: { size?: number; channels?: number; s
       aux: {
         fuel,
         capacity_mw: capacity,
+        technology: null,
         temperature_c: i === 1 ? null : 10 + 8 * gauss(),
         relative_humidity: i === 1 ? null : 60 + 10 * gauss(),
         wind_u: i === 1 ? null : 4 * gauss(),
@@ -58,6 +59,7 @@ export function stepBatch(n: number, opts: { size?: number; channels?: number; s
     patchSize: size,
     channels,
     auxStats: computeAuxStats(samples.map((s) => s.aux)),
+    auxFeatures: BASE_AUX_FEATURES,
     efs: loadEmissionFactors(),
     scales: { generation: { mean: 500, std: 400 }, co2: { mean: 400, std: 350 } },
   };
