@@ -8,7 +8,8 @@ A PyTorch copy of the default trunk (3x3 stem stride 2 -> 16, two stages 16/32 e
 conv and one residual block, mean+max pooling, a 16-wide aux layer, 32 hidden, one logit) is
 trained for activity alone (BCE, Adam 2e-3, batch 16, 1 thread, seed 0) on two thirds of the
 plants and scored every epoch on the other third (plants shuffled with numpy seed 0): AUC on
-all held-out overpasses and on clear ones (patch cloud fraction < 0.1). Bands are z-scored
+all held-out overpasses, on clear ones (patch cloud fraction < 0.1), and on clear ones of plants
+whose cooling can show a plume (`technology` natural or mechanical draught or wet FGD stack). Bands are z-scored
 with training statistics. VARIANT is a combination of words:
   base        the 12 bands and the aux vector (capacity, fuel, cloud fraction, wind)
   noaux       zero the aux vector (the image alone)
@@ -122,6 +123,8 @@ opt = torch.optim.Adam(net.parameters(), 2e-3)
 Xt, At, Yt = torch.tensor(X[tr]), torch.tensor(aux[tr]), torch.tensor(act[tr])
 Xe, Ae = torch.tensor(X[te]), torch.tensor(aux[te])
 clear = cf[te] < 0.1
+# Clear overpasses of held-out plants whose cooling can show a plume: where there is a plume to read.
+plume_clear = clear & np.isin(tech[te], PLUME_TECHNOLOGIES)
 for ep in range(epochs):
     net.train()
     perm = torch.randperm(len(Xt))
@@ -134,4 +137,4 @@ for ep in range(epochs):
     net.eval()
     with torch.no_grad():
         p = torch.cat([net(Xe[k:k + 256], Ae[k:k + 256]) for k in range(0, len(Xe), 256)]).numpy()
-    print(f"{variant} epoch {ep + 1}: held-out AUC all {auc(p, act[te]):.3f}, clear {auc(p[clear], act[te][clear]):.3f}", flush=True)
+    print(f"{variant} epoch {ep + 1}: held-out AUC all {auc(p, act[te]):.3f}, clear {auc(p[clear], act[te][clear]):.3f}, clear with a plume-capable cooling {auc(p[plume_clear], act[te][plume_clear]):.3f} (n {plume_clear.sum()})", flush=True)

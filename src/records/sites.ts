@@ -35,6 +35,18 @@ export function isCooling(value: unknown): value is Cooling {
   return typeof value === 'string' && (COOLINGS as readonly string[]).includes(value);
 }
 
+/** The coolings whose heat leaves as a vapour plume, so a plant's state can show in its images. */
+export const PLUME_COOLINGS: readonly Cooling[] = ['natural_draught', 'wet_fgd_stack', 'mechanical_draught'];
+
+/** Whether a plant's cooling can show a plume (`plume`), cannot (`no_plume`), or is not known. */
+export type CoolingClass = 'plume' | 'no_plume' | 'unknown';
+export const COOLING_CLASSES: readonly CoolingClass[] = ['plume', 'no_plume', 'unknown'];
+
+export function coolingClassOf(technology: string | null | undefined): CoolingClass {
+  if (!isCooling(technology)) return 'unknown';
+  return PLUME_COOLINGS.includes(technology) ? 'plume' : 'no_plume';
+}
+
 export interface Site {
   site_id: string;
   /** WGS 84 longitude, degrees east. */

@@ -5,7 +5,8 @@
  */
 import type { AblationResult, AblationRun, FloorRow } from './ablate.js';
 import type { Controls } from './controls/index.js';
-import type { EvaluationMetrics } from './metrics.js';
+import type { CoolingClass } from '../records/sites.js';
+import type { EvaluationMetrics, TaskMetrics } from './metrics.js';
 
 export interface ReportContext {
   world: string;
@@ -52,7 +53,7 @@ export function summarise(runs: readonly AblationRun[]): VariantSummary[] {
 }
 
 /** Mean ± sd of each metric over several scorings (seeds) of one model or control. */
-export function summaryOf(variant: string, rs: readonly EvaluationMetrics[]): VariantSummary {
+export function summaryOf(variant: string, rs: readonly TaskMetrics[]): VariantSummary {
   return {
     variant,
     accuracy: stat(rs.map((m) => m.activity?.accuracy)),
@@ -96,7 +97,7 @@ export interface ShuffleSummary {
 }
 
 /** What shuffling the images did, per seed: shuffled generation MAE / the model's, and the AUC the model lost. */
-function shuffleEffect(pairs: readonly { model: EvaluationMetrics; shuffled: EvaluationMetrics }[]): { gen_mae_ratio: Stat | null; auc_drop: Stat | null } {
+function shuffleEffect(pairs: readonly { model: TaskMetrics; shuffled: TaskMetrics }[]): { gen_mae_ratio: Stat | null; auc_drop: Stat | null } {
   return {
     gen_mae_ratio: stat(pairs.map(({ model, shuffled }) => (model.generation && shuffled.generation && model.generation.mae > 0 ? shuffled.generation.mae / model.generation.mae : null))),
     auc_drop: stat(pairs.map(({ model, shuffled }) => (model.activity?.auc != null && shuffled.activity?.auc != null ? model.activity.auc - shuffled.activity.auc : null))),
@@ -218,6 +219,55 @@ export function sigmaTable(runs: readonly AblationRun[]): string[] {
     }
     out.push('');
   }
+  return out;
+}
+
+const COOLING_LABEL: Record<CoolingClass, string> = { plume: 'can show a plume', no_plume: 'cannot (once-through, air)', unknown: 'unknown' };
+
+/**
+ * The main table split by whether the plants' cooling can show a plume (metrics.ts
+ * `per_cooling_class`): only there can an image tell a plant's state, so a model that reads
+ * the image beats the capacity baseline and loses to its shuffled-image self there, and
+ * cannot elsewhere. Empty when the world's sites name no known cooling.
+ */
+export function coolingTable(runs: readonly AblationRun[]): string[] {
+  const whole = wholeDataRuns(runs);
+  const classes = (['plume', 'no_plume'] as const).filter((c) => whole.some((r) => r.metrics.per_cooling_class[c]));
+  if (classes.length === 0) return [];
+  const cell = (v: VariantSummary, x: { gen_mae_ratio: Stat | null; auc_drop: Stat | null } | null): string =>
+    `${pm(v.accuracy, 3)} | ${pm(v.auc, 3)} | ${pm(v.gen_mae, 1)} | ${pm(v.gen_pct, 1)} | ${pm(v.co2_mae, 1)} | ${pm(x?.gen_mae_ratio ?? null, 2)} | ${pm(x?.auc_drop ?? null, 3)}`;
+  const out = [
+    '### By cooling: where an image can tell',
+    '',
+    'The same held-out samples split by the plants’ cooling technology (sites.geojson `technology`): natural- or mechanical-draught towers and wet FGD stacks make vapour plumes; once-through and air cooling do not, so there no image model can beat an image-free one. % of capacity is of each group’s own mean capacity.',
+    '',
+    '| model | plants’ cooling | accuracy | AUC | generation MAE (MW) | % of capacity | CO₂ MAE (t/h) | gen. MAE shuffled × | AUC drop shuffled |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const variant of [...new Set(whole.map((r) => r.variant))]) {
+    for (const c of classes) {
+      const rs = whole.filter((r) => r.variant === variant && r.metrics.per_cooling_class[c]);
+      if (rs.length === 0) continue;
+      const pairs = rs.flatMap((r) => {
+        const model = r.metrics.per_cooling_class[c];
+        const shuffled = r.controls.shuffled?.per_cooling_class[c];
+        return model && shuffled ? [{ model, shuffled }] : [];
+      });
+      const v = summaryOf(variant, rs.map((r) => r.metrics.per_cooling_class[c]!));
+      out.push(`| ${variant} | ${COOLING_LABEL[c]} | ${cell(v, pairs.length > 0 ? shuffleEffect(pairs) : null)} |`);
+    }
+  }
+  for (const [key, label] of [
+    ['capacity_baseline', 'capacity-aware baseline'],
+    ['history_ceiling', 'history ceiling'],
+    ['noise_floor', 'noise floor'],
+  ] as const) {
+    for (const c of classes) {
+      const ms = perSeedControl(whole, key).flatMap((m) => (m.per_cooling_class[c] ? [m.per_cooling_class[c]] : []));
+      if (ms.length > 0) out.push(`| *${label}* | ${COOLING_LABEL[c]} | ${cell(summaryOf(label, ms), null)} |`);
+    }
+  }
+  out.push('');
   return out;
 }
 
@@ -423,6 +473,7 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     ...learningCurveTable(all),
     'Reference rows come from the world’s truth.json on the same held-out plants: the *noise floor* is an oracle that reads every observable overpass exactly and falls back to the plant’s own prior otherwise (which only a model of the plant’s history can approach); the *site prior* and *naive brightness* baselines are fitted on the very samples they score, so they are optimistic.',
     '',
+    ...coolingTable(all),
     ...sigmaTable(all),
     '## The issue’s aims',
     '',

@@ -1,10 +1,12 @@
 /**
  * Evaluation metrics over plain arrays: activity accuracy, F1 and ROC AUC; regression MAE,
- * RMSE, R², MAE as % of mean capacity and 90 % interval coverage; the same per fuel. The
+ * RMSE, R², MAE as % of mean capacity and 90 % interval coverage; the same per fuel and per
+ * cooling class (whether a plant's cooling can show a plume: there only can an image tell). The
  * result object is the `co2sat evaluate --json` shape; a task the model was not trained
  * on (or with no labels in the data) is null.
  */
 import type { SamplePrediction } from '../model/predictor.js';
+import { COOLING_CLASSES, coolingClassOf, type CoolingClass } from '../records/sites.js';
 import type { Task } from '../model/spec.js';
 
 export interface ActivityMetrics {
@@ -29,6 +31,12 @@ export interface TaskMetrics {
 }
 export interface EvaluationMetrics extends TaskMetrics {
   per_fuel: Record<string, TaskMetrics & { n: number }>;
+  /**
+   * Per cooling class of the plants (records/sites.ts `coolingClassOf`): `plume` where the
+   * plant's cooling can show a plume, `no_plume` where it cannot, `unknown` without a known
+   * technology. Empty when no scored plant has a known technology.
+   */
+  per_cooling_class: Partial<Record<CoolingClass, TaskMetrics & { n: number }>>;
   n: number;
 }
 
@@ -38,6 +46,8 @@ export interface Truth {
   co2_t_per_h: number | null;
   fuel: string;
   capacity_mw: number;
+  /** The plant's cooling technology (sites.geojson `technology`), when known. */
+  technology?: string | null;
 }
 
 /** ROC AUC by the rank-sum (Mann–Whitney) formula, ties counted half. */
@@ -117,10 +127,16 @@ function taskMetrics(preds: readonly SamplePrediction[], truths: readonly Truth[
 
 /** All metrics, overall and per fuel. */
 export function evaluationMetrics(preds: readonly SamplePrediction[], truths: readonly Truth[], tasks: readonly Task[]): EvaluationMetrics {
+  const subset = (keep: (t: Truth) => boolean): TaskMetrics & { n: number } => {
+    const idx = truths.flatMap((t, i) => (keep(t) ? [i] : []));
+    return { ...taskMetrics(idx.map((i) => preds[i]!), idx.map((i) => truths[i]!), tasks), n: idx.length };
+  };
   const per_fuel: EvaluationMetrics['per_fuel'] = {};
-  for (const fuel of [...new Set(truths.map((t) => t.fuel))].sort()) {
-    const idx = truths.map((t, i) => (t.fuel === fuel ? i : -1)).filter((i) => i >= 0);
-    per_fuel[fuel] = { ...taskMetrics(idx.map((i) => preds[i]!), idx.map((i) => truths[i]!), tasks), n: idx.length };
+  for (const fuel of [...new Set(truths.map((t) => t.fuel))].sort()) per_fuel[fuel] = subset((t) => t.fuel === fuel);
+  const per_cooling_class: EvaluationMetrics['per_cooling_class'] = {};
+  const classes = truths.map((t) => coolingClassOf(t.technology));
+  if (classes.some((c) => c !== 'unknown')) {
+    for (const c of COOLING_CLASSES) if (classes.includes(c)) per_cooling_class[c] = subset((t) => coolingClassOf(t.technology) === c);
   }
-  return { ...taskMetrics(preds, truths, tasks), per_fuel, n: truths.length };
+  return { ...taskMetrics(preds, truths, tasks), per_fuel, per_cooling_class, n: truths.length };
 }

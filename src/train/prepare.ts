@@ -91,6 +91,7 @@ export function truthOf(s: Sample): Truth {
     co2_t_per_h: s.label?.co2_t_per_h ?? null,
     fuel: s.site.fuel,
     capacity_mw: s.site.capacity_mw,
+    technology: s.site.technology,
   };
 }
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 import { ABLATION_VARIANTS, floorFor, runAblation } from '../../src/train/ablate.js';
-import { checkAims, learningCurve, pairedWins, renderResults, sigmaTable, stat, summarise, wholeDataRuns } from '../../src/train/ablationReport.js';
+import { checkAims, coolingTable, learningCurve, pairedWins, renderResults, sigmaTable, stat, summarise, wholeDataRuns } from '../../src/train/ablationReport.js';
 import { loadData } from '../../src/train/loadData.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
@@ -102,7 +102,7 @@ describe('ablation', () => {
 
   it('checks the control aims: ≥ 35 % below the capacity baseline, shuffled ≥ 2× MAE and ≥ 0.2 AUC drop, accuracy near the floor', () => {
     const m = (gen: number, auc: number, acc: number) => ({
-      activity: { accuracy: acc, f1: acc, auc, n: 10 }, co2: null, per_fuel: {}, n: 10,
+      activity: { accuracy: acc, f1: acc, auc, n: 10 }, co2: null, per_fuel: {}, per_cooling_class: {}, n: 10,
       generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 10, coverage90: 0.9, n: 10 },
     });
     const run = (seed: number, gen: number, shuffledGen: number, shuffledAuc: number) => ({
@@ -124,10 +124,32 @@ describe('ablation', () => {
     expect(blind['shuffled images drop activity AUC by ≥ 0.2 (hard physics)']).toBe(false);
   });
 
+  it('splits the table by cooling class, with the shuffled-image effect and the controls per class', () => {
+    const task = (gen: number, auc: number) => ({ activity: { accuracy: auc - 0.1, f1: 0.5, auc, n: 10 }, co2: null, generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 6, coverage90: 0.9, n: 10 } });
+    const metrics = (plume: number, noPlume: number, auc: number) => ({ ...task((plume + noPlume) / 2, auc), per_fuel: {}, n: 20, per_cooling_class: { plume: { ...task(plume, auc), n: 10 }, no_plume: { ...task(noPlume, 0.7), n: 10 } } });
+    const run = (variant: string, seed: number, plume: number, shuffledPlume: number) => ({
+      variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, with_site_history: null,
+      metrics: metrics(plume, 150, 0.9),
+      controls: { ...NO_CONTROLS, shuffled: metrics(shuffledPlume, 150, 0.6), capacity_baseline: metrics(140 + seed, 145, 0.7), history_ceiling: metrics(50, 145, 0.95) },
+    });
+    const rows = coolingTable([run('A', 0, 60, 120), run('A', 1, 80, 200), run('B', 0, 130, 131)]);
+    expect(rows[0]).toBe('### By cooling: where an image can tell');
+    // A: plume MAE 70 ± 14.1, shuffled ×2.25 ± 0.35 (2.0 and 2.5), AUC drop 0.3; no-plume unaffected.
+    expect(rows).toContain('| A | can show a plume | 0.800 ± 0.000 | 0.900 ± 0.000 | 70.0 ± 14.1 | 11.7 ± 2.4 | – | 2.25 ± 0.35 | 0.300 ± 0.000 |');
+    expect(rows).toContain('| A | cannot (once-through, air) | 0.600 ± 0.000 | 0.700 ± 0.000 | 150.0 ± 0.0 | 25.0 ± 0.0 | – | 1.00 ± 0.00 | 0.000 ± 0.000 |');
+    expect(rows).toContain('| B | can show a plume | 0.800 ± 0.000 | 0.900 ± 0.000 | 130.0 ± 0.0 | 21.7 ± 0.0 | – | 1.01 ± 0.00 | 0.300 ± 0.000 |');
+    // Controls once per seed: the baseline's plume MAE is 140 and 141.
+    expect(rows).toContain('| *capacity-aware baseline* | can show a plume | 0.600 ± 0.000 | 0.700 ± 0.000 | 140.5 ± 0.7 | 23.4 ± 0.1 | – | – | – |');
+    expect(rows.some((r) => r.startsWith('| *history ceiling* | can show a plume |'))).toBe(true);
+    // Without known coolings (per_cooling_class empty) there is no table.
+    const plain = run('A', 0, 60, 120);
+    expect(coolingTable([{ ...plain, metrics: { ...plain.metrics, per_cooling_class: {} } }])).toEqual([]);
+  });
+
   it('tabulates σ_t per epoch as mean ± sd over the runs still training', () => {
     const run = (variant: string, seed: number, sigma_history: Record<string, number>[] | null, limit: number | null = null) => ({
       variant, seed, train_plants_limit: limit, train_plants: 10, test_sites: [], epochs_run: sigma_history?.length ?? 3, best_epoch: 1, seconds: 1, sigmas: null, sigma_history, controls: NO_CONTROLS, with_site_history: null,
-      metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: null },
+      metrics: { activity: null, co2: null, per_fuel: {}, per_cooling_class: {}, n: 1, generation: null },
     });
     const rows = sigmaTable([
       run('uw', 0, [{ activity: 1.0 }, { activity: 0.9 }, { activity: 0.7 }]),
@@ -146,7 +168,7 @@ describe('ablation', () => {
   it('counts paired wins within each seed', () => {
     const run = (variant: string, seed: number, mae: number) => ({
       variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
-      metrics: { activity: null, co2: null, per_fuel: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
+      metrics: { activity: null, co2: null, per_fuel: {}, per_cooling_class: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
     });
     const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
     expect(pairedWins(runs, 'a', 'generation')).toEqual({ wins: 2, seeds: 3 });
@@ -158,7 +180,7 @@ describe('ablation', () => {
     const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
       variant, seed, train_plants_limit: null, train_plants: 10, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: {
-        activity: null, per_fuel: {}, n: 1,
+        activity: null, per_fuel: {}, per_cooling_class: {}, n: 1,
         generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },
         co2: co2 === null ? null : { mae: co2, rmse: co2, r2: 0, mae_pct_capacity: pct, coverage90: co2Cov, n: 1 },
       },

@@ -77,6 +77,8 @@ describe('co2sat train / evaluate', () => {
     expect(Object.keys(j.generation).sort()).toEqual(['coverage90', 'mae', 'mae_pct_capacity', 'r2', 'rmse']);
     expect(Object.keys(j.co2).sort()).toEqual(['coverage90', 'mae', 'mae_pct_capacity', 'r2', 'rmse']);
     expect(Object.keys(j.per_fuel).sort()).toEqual(['coal', 'gas', 'lignite', 'oil']);
+    // The tiny world's plants name a technology co2sat does not know: no cooling classes.
+    expect(j.per_cooling_class).toEqual({});
     expect(j.n).toBeGreaterThan(0);
     expect(j.backend).toBe('wasm');
   });
@@ -98,7 +100,7 @@ describe('co2sat train / evaluate', () => {
     expect(Object.keys(j.controls).sort()).toEqual(['capacity_baseline', 'history_ceiling', 'image_ceiling', 'noise_floor', 'shuffled']);
     for (const k of ['capacity_baseline', 'shuffled', 'noise_floor', 'image_ceiling', 'history_ceiling']) {
       const c = j.controls[k];
-      expect(Object.keys(c).sort(), k).toEqual(Object.keys(j).filter((x) => ['activity', 'generation', 'co2', 'per_fuel', 'n'].includes(x)).sort());
+      expect(Object.keys(c).sort(), k).toEqual(Object.keys(j).filter((x) => ['activity', 'generation', 'co2', 'per_fuel', 'per_cooling_class', 'n'].includes(x)).sort());
       expect(Object.keys(c.generation).sort()).toEqual(Object.keys(j.generation).sort());
     }
     // The baseline predicts one number per plant, so it cannot be exact; the shuffled model is
@@ -191,7 +193,11 @@ describe('co2sat train / evaluate', () => {
     const evaluateMae = async (model: string, sites: string): Promise<number> => {
       const e = await cli(['evaluate', '--model', model, ...dataWith(sites), '--split', 'all', '--backend', 'wasm', '--json']);
       expect(e.code, e.stderr).toBe(0);
-      return JSON.parse(e.stdout.trim().split('\n').pop()!).generation.mae as number;
+      const j = JSON.parse(e.stdout.trim().split('\n').pop()!);
+      // Scored per cooling class too; the classes' sizes add up to the whole.
+      expect(Object.keys(j.per_cooling_class).sort()).toEqual(['no_plume', 'plume', 'unknown']);
+      expect(Object.values(j.per_cooling_class as Record<string, { n: number }>).reduce((a, c) => a + c.n, 0)).toBe(j.n);
+      return j.generation.mae as number;
     };
     const trainOn = async (name: string, extra: string[]): Promise<string> => {
       const model = path.join(dir, name);

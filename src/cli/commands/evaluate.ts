@@ -2,9 +2,10 @@
  * `co2sat evaluate`: scores a saved model on tiled patches and labels (the same data flags
  * as train; the data may come from a different world). Prints a table, or with --json one
  * object `{activity: {accuracy, f1, auc}, generation: {mae, rmse, r2, mae_pct_capacity,
- * coverage90}, co2: {…}, per_fuel: {…}, n, controls: {capacity_baseline, shuffled,
- * noise_floor}}`, each control with the same keys (or null when not scored); tasks the model
- * was not trained on are null.
+ * coverage90}, co2: {…}, per_fuel: {…}, per_cooling_class: {plume, no_plume, unknown}, n,
+ * controls: {capacity_baseline, shuffled, noise_floor, image_ceiling, history_ceiling}}`, each
+ * control with the same keys (or null when not scored); tasks the model was not trained on are
+ * null. per_cooling_class is empty when the sites file names no known cooling technology.
  */
 import { availableParallelism } from 'node:os';
 import { Command, Option } from 'commander';
@@ -44,6 +45,7 @@ export function toEvaluateJson(m: import('../../train/metrics.js').EvaluationMet
   return {
     ...task(m),
     per_fuel: Object.fromEntries(Object.entries(m.per_fuel).map(([fuel, t]) => [fuel, { ...task(t), n: t.n }])),
+    per_cooling_class: Object.fromEntries(Object.entries(m.per_cooling_class).flatMap(([c, t]) => (t ? [[c, { ...task(t), n: t.n }]] : []))),
     n: m.n,
   };
 }
@@ -87,6 +89,7 @@ export function evaluateTable(m: Metrics, controls?: Controls, withSiteHistory?:
   ];
   rows.push(row('all', m.n, m));
   for (const [fuel, t] of Object.entries(m.per_fuel)) rows.push(row(fuel, t.n, t));
+  for (const [c, t] of Object.entries(m.per_cooling_class)) if (t) rows.push(row(`cooling: ${c.replace('_', ' ')}`, t.n, t));
   if (withSiteHistory) rows.push(row('with site history', withSiteHistory.metrics.n, withSiteHistory.metrics));
   if (withSiteHistory?.shuffled) rows.push(row('with site history, shuffled', withSiteHistory.shuffled.n, withSiteHistory.shuffled));
   // Controls after the model's own rows, on the same samples (their per-fuel rows are in --json).

@@ -131,5 +131,6 @@ export function historyCeilingPredictions(
 export function withoutCoverage(m: EvaluationMetrics): EvaluationMetrics {
   const reg = (r: RegressionMetrics | null): RegressionMetrics | null => (r ? { ...r, coverage90: Number.NaN } : null);
   const strip = <T extends { generation: RegressionMetrics | null; co2: RegressionMetrics | null }>(t: T): T => ({ ...t, generation: reg(t.generation), co2: reg(t.co2) });
-  return { ...strip(m), per_fuel: Object.fromEntries(Object.entries(m.per_fuel).map(([f, t]) => [f, strip(t)])) };
+  const stripAll = <R extends Record<string, { generation: RegressionMetrics | null; co2: RegressionMetrics | null }>>(r: R): R => Object.fromEntries(Object.entries(r).map(([k, t]) => [k, strip(t)])) as R;
+  return { ...strip(m), per_fuel: stripAll(m.per_fuel), per_cooling_class: stripAll(m.per_cooling_class) };
 }
