@@ -222,5 +222,6 @@ export async function trainCommand(): Promise<Command> {
     'co2sat train --tiles tiles/ --labels labels.csv --sites sites.geojson --out models/gen-only --tasks generation --physics none',
     'co2sat train ... --out models/equal --weighting equal --epochs 20 --seed 2 --json',
     'co2sat train ... --out models/mtl --threads 1   # one thread, no workers',
+    'co2sat train ... --out models/cooled --cooling-input   # the sites file names each plant\'s cooling technology',
   ]);
 }
