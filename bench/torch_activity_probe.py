@@ -18,6 +18,7 @@ with training statistics. VARIANT is a combination of words:
   asinh       compress those differences as asinh(d / 0.005 reflectance) before z-scoring
               (src/model/patchInput.ts, CHANGE_ASINH_FRACTION_OF_STD)
   tech        add the plant's cooling technology (sites.geojson `technology`), one-hot, to aux
+  noimage     zero every image (the aux vector alone): the image-free control of a variant
   plumeonly   keep only plants whose technology can show a plume (natural or mechanical
               draught towers, wet FGD stacks): whether the trunk finds the plume where there
               is one to find, undiluted by once-through and air-cooled plants
@@ -79,6 +80,8 @@ if "bg" in variant:
     X = np.concatenate([X, D], 1)
 if "noaux" in variant:
     aux[:] = 0
+if "noimage" in variant:
+    X[:] = 0
 sites = np.unique(site)
 np.random.default_rng(0).shuffle(sites)
 te = np.isin(site, np.array_split(sites, 3)[0])
