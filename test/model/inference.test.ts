@@ -164,3 +164,37 @@ describe('a model with input steps', () => {
     }
   });
 });
+
+describe('a model with the cooling input', () => {
+  it('predicts from a loaded folder exactly as in memory, from each site\'s technology', async () => {
+    const coolings = ['natural_draught', 'once_through', 'air', 'wet_fgd_stack', null];
+    const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+    const techOf = new Map([...new Set(data.samples.map((x) => x.site.site_id))].map((id, i) => [id, coolings[i % coolings.length]!]));
+    const samples = data.samples.map((x) => ({ ...x, site: { ...x.site, technology: techOf.get(x.site.site_id)! } }));
+    const out = path.join(dir, 'cooled');
+    const cooled = await train(
+      { samples, tilesDir: world.tiles, manifestFile: data.manifestFile },
+      withDefaults({ epochs: 1, batch_size: 8, cooling_input: true, architecture: { stem_width: 8, stage_widths: [8], blocks_per_stage: 1, hidden: 8 } }),
+      out,
+      { backend: 'wasm' },
+    );
+    const model = await loadModel(out, { backend: 'wasm' });
+    try {
+      expect(cooled.manifest.spec.auxFeatures).toBe(18);
+      const some = samples.slice(0, 10);
+      const prepared = prepareSamples(some, stepPatches(some, await loadPixels(some, world.tiles), ['B02', 'B03', 'B04'], [], BACKGROUND_QUANTILE), cooled.manifest.band_stats);
+      const inMemory = predictPrepared(cooled.net, prepared, cooled.ctx);
+      const inputs = some.map((x) => ({ record: x.record, tilesDir: world.tiles, weather: x.weather, site: x.site }));
+      (await model.predict(inputs)).forEach((p, i) => {
+        expect(p.p_on).toBe(inMemory[i]!.p_on);
+        expect(p.generation_mw).toBe(inMemory[i]!.generation_mw);
+      });
+      // Another cooling at the same patch gives another estimate.
+      const other = await model.predict(inputs.map((x) => ({ ...x, site: { ...x.site, technology: x.site.technology === 'air' ? 'natural_draught' : 'air' } })));
+      expect(other.map((p) => p.p_on)).not.toEqual(inMemory.map((p) => p.p_on));
+    } finally {
+      model.dispose();
+      cooled.net.dispose();
+    }
+  });
+});
