@@ -204,17 +204,17 @@ function systemAims(runs: readonly AblationRun[]): AimCheck[] {
  * still training at each epoch, so a σ that drifts instead of settling shows (issue 15).
  */
 export function sigmaTable(runs: readonly AblationRun[]): string[] {
-  const withSigmas = runs.filter((r) => r.sigma_history && r.sigma_history.length > 0 && r.train_plants_limit === null);
+  const withSigmas = runs.flatMap((r) => (r.sigma_history && r.sigma_history.length > 0 && r.train_plants_limit === null ? [{ variant: r.variant, history: r.sigma_history }] : []));
   const variants = [...new Set(withSigmas.map((r) => r.variant))];
   if (variants.length === 0) return [];
   const out = ['### σ_t over training', '', 'The learned σ_t = exp(s_t / 2) of each weighted task after each epoch, mean ± sd over the runs still training at that epoch (early stopping ends runs at different epochs).', ''];
   for (const variant of variants) {
-    const rs = withSigmas.filter((r) => r.variant === variant);
-    const tasks = [...new Set(rs.flatMap((r) => r.sigma_history!.flatMap((h) => Object.keys(h))))];
-    const epochs = Math.max(...rs.map((r) => r.sigma_history!.length));
+    const histories = withSigmas.filter((r) => r.variant === variant).map((r) => r.history);
+    const tasks = [...new Set(histories.flatMap((h) => h.flatMap((epoch) => Object.keys(epoch))))];
+    const epochs = Math.max(...histories.map((h) => h.length));
     out.push(`| ${variant}: epoch | runs | ${tasks.map((t) => `σ ${t}`).join(' | ')} |`, `|---|---|${tasks.map(() => '---|').join('')}`);
     for (let e = 0; e < epochs; e++) {
-      const at = rs.flatMap((r) => (r.sigma_history![e] ? [r.sigma_history![e]!] : []));
+      const at = histories.flatMap((h) => h.slice(e, e + 1));
       out.push(`| ${e + 1} | ${at.length} | ${tasks.map((t) => pm(stat(at.map((h) => h[t] ?? null)), 3)).join(' | ')} |`);
     }
     out.push('');
@@ -253,7 +253,7 @@ export function coolingTable(runs: readonly AblationRun[]): string[] {
         const shuffled = r.controls.shuffled?.per_cooling_class[c];
         return model && shuffled ? [{ model, shuffled }] : [];
       });
-      const v = summaryOf(variant, rs.map((r) => r.metrics.per_cooling_class[c]!));
+      const v = summaryOf(variant, rs.flatMap((r) => r.metrics.per_cooling_class[c] ?? []));
       out.push(`| ${variant} | ${COOLING_LABEL[c]} | ${cell(v, pairs.length > 0 ? shuffleEffect(pairs) : null)} |`);
     }
   }
