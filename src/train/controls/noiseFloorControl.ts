@@ -27,13 +27,17 @@ const key = (site: string, t: number): string => `${site}|${t}`;
 /** An oracle states no interval: a fallback's sds and half-widths are dropped with it. */
 const withoutInterval = (p: SamplePrediction): SamplePrediction => ({ ...p, generation_mw_sd: 0, generation_mw_half90: 0, co2_t_per_h_sd: 0, co2_t_per_h_half90: 0 });
 
-
-export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samples'>, samples: readonly { site_id: string; time_ms: number }[], efs: EmissionFactors): OracleResult {
+/** A site's CO₂ per MWh as the oracles read it: its fuel's median (a plant's own efficiency is invisible); 1 for an unknown fuel. */
+function fuelEmissionFactors(truth: Pick<TruthDocument, 'sites'>, efs: EmissionFactors): (site: string) => number {
   const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
-  const efOf = (site: string): number => {
+  return (site) => {
     const f = fuel.get(site);
     return isFuel(f) ? efs[f].median : 1;
   };
+}
+
+export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samples'>, samples: readonly { site_id: string; time_ms: number }[], efs: EmissionFactors): OracleResult {
+  const efOf = fuelEmissionFactors(truth, efs);
   const wanted = new Set(samples.map((s) => s.site_id));
   const bySite = new Map<string, TruthDocument['samples']>();
   const byKey = new Map<string, TruthDocument['samples'][number]>();
@@ -87,7 +91,7 @@ export function imageCeilingPredictions(
 /**
  * The best a model that reads a plant's images *and* its history of them can do on a plant it
  * never trained on: an observable overpass (truth.json) is read exactly, as by the noise floor;
- * any other overpass of a plant that has observable ones gets the nearest of them in time
+ * every other overpass of a plant that has observable ones gets the nearest of them in time
  * (persistence: on/off spells and load last for days; a tie goes to the earlier); a plant with
  * no observable overpass at all — a once-through or air-cooled plant shows no plume — gets the
  * fallback (the capacity-aware baseline), since then nothing in its images tells its state.
@@ -111,7 +115,7 @@ export function historyCeilingPredictions(
     observedBySite.set(t.site_id, list);
   }
   for (const list of observedBySite.values()) list.sort((a, b) => a.time_ms - b.time_ms);
-  const fuel = new Map(truth.sites.map((s) => [s.site_id, s.fuel]));
+  const efOf = fuelEmissionFactors(truth, efs);
   const predictions = oracle.predictions.map((p, i): SamplePrediction | null => {
     const s = samples[i]!;
     if (p === null) return null;
@@ -120,9 +124,7 @@ export function historyCeilingPredictions(
     let nearest = observed[0]!;
     for (const o of observed) if (Math.abs(o.time_ms - s.time_ms) < Math.abs(nearest.time_ms - s.time_ms)) nearest = o;
     if (nearest.time_ms === s.time_ms) return p;
-    const f = fuel.get(s.site_id);
-    const ef = isFuel(f) ? efs[f].median : 1;
-    return { ...p, p_on: nearest.active ? 1 : 0, generation_mw: nearest.generation_mw, co2_t_per_h: nearest.generation_mw * ef };
+    return { ...p, p_on: nearest.active ? 1 : 0, generation_mw: nearest.generation_mw, co2_t_per_h: nearest.generation_mw * efOf(s.site_id) };
   });
   return { predictions, unmatched: oracle.unmatched };
 }
