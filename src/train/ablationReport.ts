@@ -172,7 +172,7 @@ function systemAims(runs: readonly AblationRun[]): AimCheck[] {
   const label = `${name}, with site history`;
   const out: AimCheck[] = [];
   const { capacity_baseline: cb, noise_floor: nf, image_ceiling: ic, history_ceiling: hc } = controlSummaries(runs);
-  // What images and history allow at best, beside each aim: an aim beyond it cannot be met by any image model on this world.
+  // What images and history allow at best, beside each aim: an aim beyond it is out of every image model's reach on this world.
   const historyBound = (text: string | null): string => (text ? `; the history ceiling is ${text}` : '');
   if (v.gen_pct) out.push({ aim: `generation MAE ≤ 12 % of mean capacity (${label})`, met: v.gen_pct.mean <= 12, detail: `${v.gen_pct.mean.toFixed(1)} %${historyBound(hc?.gen_pct ? `${hc.gen_pct.mean.toFixed(1)} %` : null)}` });
   for (const [key, what] of [

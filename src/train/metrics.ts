@@ -127,8 +127,8 @@ function taskMetrics(preds: readonly SamplePrediction[], truths: readonly Truth[
 
 /** All metrics, overall and per fuel. */
 export function evaluationMetrics(preds: readonly SamplePrediction[], truths: readonly Truth[], tasks: readonly Task[]): EvaluationMetrics {
-  const subset = (keep: (t: Truth) => boolean): TaskMetrics & { n: number } => {
-    const idx = truths.flatMap((t, i) => (keep(t) ? [i] : []));
+  const subset = (keep: (t: Truth, i: number) => boolean): TaskMetrics & { n: number } => {
+    const idx = truths.flatMap((t, i) => (keep(t, i) ? [i] : []));
     return { ...taskMetrics(idx.map((i) => preds[i]!), idx.map((i) => truths[i]!), tasks), n: idx.length };
   };
   const per_fuel: EvaluationMetrics['per_fuel'] = {};
@@ -136,7 +136,7 @@ export function evaluationMetrics(preds: readonly SamplePrediction[], truths: re
   const per_cooling_class: EvaluationMetrics['per_cooling_class'] = {};
   const classes = truths.map((t) => coolingClassOf(t.technology));
   if (classes.some((c) => c !== 'unknown')) {
-    for (const c of COOLING_CLASSES) if (classes.includes(c)) per_cooling_class[c] = subset((t) => coolingClassOf(t.technology) === c);
+    for (const c of COOLING_CLASSES) if (classes.includes(c)) per_cooling_class[c] = subset((_, i) => classes[i] === c);
   }
   return { ...taskMetrics(preds, truths, tasks), per_fuel, per_cooling_class, n: truths.length };
 }
