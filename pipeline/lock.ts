@@ -9,6 +9,13 @@
  * On the holder's own host a dead PID ends the lease at once (a `kill -9` followed by a rerun
  * on the same machine need not wait for staleness); across hosts only the heartbeat counts.
  *
+ * A run is killed at any instruction, including between taking the lease (mkdir) and writing
+ * its holder record, or between removing that record and the lease at release. So that such a
+ * holderless lease still names who may own it, every contender first writes a *claim*
+ * (`run.lock.claim.HOST.PID.json`) and removes it only after its lease is gone: a holderless
+ * lease whose every claimant ran on this host and is dead is ended at once, like a dead
+ * holder's; a claim from another host or a live process keeps it until it goes stale.
+ *
  * Why a lease rather than a PID check: on a shared volume each Kubernetes pod has its own
  * hostname and PID namespace, so "is that PID alive?" cannot be answered across hosts; a
  * heartbeat can. Clocks of the hosts sharing the folder must agree to well within staleMs.
@@ -63,16 +70,64 @@ function holderFile(lockDir: string): string {
   return `${lockDir}.holder.json`;
 }
 
-async function readHolder(lockDir: string): Promise<LeaseHolder | null> {
+/** A contender's claim: written before it tries the lease, removed after its lease is gone. */
+function claimFile(lockDir: string, holder: LeaseHolder): string {
+  return `${lockDir}.claim.${encodeURIComponent(holder.host)}.${holder.pid}.json`;
+}
+
+/** A holder or claim record, or null when the file is missing or not one. */
+async function readHolderRecord(file: string): Promise<LeaseHolder | null> {
   try {
-    // co2sat 0.1 wrote the holder into a plain lock file; leases keep it beside the directory.
-    const plain = await fs.stat(lockDir).then((st) => st.isFile(), () => false);
-    const info = JSON.parse(await fs.readFile(plain ? lockDir : holderFile(lockDir), 'utf8')) as Partial<LeaseHolder>;
+    const info = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<LeaseHolder>;
     if (typeof info.pid !== 'number' || typeof info.host !== 'string') return null;
     return { pid: info.pid, host: info.host, started: String(info.started ?? '?'), command: String(info.command ?? '') };
   } catch {
     return null;
   }
+}
+
+async function readHolder(lockDir: string): Promise<LeaseHolder | null> {
+  // co2sat 0.1 wrote the holder into a plain lock file; leases keep it beside the directory.
+  const plain = await fs.stat(lockDir).then((st) => st.isFile(), () => false);
+  return readHolderRecord(plain ? lockDir : holderFile(lockDir));
+}
+
+/** Every claim file beside the lease `lockDir` but `except`, with its record (null if unreadable). */
+async function otherClaims(lockDir: string, except: string): Promise<Array<{ file: string; claimant: LeaseHolder | null }>> {
+  const dir = path.dirname(lockDir);
+  const prefix = `${path.basename(lockDir)}.claim.`;
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  const claims: Array<{ file: string; claimant: LeaseHolder | null }> = [];
+  for (const name of names) {
+    const file = path.join(dir, name);
+    if (!name.startsWith(prefix) || !name.endsWith('.json') || file === except) continue;
+    claims.push({ file, claimant: await readHolderRecord(file) });
+  }
+  return claims;
+}
+
+/** A claim whose process ran on this host and is gone: it can own nothing any more. */
+function isDeadHereClaim(claimant: LeaseHolder | null): boolean {
+  return claimant !== null && claimant.host === leaseHostname() && !isAlive(claimant.pid);
+}
+
+/**
+ * True when a lease without a holder record can belong to no live process: every other
+ * claimant ran on this host and is dead (or none is left, as after a co2sat that predates
+ * claims). An unreadable claim, another host's or a live one may own it: not ended.
+ */
+async function holderlessLeaseIsDead(lockDir: string, myClaim: string): Promise<boolean> {
+  return (await otherClaims(lockDir, myClaim)).every(({ claimant }) => isDeadHereClaim(claimant));
+}
+
+/** Moves a dead lease aside (atomic; a racing run that moved it first makes the rename fail harmlessly), then removes it. */
+async function endDeadLease(lockDir: string): Promise<void> {
+  const aside = `${lockDir}.dead.${process.pid}.${Date.now()}`;
+  if (!(await fs.rename(lockDir, aside).then(() => true, () => false))) return;
+  // Its holder record goes too, so that a run racing this takeover finds a holderless lease
+  // with our live claim beside it (and waits) rather than the dead holder's name on our lease.
+  await fs.rm(holderFile(lockDir), { force: true });
+  await fs.rm(aside, { recursive: true, force: true });
 }
 
 /** What the lease at `file` says now: its holder and seconds since its last heartbeat, or null. */
@@ -92,40 +147,57 @@ export async function inspectLock(file: string): Promise<{ holder: LeaseHolder |
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<Lock> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const staleMs = options.staleMs ?? leaseStaleMs();
-  const before = await inspectLock(file);
-  const holder = before?.holder;
-  if (holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
-    // The holder died on this host: its lease ends now. Move it aside (atomic; a racing run
-    // that moved it first makes the rename fail harmlessly), then remove it.
-    const aside = `${file}.dead.${process.pid}.${Date.now()}`;
-    if (await fs.rename(file, aside).then(() => true, () => false)) await fs.rm(aside, { recursive: true, force: true });
-  } else if (before && !(await fs.stat(file)).isDirectory()) {
-    // A lock file of co2sat 0.1 (a plain file, PID-checked): stale when its holder is gone.
-    if (holder && (holder.host !== leaseHostname() || isAlive(holder.pid))) throw new LockHeldError(file, holder, Math.round(staleMs / 1000));
-    await fs.rm(file, { force: true });
-  }
+  const me: LeaseHolder = { pid: process.pid, host: leaseHostname(), started: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(' ') };
+  const myClaim = claimFile(file, me);
+  await writeFileAtomic(myClaim, `${JSON.stringify(me)}\n`);
   let compromised: Error | null = null;
   let releaseLease: () => Promise<void>;
+  let before: Awaited<ReturnType<typeof inspectLock>>;
   try {
-    releaseLease = await lockfile.lock(file, {
-      lockfilePath: file,
-      realpath: false,
-      stale: staleMs,
-      update: staleMs / 2,
-      // A lost heartbeat must not crash the process from a timer: record it; the run checks it.
-      onCompromised: (err: Error) => {
-        compromised = err;
-      },
-    });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-      throw new LockHeldError(file, await readHolder(file), Math.round(staleMs / 1000));
+    before = await inspectLock(file);
+    const holder = before?.holder ?? null;
+    const kind = await fs.stat(file).then((st) => (st.isDirectory() ? 'lease' : 'plain'), () => 'none');
+    if (holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
+      // The holder died on this host: its lease ends now.
+      await endDeadLease(file);
+    } else if (kind === 'lease' && !holder && (await holderlessLeaseIsDead(file, myClaim))) {
+      // Killed between taking the lease and naming itself (or between unnaming and leaving).
+      await endDeadLease(file);
+    } else if (kind === 'plain') {
+      // A lock file of co2sat 0.1 (a plain file, PID-checked): stale when its holder is gone.
+      if (holder && (holder.host !== leaseHostname() || isAlive(holder.pid))) throw new LockHeldError(file, holder, Math.round(staleMs / 1000));
+      await fs.rm(file, { force: true });
     }
+    try {
+      releaseLease = await lockfile.lock(file, {
+        lockfilePath: file,
+        realpath: false,
+        stale: staleMs,
+        update: staleMs / 2,
+        // A lost heartbeat must not crash the process from a timer: record it; the run checks it.
+        onCompromised: (err: Error) => {
+          compromised = err;
+        },
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new LockHeldError(file, await readHolder(file), Math.round(staleMs / 1000));
+      }
+      throw err;
+    }
+  } catch (err) {
+    await fs.rm(myClaim, { force: true });
     throw err;
   }
-  const me: LeaseHolder = { pid: process.pid, host: leaseHostname(), started: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(' ') };
   await writeFileAtomic(holderFile(file), `${JSON.stringify(me)}\n`);
   if (before) options.onTakeover?.(before.holder, before.lastBeatSecondsAgo);
+  // Now that the lease is ours, another claim is a contender that will fail in a moment, or
+  // litter of a run that died: dead here, or older than a lease (no attempt lasts that long;
+  // on another host that is the only sign of death there is).
+  for (const { file: claim, claimant } of await otherClaims(file, myClaim)) {
+    const age = await fs.stat(claim).then((st) => Date.now() - st.mtimeMs, () => 0);
+    if (isDeadHereClaim(claimant) || age > staleMs) await fs.rm(claim, { force: true });
+  }
   let released = false;
   return {
     file,
@@ -136,10 +208,13 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
       if (released) return;
       released = true;
       // Our lease may have been taken over after a lost heartbeat: then neither the lease nor
-      // the holder record is ours to remove.
-      if (compromised) return;
-      await fs.rm(holderFile(file), { force: true });
-      await releaseLease().catch(() => undefined);
+      // the holder record is ours to remove; our claim still is.
+      if (!compromised) {
+        await fs.rm(holderFile(file), { force: true });
+        await releaseLease().catch(() => undefined);
+      }
+      // Last, so that the lease never outlives the claim that names who may hold it.
+      await fs.rm(myClaim, { force: true });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -62,22 +62,93 @@ describe('lease', () => {
   });
 });
 
-describe('lease across hosts (two processes, two host names, 2 s lease)', () => {
-  let leaseJs = '';
-  beforeAll(async () => {
-    leaseJs = path.join(await compileEntries(['pipeline/lock.ts']), 'dist', 'pipeline', 'lock.js');
+let leaseJs = '';
+async function compiledLease(): Promise<void> {
+  if (!leaseJs) leaseJs = path.join(await compileEntries(['pipeline/lock.ts']), 'dist', 'pipeline', 'lock.js');
+}
+
+/** A process on host `host` that takes the lease and holds it (heartbeat running) until killed. */
+function holder(file: string, host: string): Promise<ChildProcess> {
+  const code = `const { acquireLock } = await import(${JSON.stringify(pathToFileURL(leaseJs).href)});
+    await acquireLock(${JSON.stringify(file)}); process.stdout.write('held\\n'); setInterval(() => {}, 1000);`;
+  const p = spawn(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, CO2SAT_HOSTNAME: host, CO2SAT_LEASE_STALE_MS: '2000' } });
+  return new Promise((resolve, reject) => {
+    p.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve(p));
+    p.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
+  });
+}
+
+/** Writes a claim as a contender does before it tries the lease. */
+function writeClaim(file: string, name: string, pid: number, host: string): string {
+  const claim = `${file}.claim.${name}.json`;
+  writeFileSync(claim, JSON.stringify({ pid, host, started: 'then', command: 'test' }));
+  return claim;
+}
+
+const claimsBeside = (file: string) => readdirSync(path.dirname(file)).filter((n) => n.startsWith(`${path.basename(file)}.claim.`));
+
+describe('a lease left without its holder record (killed between mkdir and naming itself)', () => {
+  beforeAll(compiledLease);
+
+  it('ends at once when the run that took it was killed on this host', async () => {
+    const file = path.join(tmp('lock'), 'run.lock');
+    const a = await holder(file, hostname());
+    // As if the kill had landed after the lease's mkdir and before the holder record was written.
+    rmSync(`${file}.holder.json`);
+    a.kill('SIGKILL');
+    await new Promise((r) => a.on('close', r));
+    expect(existsSync(file)).toBe(true);
+    expect(claimsBeside(file)).toHaveLength(1);
+    const seen: unknown[] = [];
+    // Default 30 s lease: only the dead claim can end it this soon.
+    const lock = await acquireLock(file, { onTakeover: (previous) => seen.push(previous) });
+    expect(seen).toEqual([null]);
+    expect(JSON.parse(readFileSync(`${file}.holder.json`, 'utf8')).pid).toBe(process.pid);
+    // The dead run's claim is gone; ours stays until release, then nothing is left.
+    expect(claimsBeside(file)).toHaveLength(1);
+    await lock.release();
+    expect(readdirSync(path.dirname(file))).toEqual([]);
+  }, 20_000);
+
+  it('is kept while a claimant lives on this host or any claimant ran on another host; with no claim left it ends', async () => {
+    const file = path.join(tmp('lock'), 'run.lock');
+    mkdirSync(file);
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      const live = writeClaim(file, 'live', sleeper.pid!, hostname());
+      await expect(acquireLock(file)).rejects.toThrow('holder unknown');
+      rmSync(live);
+      const remote = writeClaim(file, 'remote', deadPid(), 'pod-elsewhere');
+      await expect(acquireLock(file)).rejects.toThrow('holder unknown');
+      rmSync(remote);
+      writeClaim(file, 'dead', deadPid(), hostname());
+      const lock = await acquireLock(file);
+      expect(claimsBeside(file)).toHaveLength(1);
+      await lock.release();
+      // A holderless lease with no claim at all (a co2sat from before claims) ends too.
+      mkdirSync(file);
+      await (await acquireLock(file)).release();
+      expect(readdirSync(path.dirname(file))).toEqual([]);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
   });
 
-  /** A process on host `host` that takes the lease and holds it (heartbeat running) until killed. */
-  function holder(file: string, host: string): Promise<ChildProcess> {
-    const code = `const { acquireLock } = await import(${JSON.stringify(pathToFileURL(leaseJs).href)});
-      await acquireLock(${JSON.stringify(file)}); process.stdout.write('held\\n'); setInterval(() => {}, 1000);`;
-    const p = spawn(process.execPath, ['--input-type=module', '-e', code], { env: { ...process.env, CO2SAT_HOSTNAME: host, CO2SAT_LEASE_STALE_MS: '2000' } });
-    return new Promise((resolve, reject) => {
-      p.stdout.on('data', (d: Buffer) => d.toString().includes('held') && resolve(p));
-      p.on('exit', (c) => reject(new Error(`holder exited ${c}`)));
-    });
-  }
+  it('once held, clears claims older than a lease (litter of runs that died on other hosts), not a fresh contender', async () => {
+    const file = path.join(tmp('lock'), 'run.lock');
+    const old = writeClaim(file, 'old', 4242, 'pod-gone');
+    const then = Date.now() / 1000 - 60;
+    utimesSync(old, then, then);
+    const fresh = writeClaim(file, 'fresh', 4243, 'pod-trying');
+    const lock = await acquireLock(file, { staleMs: 30_000 });
+    expect(existsSync(old)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    await lock.release();
+  });
+});
+
+describe('lease across hosts (two processes, two host names, 2 s lease)', () => {
+  beforeAll(compiledLease);
 
   it('a live holder on another host keeps its lease past the stale limit; once killed, it goes stale and is taken over with a warning', async () => {
     const file = path.join(tmp('lease'), 'run.lock');
