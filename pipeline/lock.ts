@@ -106,6 +106,15 @@ async function otherClaims(lockDir: string, except: string): Promise<Array<{ fil
   return claims;
 }
 
+/**
+ * Who holds a lease that has no holder record yet (its run is between mkdir and naming
+ * itself): the one other claimant, when there is exactly one; otherwise unknown.
+ */
+async function soleClaimant(lockDir: string, myClaim: string): Promise<LeaseHolder | null> {
+  const claims = await otherClaims(lockDir, myClaim);
+  return claims.length === 1 ? (claims[0]?.claimant ?? null) : null;
+}
+
 /** A claim whose process ran on this host and is gone: it can own nothing any more. */
 function isDeadHereClaim(claimant: LeaseHolder | null): boolean {
   return claimant !== null && claimant.host === leaseHostname() && !isAlive(claimant.pid);
@@ -181,7 +190,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
       });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new LockHeldError(file, await readHolder(file), Math.round(staleMs / 1000));
+        throw new LockHeldError(file, (await readHolder(file)) ?? (await soleClaimant(file, myClaim)), Math.round(staleMs / 1000));
       }
       throw err;
     }

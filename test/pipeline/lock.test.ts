@@ -116,10 +116,14 @@ describe('a lease left without its holder record (killed between mkdir and namin
     const sleeper = spawn('sleep', ['30']);
     try {
       const live = writeClaim(file, 'live', sleeper.pid!, hostname());
+      // The one live claimant is named as the holder (a run between its mkdir and its record).
+      await expect(acquireLock(file)).rejects.toThrow(`pid ${sleeper.pid} on ${hostname()}`);
+      const other = writeClaim(file, 'other', process.ppid, hostname());
       await expect(acquireLock(file)).rejects.toThrow('holder unknown');
       rmSync(live);
+      rmSync(other);
       const remote = writeClaim(file, 'remote', deadPid(), 'pod-elsewhere');
-      await expect(acquireLock(file)).rejects.toThrow('holder unknown');
+      await expect(acquireLock(file)).rejects.toThrow('on pod-elsewhere');
       rmSync(remote);
       writeClaim(file, 'dead', deadPid(), hostname());
       const lock = await acquireLock(file);
@@ -201,8 +205,8 @@ describe('two concurrent runs on one folder', () => {
         p.on('close', (code) => resolve({ code, stdout, stderr }));
       });
     const first = run();
-    // Start the second once the first holds the lock.
-    for (let i = 0; i < 200 && !existsSync(path.join(out, 'run.lock')); i++) await new Promise((r) => setTimeout(r, 25));
+    // Start the second once the first holds the lock (the lease, maybe not yet its holder record).
+    for (let i = 0; i < 400 && !existsSync(path.join(out, 'run.lock')); i++) await new Promise((r) => setTimeout(r, 5));
     const second = await run();
     const a = await first;
     expect(second.code).toBe(75);
