@@ -9,6 +9,7 @@ import { type EmissionFactors } from './physics.js';
 import { FUELS, type Fuel } from '../records/sites.js';
 import { createPhysics, type ModelOutputs, type PhysicsBatch, type PhysicsMode, type TargetScales } from './physicsModes/index.js';
 import type { ModelSpec } from './spec.js';
+import { stopGradient } from './stopGradient.js';
 import { declareTrunk, trunkForward } from './trunk.js';
 
 export interface NetworkInputs {
@@ -35,11 +36,16 @@ export class Network {
   }
 
   raw(inputs: NetworkInputs): RawHeads {
-    return headsForward(this.store, trunkForward(this.store, this.spec, inputs.images), inputs.aux);
+    return headsForward(this.store, trunkForward(this.store, this.spec, inputs.images), inputs.aux, this.spec.trunkTasks ?? 'all');
   }
 
   forward(inputs: NetworkInputs): ModelOutputs {
-    return this.physics.compose(this.raw(inputs), inputs.physics, this.store);
+    const raw = this.raw(inputs);
+    if (this.spec.trunkTasks !== 'activity') return this.physics.compose(raw, inputs.physics, this.store);
+    // Physics that gates generation by P(on) reads the activity logit without training it, so
+    // the regression losses reach neither the activity head nor, through it, the trunk.
+    const out = this.physics.compose({ ...raw, activityLogit: stopGradient(raw.activityLogit) }, inputs.physics, this.store);
+    return { ...out, activityLogit: raw.activityLogit };
   }
 
   dispose(): void {

@@ -6,6 +6,15 @@ export type Task = 'activity' | 'generation' | 'co2';
 export const TASKS: readonly Task[] = ['activity', 'generation', 'co2'];
 export type PhysicsName = 'none' | 'soft' | 'hard';
 export type Likelihood = 'gaussian' | 'laplace';
+/**
+ * Which losses train the image trunk: every task's (`all`), or the activity loss alone
+ * (`activity`: the regression heads read the trunk's features and P(on) without sending
+ * gradients back, so generation and CO₂ — which capacity and fuel already explain — cannot
+ * teach the trunk to ignore the image). The soft physics penalty, which ties P(on) to the
+ * generation estimate, still reaches the trunk through the activity logit.
+ */
+export type TrunkTasks = 'all' | 'activity';
+export const TRUNK_TASKS: readonly TrunkTasks[] = ['all', 'activity'];
 
 export interface ModelSpec {
   /** Input bands (count = image channels). */
@@ -26,6 +35,8 @@ export interface ModelSpec {
   hidden: number;
   likelihood: Likelihood;
   physics: PhysicsName;
+  /** Which losses train the trunk; absent = `all` (every model before this option). */
+  trunkTasks?: TrunkTasks;
 }
 
 export const DEFAULT_SPEC: Omit<ModelSpec, 'bandCount' | 'patchSize' | 'auxFeatures'> = {

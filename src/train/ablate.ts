@@ -167,6 +167,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           seed,
           input_steps: v.input_steps ?? o.base.input_steps ?? [],
           cooling_input: v.cooling_input ?? o.base.cooling_input ?? false,
+          ...(v.trunk_tasks ? { architecture: { ...withDefaults(o.base).architecture, trunk_tasks: v.trunk_tasks } } : {}),
           ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
           ...(limit !== null ? { max_train_sites: limit } : {}),
         });

@@ -2,7 +2,7 @@
  * The model variants `co2sat ablate` trains, by name and slug (a slug names the model folder
  * and selects the variant with --variants). No tfjs here: the CLI's help lists the slugs.
  */
-import { TASKS, type PhysicsName, type Task } from '../model/spec.js';
+import { TASKS, type PhysicsName, type Task, type TrunkTasks } from '../model/spec.js';
 import type { WeightingName } from './weighting/types.js';
 
 export interface AblationVariant {
@@ -15,6 +15,8 @@ export interface AblationVariant {
   input_steps?: string[];
   /** Trains with the cooling-technology inputs (TrainConfig.cooling_input); off when absent. */
   cooling_input?: boolean;
+  /** Which losses train the trunk (TrainConfig.architecture.trunk_tasks); the base config's when absent. */
+  trunk_tasks?: TrunkTasks;
 }
 
 /** The plume-aware input steps, all three (issue 15's "inputs that carry the plume"). */
@@ -37,4 +39,14 @@ export const ABLATION_VARIANTS: readonly AblationVariant[] = [
   { name: 'MTL equal + cooling', slug: 'mtl-equal-cooling', tasks: [...TASKS], weighting: 'equal', physics: 'none', cooling_input: true },
   { name: 'MTL uncertainty + hard physics + cooling', slug: 'mtl-uw-hard-cooling', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', cooling_input: true },
   { name: 'MTL uncertainty + hard physics + cooling + background difference', slug: 'mtl-uw-hard-cooling-bg', tasks: [...TASKS], weighting: 'uncertainty', physics: 'hard', cooling_input: true, input_steps: ['background_difference'] },
+  {
+    name: 'MTL uncertainty + hard physics + cooling + background difference, trunk trained by activity',
+    slug: 'mtl-uw-hard-cooling-bg-acttrunk',
+    tasks: [...TASKS],
+    weighting: 'uncertainty',
+    physics: 'hard',
+    cooling_input: true,
+    input_steps: ['background_difference'],
+    trunk_tasks: 'activity',
+  },
 ];

@@ -8,7 +8,7 @@ import { OptionError, optionText, UsageError } from '../errors.js';
 import { loadConfig, type RunConfig } from '../records/runConfig.js';
 import { resolveInputSteps } from '../model/inputSteps/index.js';
 import { isPhysicsName, PHYSICS_NAMES } from '../model/physicsModes/names.js';
-import type { Likelihood, PhysicsName, Task } from '../model/spec.js';
+import type { Likelihood, PhysicsName, Task, TrunkTasks } from '../model/spec.js';
 import { parseTasks, TASKS } from '../model/spec.js';
 import type { SplitBy } from './split.js';
 import type { WeightingName, WeightingOptions } from './weighting/index.js';
@@ -57,7 +57,15 @@ export interface TrainConfig {
   cv_fold?: { k: number; index: number };
   /** Train on at most this many of the split's training plants (ablate --train-plants, for learning curves); absent = all. */
   max_train_sites?: number;
-  architecture: { stem_width: number; stem_stride?: 1 | 2; stage_widths: number[]; blocks_per_stage: number; hidden: number };
+  architecture: {
+    stem_width: number;
+    stem_stride?: 1 | 2;
+    stage_widths: number[];
+    blocks_per_stage: number;
+    hidden: number;
+    /** Which losses train the image trunk (model/spec.ts TrunkTasks); absent = all. */
+    trunk_tasks?: TrunkTasks;
+  };
   /** Worker threads for data-parallel training (1: this thread; the CLI defaults to all cores). */
   threads?: number;
 }

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { InputError } from '../errors.js';
 import { INPUT_STEP_NAMES } from '../model/inputSteps/names.js';
-import { TASKS } from '../model/spec.js';
+import { TASKS, TRUNK_TASKS } from '../model/spec.js';
 import { PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import { withDefaults, type TrainConfig } from './config.js';
 import { WEIGHTING_NAMES } from './weighting/names.js';
@@ -43,6 +43,9 @@ export function readTrainConfigFile(file: string): Partial<TrainConfig> {
     if (typeof a !== 'object' || a === null) throw new InputError(file, 'architecture must be an object');
     if ('stage_widths' in a && !(Array.isArray(a.stage_widths) && a.stage_widths.every((w) => Number.isInteger(w) && (w as number) > 0))) {
       throw new InputError(file, 'architecture.stage_widths must be a list of positive integers');
+    }
+    if ('trunk_tasks' in a && !(TRUNK_TASKS as readonly unknown[]).includes(a.trunk_tasks)) {
+      throw new InputError(file, `architecture.trunk_tasks must be one of ${TRUNK_TASKS.join('|')}`);
     }
   }
   const { $schema: _s, description: _d, ...rest } = r;

@@ -195,6 +195,8 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
     hidden: a.hidden,
     likelihood: config.likelihood,
     physics: config.physics,
+    // Recorded only when it changes the network, so a default model.json reads as before.
+    ...(a.trunk_tasks === 'activity' ? { trunkTasks: a.trunk_tasks } : {}),
   };
 }
 

@@ -198,3 +198,31 @@ describe('a model with the cooling input', () => {
     }
   });
 });
+
+describe('a model whose trunk only the activity loss trains', () => {
+  it('predicts from a loaded folder exactly as in memory', async () => {
+    const data = loadData({ tiles: world.tiles, labels: world.labels, weather: world.weather, sites: world.sites }, 0.5);
+    const out = path.join(dir, 'acttrunk');
+    const trained = await train(
+      { samples: data.samples, tilesDir: world.tiles, manifestFile: data.manifestFile },
+      withDefaults({ epochs: 1, batch_size: 8, architecture: { stem_width: 8, stage_widths: [8], blocks_per_stage: 1, hidden: 8, trunk_tasks: 'activity' } }),
+      out,
+      { backend: 'wasm' },
+    );
+    const model = await loadModel(out, { backend: 'wasm' });
+    try {
+      expect(trained.manifest.spec.trunkTasks).toBe('activity');
+      const some = data.samples.slice(0, 10);
+      const prepared = prepareSamples(some, stepPatches(some, await loadPixels(some, world.tiles), ['B02', 'B03', 'B04'], [], BACKGROUND_QUANTILE), trained.manifest.band_stats);
+      const inMemory = predictPrepared(trained.net, prepared, trained.ctx);
+      (await model.predict(some.map((x) => ({ record: x.record, tilesDir: world.tiles, weather: x.weather, site: x.site })))).forEach((p, i) => {
+        expect(p.p_on).toBe(inMemory[i]!.p_on);
+        expect(p.generation_mw).toBe(inMemory[i]!.generation_mw);
+        expect(p.co2_t_per_h).toBe(inMemory[i]!.co2_t_per_h);
+      });
+    } finally {
+      model.dispose();
+      trained.net.dispose();
+    }
+  });
+});

@@ -177,6 +177,28 @@ describe('co2sat train / evaluate', () => {
     expect(e2.stderr).toMatch(/model\.json: model was trained on bands \[B02,B03,B04\]/);
   });
 
+  it('architecture.trunk_tasks in a train config: activity is recorded in model.json and evaluates; another value is refused naming the file and key', async () => {
+    const tiny = JSON.parse(readFileSync(TINY, 'utf8')) as { architecture: Record<string, unknown> };
+    const configWith = (trunkTasks: string): string => {
+      const file = path.join(dir, `tiny-trunk-${trunkTasks}.json`);
+      writeFileSync(file, JSON.stringify({ ...tiny, architecture: { ...tiny.architecture, trunk_tasks: trunkTasks } }));
+      return file;
+    };
+    const model = path.join(dir, 'acttrunk');
+    const t = await cli(['train', ...data(), '--out', model, '--train-config', configWith('activity'), '--epochs', '1', '--backend', 'wasm', '--threads', '1', '--quiet']);
+    expect(t.code, t.stderr).toBe(0);
+    const manifest = JSON.parse(readFileSync(path.join(model, 'model.json'), 'utf8')) as { spec: { trunkTasks?: string } };
+    expect(manifest.spec.trunkTasks).toBe('activity');
+    // A default model's spec has no such key: folders written before the option read as before.
+    expect((JSON.parse(readFileSync(path.join(dir, 'm1', 'model.json'), 'utf8')) as { spec: object }).spec).not.toHaveProperty('trunkTasks');
+    const e = await cli(['evaluate', '--model', model, ...data(), '--backend', 'wasm', '--json']);
+    expect(e.code, e.stderr).toBe(0);
+    const bad = configWith('images');
+    const r = await cli(['train', ...data(), '--out', path.join(dir, 'never'), '--train-config', bad, '--backend', 'wasm', '--quiet']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${bad}: architecture.trunk_tasks must be one of all|activity`);
+  });
+
   it('--cooling-input feeds each plant’s cooling technology to the model: recorded in model.json, used at evaluation, absent without it', async () => {
     // The tiny world's plants with a mix of technologies (one unknown to co2sat).
     const doc = JSON.parse(readFileSync(world.sites, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
