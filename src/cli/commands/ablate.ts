@@ -150,7 +150,7 @@ export async function ablateCommand(): Promise<Command> {
     .option('--seeds <n>', 'seeds per model variant', positiveInt('--seeds'), 3)
     .option('--epochs <n>', 'maximum epochs per run', positiveInt('--epochs'))
     .option('--patience <n>', 'early-stopping patience per run', positiveInt('--patience'))
-    .option('--train-config <file>', 'JSON training settings shared by every run (architecture, learning_rate, …)')
+    .option('--train-config <file>', 'JSON training settings shared by every run (architecture, learning_rate, …; configs/train-config.schema.json)')
     .option('--folds <k>', 'grouped k-fold cross-validation over plants instead of --seeds random splits: run i holds out fold i, every plant is scored once', (v) => {
       const k = Number(v);
       if (!Number.isInteger(k) || k < 2) throw new UsageError(`--folds must be an integer ≥ 2, got '${v}'`);

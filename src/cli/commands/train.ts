@@ -214,7 +214,7 @@ export async function trainCommand(): Promise<Command> {
     .option('--cooling-input', "feed each plant's cooling technology (sites.geojson technology: natural_draught, mechanical_draught, wet_fgd_stack, once_through, air; else unknown) to the model, so it can learn where a plume can show")
     .option('--no-cooling-input', "train without the cooling technology (the run config's train.cooling_input otherwise decides; default off)")
     .option('--threads <n>', 'worker threads for data-parallel training, same result up to float rounding (default: all cores; 1 trains in this thread)', positiveInt('--threads'))
-    .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …); flags win')
+    .option('--train-config <file>', 'JSON with training settings (architecture, learning_rate, …; configs/train-config.schema.json); flags win')
     .action(action((out, o: TrainOptions) => run(out, o)));
   addBackendOptions(cmd, 'its train section gives defaults');
   return withGlobals(cmd, [
