@@ -129,10 +129,24 @@ async function holderlessLeaseIsDead(lockDir: string, myClaim: string): Promise<
   return (await otherClaims(lockDir, myClaim)).every(({ claimant }) => isDeadHereClaim(claimant));
 }
 
-/** Moves a dead lease aside (atomic; a racing run that moved it first makes the rename fail harmlessly), then removes it. */
-async function endDeadLease(lockDir: string): Promise<void> {
+/**
+ * Moves the dead lease judged at `judged` (its directory's inode then) aside and removes it.
+ * The rename is atomic, and a racing run that moved it first makes ours fail harmlessly. A
+ * racing run may also have ended it and taken a fresh lease at the same path since we judged:
+ * that lease has another inode, and is left alone (checked before the move, and after it, when
+ * a lease moved aside by mistake goes straight back).
+ * @internal exported for tests
+ */
+export async function endDeadLease(lockDir: string, judged: { ino: number }): Promise<void> {
+  const current = await fs.stat(lockDir).catch(() => null);
+  if (!current || current.ino !== judged.ino) return;
   const aside = `${lockDir}.dead.${process.pid}.${Date.now()}`;
   if (!(await fs.rename(lockDir, aside).then(() => true, () => false))) return;
+  const moved = await fs.stat(aside).catch(() => null);
+  if (moved && moved.ino !== judged.ino) {
+    await fs.rename(aside, lockDir).catch(() => undefined);
+    return;
+  }
   // Its holder record goes too, so that a run racing this takeover finds a holderless lease
   // with our live claim beside it (and waits) rather than the dead holder's name on our lease.
   await fs.rm(holderFile(lockDir), { force: true });
@@ -140,10 +154,10 @@ async function endDeadLease(lockDir: string): Promise<void> {
 }
 
 /** What the lease at `file` says now: its holder and seconds since its last heartbeat, or null. */
-export async function inspectLock(file: string): Promise<{ holder: LeaseHolder | null; lastBeatSecondsAgo: number } | null> {
+export async function inspectLock(file: string): Promise<{ holder: LeaseHolder | null; lastBeatSecondsAgo: number; ino: number } | null> {
   try {
     const st = await fs.stat(file);
-    return { holder: await readHolder(file), lastBeatSecondsAgo: (Date.now() - st.mtimeMs) / 1000 };
+    return { holder: await readHolder(file), lastBeatSecondsAgo: (Date.now() - st.mtimeMs) / 1000, ino: st.ino };
   } catch {
     return null;
   }
@@ -166,12 +180,12 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     before = await inspectLock(file);
     const holder = before?.holder ?? null;
     const kind = await fs.stat(file).then((st) => (st.isDirectory() ? 'lease' : 'plain'), () => 'none');
-    if (holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
+    if (before && holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
       // The holder died on this host: its lease ends now.
-      await endDeadLease(file);
-    } else if (kind === 'lease' && !holder && (await holderlessLeaseIsDead(file, myClaim))) {
+      await endDeadLease(file, before);
+    } else if (before && kind === 'lease' && !holder && (await holderlessLeaseIsDead(file, myClaim))) {
       // Killed between taking the lease and naming itself (or between unnaming and leaving).
-      await endDeadLease(file);
+      await endDeadLease(file, before);
     } else if (kind === 'plain') {
       // A lock file of co2sat 0.1 (a plain file, PID-checked): stale when its holder is gone.
       if (holder && (holder.host !== leaseHostname() || isAlive(holder.pid))) throw new LockHeldError(file, holder, Math.round(staleMs / 1000));

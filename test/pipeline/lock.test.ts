@@ -1,10 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acquireLock, LockHeldError, withLock } from '../../pipeline/lock.js';
+import { acquireLock, endDeadLease, LockHeldError, withLock } from '../../pipeline/lock.js';
 import { compileEntries, compilePipeline } from './compile.js';
 // @ts-expect-error plain JS helper without type declarations
 import { writeToyScene } from './toyStages.mjs';
@@ -148,6 +148,28 @@ describe('a lease left without its holder record (killed between mkdir and namin
     expect(existsSync(old)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
     await lock.release();
+  });
+});
+
+describe('ending a dead lease while another run races for it', () => {
+  it('leaves alone a fresh lease that replaced the one judged dead, and ends the judged one', async () => {
+    const dir = tmp('lock');
+    const file = path.join(dir, 'run.lock');
+    mkdirSync(file);
+    const judged = statSync(file);
+    // Another run ended it and took a fresh lease at the same path (both exist at once here,
+    // so the fresh one has another inode).
+    mkdirSync(path.join(dir, 'fresh'));
+    renameSync(file, path.join(dir, 'old'));
+    renameSync(path.join(dir, 'fresh'), file);
+    const fresh = statSync(file);
+    expect(fresh.ino).not.toBe(judged.ino);
+    await endDeadLease(file, judged);
+    expect(statSync(file).ino).toBe(fresh.ino);
+    // The lease judged dead is ended when it is still the one at the path.
+    await endDeadLease(file, fresh);
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(dir).sort()).toEqual(['old']);
   });
 });
 
