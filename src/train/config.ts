@@ -132,6 +132,8 @@ export interface TrainOverrides {
   threads?: number;
   /** Cooling-technology inputs; wins over the file's and the run config's `cooling_input`. */
   coolingInput?: boolean;
+  /** Which losses train the trunk; wins over the file's `architecture.trunk_tasks`. */
+  trunkTasks?: TrunkTasks;
 }
 
 /**
@@ -158,6 +160,7 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
   if (split !== 'site' && split !== 'time') throw new OptionError('split', `must be site or time, got '${split}'`);
   return withDefaults({
     ...file,
+    ...(overrides.trunkTasks !== undefined ? { architecture: { ...withDefaults(file).architecture, trunk_tasks: overrides.trunkTasks } } : {}),
     tasks,
     weighting,
     physics,

@@ -197,6 +197,19 @@ describe('co2sat train / evaluate', () => {
     const r = await cli(['train', ...data(), '--out', path.join(dir, 'never'), '--train-config', bad, '--backend', 'wasm', '--quiet']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${bad}: architecture.trunk_tasks must be one of all|activity`);
+    // --trunk-tasks wins over the file, both ways, and takes only the two names.
+    const trunkOf = async (config: string, flag: string): Promise<string | undefined> => {
+      const out = path.join(dir, `trunk-flag-${flag}`);
+      const f = await cli(['train', ...data(), '--out', out, '--train-config', config, '--trunk-tasks', flag, '--epochs', '1', '--backend', 'wasm', '--threads', '1', '--quiet']);
+      expect(f.code, f.stderr).toBe(0);
+      return (JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as { spec: { trunkTasks?: string } }).spec.trunkTasks;
+    };
+    expect(await trunkOf(TINY, 'activity')).toBe('activity');
+    expect(await trunkOf(configWith('activity'), 'all')).toBeUndefined();
+    // In process commander throws; the binary turns that into exit 2 (src/cli/main.ts).
+    await expect(cli(['train', ...data(), '--out', path.join(dir, 'never'), '--trunk-tasks', 'images', '--backend', 'wasm', '--quiet'])).rejects.toThrow(
+      "option '--trunk-tasks <which>' argument 'images' is invalid. Allowed choices are all, activity.",
+    );
   });
 
   it('--cooling-input feeds each plant’s cooling technology to the model: recorded in model.json, used at evaluation, absent without it', async () => {

@@ -13,6 +13,7 @@ import type { JoinReport } from '../../train/dataset.js';
 import type { TrainHooks, TrainResult } from '../../train/trainer.js';
 import { PHYSICS_NAMES } from '../../model/physicsModes/names.js';
 import { INPUT_STEP_NAMES } from '../../model/inputSteps/names.js';
+import { TRUNK_TASKS, type TrunkTasks } from '../../model/spec.js';
 import { WEIGHTING_NAMES } from '../../train/weighting/names.js';
 
 interface TrainOptions extends TableFlags {
@@ -36,6 +37,7 @@ interface TrainOptions extends TableFlags {
   inputSteps?: string[];
   coolingInput?: boolean;
   checkpoint?: string;
+  trunkTasks?: TrunkTasks;
   config?: string;
   trainConfig?: string;
   backend?: string;
@@ -81,6 +83,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
       minValidFraction: o.minValid,
       augment: o.augment,
       checkpoint: o.checkpoint,
+      ...(o.trunkTasks !== undefined ? { trunkTasks: o.trunkTasks } : {}),
       // --threads wins, then the file's `threads`, then every core (same results, less wall time).
       ...(o.threads !== undefined ? { threads: o.threads } : fileCfg.threads === undefined ? { threads: availableParallelism() } : {}),
       ...(o.coolingInput !== undefined ? { coolingInput: o.coolingInput } : {}),
@@ -202,6 +205,9 @@ export async function trainCommand(): Promise<Command> {
     })
     .option('--patience <n>', 'epochs without validation improvement before stopping (default 8)', positiveInt('--patience'))
     .option('--checkpoint <which>', "epoch the model keeps: 'best' on the validation plants (default, early stopping) or 'last' (run all --epochs, e.g. a count chosen by ablate --folds)")
+    .addOption(
+      new Option('--trunk-tasks <which>', "which losses train the image trunk: 'all' (default) or 'activity' (generation and CO₂ read the trunk without training it, so capacity and fuel cannot teach it to ignore the image; RESULTS.md)").choices([...TRUNK_TASKS]),
+    )
     .addOption(new Option('--split <by>', 'hold out whole sites or the latest overpasses').choices(['site', 'time']))
     .option('--min-valid <fraction>', 'drop patches with a smaller valid_fraction (default 0.5)', Number)
     .option('--no-augment', 'disable flips/rotations (wind rotated with the image)')
