@@ -41,8 +41,8 @@ const { samples, ctx } = stepBatch(14, { seed: 11 });
 const batches: TrainSample[][] = [samples.slice(0, 7), samples.slice(7, 14)];
 const stepCtx = (step: number): StepContext => ({ epoch: 0, step, history: [], lossFloor: lossFloor('gaussian') });
 
-function singleThread(): { totals: number[]; params: Map<string, Float32Array> } {
-  const net = new Network(SPEC, 5);
+function singleThread(spec: ModelSpec = SPEC): { totals: number[]; params: Map<string, Float32Array> } {
+  const net = new Network(spec, 5);
   const weighting = createWeighting('uncertainty', TASKS, {});
   weighting.declare(net.store);
   const optimizer = new FusedAdam(net.store.list(), LR);
@@ -60,8 +60,8 @@ function singleThread(): { totals: number[]; params: Map<string, Float32Array> }
   return { totals, params };
 }
 
-async function dataParallel(threads: number): Promise<{ totals: number[]; params: Map<string, Float32Array>; threads: number }> {
-  const net = new Network(SPEC, 5);
+async function dataParallel(threads: number, spec: ModelSpec = SPEC): Promise<{ totals: number[]; params: Map<string, Float32Array>; threads: number }> {
+  const net = new Network(spec, 5);
   const weighting = createWeighting('uncertainty', TASKS, {});
   weighting.declare(net.store);
   const steps = await ParallelSteps.start({ net, seed: 5, tasks: TASKS, likelihood: 'gaussian', weighting: 'uncertainty', weightingOptions: {}, ctx, learningRate: LR, threads, maxBatch: 7 });
@@ -77,10 +77,10 @@ async function dataParallel(threads: number): Promise<{ totals: number[]; params
   return { totals, params, threads: steps.threads };
 }
 
-let ref: Awaited<ReturnType<typeof singleThread>>;
+let referenceRun: Awaited<ReturnType<typeof singleThread>>;
 beforeAll(async () => {
   await selectBackend('wasm');
-  ref = singleThread();
+  referenceRun = singleThread();
 });
 afterAll(() => undefined);
 
@@ -92,8 +92,12 @@ describe('data-parallel training steps', () => {
     }
   });
 
-  it('2 workers give the losses and parameters of 1 thread', async () => {
-    const got = await dataParallel(2);
+  it.each([
+    ['soft physics, shared trunk', SPEC],
+    ['hard physics, trunk trained by activity alone (stop-gradients in the workers)', { ...SPEC, physics: 'hard', trunkTasks: 'activity' } satisfies ModelSpec],
+  ])('2 workers give the losses and parameters of 1 thread: %s', async (_name, spec) => {
+    const ref = spec === SPEC ? referenceRun : singleThread(spec);
+    const got = await dataParallel(2, spec);
     expect(got.threads).toBe(2);
     expect(ref.totals[STEPS - 1]).not.toBeCloseTo(ref.totals[0]!, 3); // training moved
     for (let i = 0; i < STEPS; i++) expect(Math.abs(got.totals[i]! - ref.totals[i]!), `step ${i}`).toBeLessThan(1e-4 * Math.max(1, Math.abs(ref.totals[i]!)));
