@@ -184,6 +184,11 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
   const stemStride = a.stem_stride ?? 1;
   const depth = 2 ** a.stage_widths.length * stemStride;
   if (patchSize % depth !== 0) throw new Error(`patch size ${patchSize} must be divisible by ${depth} (stem stride ${stemStride}, ${a.stage_widths.length} stride-2 stages)`);
+  // GradNorm balances the tasks' gradient norms on the last shared layer, which only activity
+  // reaches when the trunk is trained by activity alone: its weights would mean nothing.
+  if (a.trunk_tasks === 'activity' && config.weighting === 'gradnorm') {
+    throw new UsageError(`weighting gradnorm needs a trunk every task trains (${optionText('trunk-tasks')} all): with activity alone only one task reaches the shared layer it balances`);
+  }
   return {
     bandCount,
     patchSize,

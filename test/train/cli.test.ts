@@ -206,6 +206,10 @@ describe('co2sat train / evaluate', () => {
     };
     expect(await trunkOf(TINY, 'activity')).toBe('activity');
     expect(await trunkOf(configWith('activity'), 'all')).toBeUndefined();
+    // GradNorm balances gradient norms on a layer only activity reaches then: refused.
+    const gradnorm = await cli(['train', ...data(), '--out', path.join(dir, 'never'), '--train-config', TINY, '--trunk-tasks', 'activity', '--weighting', 'gradnorm', '--backend', 'wasm', '--quiet']);
+    expect(gradnorm.code).toBe(2);
+    expect(gradnorm.stderr).toMatch(/weighting gradnorm needs a trunk every task trains \(--trunk-tasks all\)/);
     // In process commander throws; the binary turns that into exit 2 (src/cli/main.ts).
     await expect(cli(['train', ...data(), '--out', path.join(dir, 'never'), '--trunk-tasks', 'images', '--backend', 'wasm', '--quiet'])).rejects.toThrow(
       "option '--trunk-tasks <which>' argument 'images' is invalid. Allowed choices are all, activity.",
