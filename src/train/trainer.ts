@@ -178,8 +178,12 @@ export async function prepareData(
   return { bands: channels, inputBands: bands, inputSteps: steps.map((x) => x.name), patchSize, split, train, val, test, bandStats, ctx };
 }
 
-/** Step 2: the network's shape from the config's architecture and the patches' geometry. */
-export function buildSpec(config: TrainConfig, bandCount: number, patchSize: number): ModelSpec {
+/**
+ * Step 2: the network's shape from the config's architecture and the prepared inputs'
+ * geometry: bands, patch size and the aux vector's length (the input context's, set once in
+ * prepareData from the config's cooling_input).
+ */
+export function buildSpec(config: TrainConfig, bandCount: number, patchSize: number, auxFeatures: number): ModelSpec {
   const a = config.architecture;
   const stemStride = a.stem_stride ?? 1;
   const depth = 2 ** a.stage_widths.length * stemStride;
@@ -192,7 +196,7 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
   return {
     bandCount,
     patchSize,
-    auxFeatures: auxFeatureCount(config.cooling_input ?? false),
+    auxFeatures,
     stemWidth: a.stem_width,
     stemStride: stemStride,
     stageWidths: [...a.stage_widths],
@@ -363,7 +367,7 @@ export async function train(
   efs: EmissionFactors = loadEmissionFactors(),
 ): Promise<TrainResult> {
   const data = await prepareData(input, config, efs);
-  const spec = buildSpec(config, data.bands.length, data.patchSize);
+  const spec = buildSpec(config, data.bands.length, data.patchSize, data.ctx.auxFeatures);
   const net = new Network(spec, config.seed);
   const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
   weighting.declare(net.store);
