@@ -9,7 +9,7 @@
  * On the holder's own host a dead PID ends the lease at once (a `kill -9` followed by a rerun
  * on the same machine need not wait for staleness); across hosts only the heartbeat counts.
  *
- * A run is killed at any instruction, including between taking the lease (mkdir) and writing
+ * A run can be killed at every instruction, including between taking the lease (mkdir) and writing
  * its holder record, or between removing that record and the lease at release. So that such a
  * holderless lease still names who may own it, every contender first writes a *claim*
  * (`run.lock.claim.HOST.PID.json`) and removes it only after its lease is gone: a holderless
@@ -86,10 +86,11 @@ async function readHolderRecord(file: string): Promise<LeaseHolder | null> {
   }
 }
 
-async function readHolder(lockDir: string): Promise<LeaseHolder | null> {
+/** The holder of the lease at `lockDir`; `plain` when the caller has already statted it. */
+async function readHolder(lockDir: string, plain?: boolean): Promise<LeaseHolder | null> {
   // co2sat 0.1 wrote the holder into a plain lock file; leases keep it beside the directory.
-  const plain = await fs.stat(lockDir).then((st) => st.isFile(), () => false);
-  return readHolderRecord(plain ? lockDir : holderFile(lockDir));
+  const isPlain = plain ?? (await fs.stat(lockDir).then((st) => st.isFile(), () => false));
+  return readHolderRecord(isPlain ? lockDir : holderFile(lockDir));
 }
 
 /** Every claim file beside the lease `lockDir` but `except`, with its record (null if unreadable). */
@@ -115,7 +116,7 @@ async function soleClaimant(lockDir: string, myClaim: string): Promise<LeaseHold
   return claims.length === 1 ? (claims[0]?.claimant ?? null) : null;
 }
 
-/** A claim whose process ran on this host and is gone: it can own nothing any more. */
+/** A claim whose process ran on this host and is gone: it can no longer own a lease. */
 function isDeadHereClaim(claimant: LeaseHolder | null): boolean {
   return claimant !== null && claimant.host === leaseHostname() && !isAlive(claimant.pid);
 }
@@ -153,11 +154,15 @@ export async function endDeadLease(lockDir: string, judged: { ino: number }): Pr
   await fs.rm(aside, { recursive: true, force: true });
 }
 
-/** What the lease at `file` says now: its holder and seconds since its last heartbeat, or null. */
-export async function inspectLock(file: string): Promise<{ holder: LeaseHolder | null; lastBeatSecondsAgo: number; ino: number } | null> {
+/**
+ * What the lease at `file` says now, from one stat: its holder, seconds since its last
+ * heartbeat, its inode and whether it is a co2sat 0.1 plain lock file; null when there is none.
+ */
+export async function inspectLock(file: string): Promise<{ holder: LeaseHolder | null; lastBeatSecondsAgo: number; ino: number; plain: boolean } | null> {
   try {
     const st = await fs.stat(file);
-    return { holder: await readHolder(file), lastBeatSecondsAgo: (Date.now() - st.mtimeMs) / 1000, ino: st.ino };
+    const plain = st.isFile();
+    return { holder: await readHolder(file, plain), lastBeatSecondsAgo: (Date.now() - st.mtimeMs) / 1000, ino: st.ino, plain };
   } catch {
     return null;
   }
@@ -179,7 +184,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
   try {
     before = await inspectLock(file);
     const holder = before?.holder ?? null;
-    const kind = await fs.stat(file).then((st) => (st.isDirectory() ? 'lease' : 'plain'), () => 'none');
+    const kind = before === null ? 'none' : before.plain ? 'plain' : 'lease';
     if (before && holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
       // The holder died on this host: its lease ends now.
       await endDeadLease(file, before);
