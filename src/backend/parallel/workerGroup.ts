@@ -31,6 +31,8 @@ export interface WorkerGroupOptions {
   kind?: 'predict' | 'train';
   /** Shared memory every worker sees (SharedArrayBuffers are shared, not copied). */
   shared?: Record<string, SharedArrayBuffer>;
+  /** How long close() waits for busy workers (default CLOSE_DRAIN_MS). */
+  closeDrainMs?: number;
 }
 
 export interface Reply {
@@ -46,8 +48,23 @@ export interface WorkerGroup {
   /** Calls pending on worker `index`. */
   inFlight(index: number): number;
   call(index: number, message: Record<string, unknown>, transfer: ArrayBuffer[]): Promise<Reply>;
+  /**
+   * Rejects the calls still pending, waits (up to closeDrainMs) for the workers to finish
+   * what they are running, then ends the threads.
+   */
   close(): Promise<void>;
 }
+
+/**
+ * How long close() waits for busy workers before ending them anyway. Ending a thread while
+ * it runs JavaScript can stop it inside zlib's constructor, between creating the native
+ * handle and initialising it; Node's cleanup then aborts the whole process
+ * (node_zlib.cc: `init_done_ && "close before init"`, seen in CI when a failed read closed the
+ * patch readers while other reads were inflating). A worker waiting for a message holds only
+ * initialised handles, so ending it then is safe. The wait is bounded so that a stuck worker
+ * cannot hang close().
+ */
+export const CLOSE_DRAIN_MS = 30_000;
 
 export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<WorkerGroup> {
   const workerData = {
@@ -62,6 +79,15 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
   const workers = Array.from({ length: Math.max(1, opts.size) }, () => new Worker(opts.source ?? WORKER_SOURCE, { eval: true, workerData }));
   const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   const load = new Array<number>(workers.length).fill(0);
+  const exited = new Array<boolean>(workers.length).fill(false);
+  // Called whenever a worker's load drops to 0 or it exits (close() waits on these).
+  let onIdle: (() => void) | null = null;
+  workers.forEach((w, k) =>
+    w.once('exit', () => {
+      exited[k] = true;
+      onIdle?.();
+    }),
+  );
   let nextId = 0;
   try {
     await Promise.all(
@@ -76,7 +102,10 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
                 const p = pending.get(m.id);
                 pending.delete(m.id);
                 load[k] = load[k]! - 1;
-                if (opts.idleUnref && load[k] === 0) w.unref();
+                if (load[k] === 0) {
+                  if (opts.idleUnref) w.unref();
+                  onIdle?.();
+                }
                 if (p === undefined) return;
                 if (m.error !== undefined) p.reject(new Error(`worker: ${m.error.split('\n')[0]}`));
                 else p.resolve(m);
@@ -105,6 +134,18 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
     async close() {
       for (const p of pending.values()) p.reject(new Error('worker pool closed'));
       pending.clear();
+      const busy = (): boolean => workers.some((_, k) => !exited[k] && (load[k] ?? 0) > 0);
+      if (busy()) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          onIdle = () => {
+            if (!busy()) resolve();
+          };
+          timer = setTimeout(resolve, opts.closeDrainMs ?? CLOSE_DRAIN_MS);
+        });
+        clearTimeout(timer);
+        onIdle = null;
+      }
       await Promise.all(workers.map((w) => w.terminate()));
     },
   };
