@@ -21,7 +21,8 @@ import type { Sample } from './dataset.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
 import { scoreControls, shuffleImagesWithinSites, type Controls } from './controls/index.js';
 import { train } from './trainer.js';
-import { ABLATION_VARIANTS, type AblationVariant } from './ablationVariants.js';
+import { ABLATION_VARIANTS, trunkTasksFor, type AblationVariant } from './ablationVariants.js';
+import type { TrunkTasks } from '../model/spec.js';
 
 export { ABLATION_VARIANTS, PLUME_INPUTS, type AblationVariant } from './ablationVariants.js';
 
@@ -32,6 +33,8 @@ export interface AblationRun {
   train_plants_limit: number | null;
   /** Plants it actually trained on. */
   train_plants: number;
+  /** Which losses trained the trunk (ablationVariants.ts trunkTasksFor). */
+  trunk_tasks: TrunkTasks;
   metrics: EvaluationMetrics;
   test_sites: string[];
   epochs_run: number;
@@ -159,6 +162,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
       for (const v of variants) {
         o.onRun?.(v, seed, k++, total, limit);
         const t0 = Date.now();
+        const trunkTasks = trunkTasksFor(v, o.base.architecture?.trunk_tasks);
         const config = withDefaults({
           ...o.base,
           tasks: v.tasks,
@@ -167,7 +171,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           seed,
           input_steps: v.input_steps ?? o.base.input_steps ?? [],
           cooling_input: v.cooling_input ?? o.base.cooling_input ?? false,
-          ...(v.trunk_tasks ? { architecture: { ...withDefaults(o.base).architecture, trunk_tasks: v.trunk_tasks } } : {}),
+          architecture: { ...withDefaults(o.base).architecture, trunk_tasks: trunkTasks },
           ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
           ...(limit !== null ? { max_train_sites: limit } : {}),
         });
@@ -191,6 +195,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           seed,
           train_plants_limit: limit,
           train_plants: trainPlants,
+          trunk_tasks: trunkTasks,
           metrics: evaluationMetrics(preds, r.test.map((s) => s.truth), v.tasks),
           test_sites: r.split.test_sites,
           epochs_run: r.history.length,

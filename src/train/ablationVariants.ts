@@ -19,6 +19,20 @@ export interface AblationVariant {
   trunk_tasks?: TrunkTasks;
 }
 
+/**
+ * The trunk a variant trains: its own `trunk_tasks`, else the base config's where that means
+ * something for the variant. A trunk trained by activity alone needs a model that learns
+ * activity beside another task (single-task activity trains its trunk by activity anyway;
+ * a generation or CO₂ model would leave its trunk untrained) and a weighting that does not
+ * balance gradients on the shared layer (GradNorm; buildSpec refuses it): those variants
+ * run with a trunk every task trains, and the run records which it was.
+ */
+export function trunkTasksFor(v: AblationVariant, base: TrunkTasks | undefined): TrunkTasks {
+  if (v.trunk_tasks !== undefined) return v.trunk_tasks;
+  const applies = v.tasks.includes('activity') && v.tasks.length > 1 && v.weighting !== 'gradnorm';
+  return base === 'activity' && applies ? 'activity' : 'all';
+}
+
 /** The plume-aware input steps, all three (issue 15's "inputs that carry the plume"). */
 export const PLUME_INPUTS = ['spectral_indices', 'background_difference', 'wind_aligned'];
 

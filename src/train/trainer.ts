@@ -193,6 +193,9 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
   if (a.trunk_tasks === 'activity' && config.weighting === 'gradnorm') {
     throw new UsageError(`weighting gradnorm needs a trunk every task trains (${optionText('trunk-tasks')} all): with activity alone only one task reaches the shared layer it balances`);
   }
+  if (a.trunk_tasks === 'activity' && !config.tasks.includes('activity')) {
+    throw new UsageError(`${optionText('trunk-tasks')} activity needs the activity task: without it nothing would train the trunk (tasks: ${config.tasks.join(', ')})`);
+  }
   return {
     bandCount,
     patchSize,

@@ -210,6 +210,10 @@ describe('co2sat train / evaluate', () => {
     const gradnorm = await cli(['train', ...data(), '--out', path.join(dir, 'never'), '--train-config', TINY, '--trunk-tasks', 'activity', '--weighting', 'gradnorm', '--backend', 'wasm', '--quiet']);
     expect(gradnorm.code).toBe(2);
     expect(gradnorm.stderr).toMatch(/weighting gradnorm needs a trunk every task trains \(--trunk-tasks all\)/);
+    // A model without the activity task would leave such a trunk untrained: refused too.
+    const noActivity = await cli(['train', ...data(), '--out', path.join(dir, 'never'), '--train-config', TINY, '--trunk-tasks', 'activity', '--tasks', 'generation,co2', '--backend', 'wasm', '--quiet']);
+    expect(noActivity.code).toBe(2);
+    expect(noActivity.stderr).toContain('--trunk-tasks activity needs the activity task: without it nothing would train the trunk (tasks: generation, co2)');
     // In process commander throws; the binary turns that into exit 2 (src/cli/main.ts).
     await expect(cli(['train', ...data(), '--out', path.join(dir, 'never'), '--trunk-tasks', 'images', '--backend', 'wasm', '--quiet'])).rejects.toThrow(
       "option '--trunk-tasks <which>' argument 'images' is invalid. Allowed choices are all, activity.",
