@@ -21,7 +21,8 @@ import type { Sample } from './dataset.js';
 import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
 import { scoreControls, shuffleImagesWithinSites, type Controls } from './controls/index.js';
 import { train } from './trainer.js';
-import { ABLATION_VARIANTS, trunkTasksFor, type AblationVariant } from './ablationVariants.js';
+import { ABLATION_VARIANTS, selectionFor, trunkTasksFor, type AblationVariant } from './ablationVariants.js';
+import type { SelectionScore } from './selectionScores.js';
 import type { TrunkTasks } from '../model/spec.js';
 
 export { ABLATION_VARIANTS, PLUME_INPUTS, type AblationVariant } from './ablationVariants.js';
@@ -35,6 +36,8 @@ export interface AblationRun {
   train_plants: number;
   /** Which losses trained the trunk (ablationVariants.ts trunkTasksFor). */
   trunk_tasks: TrunkTasks;
+  /** The validation score its epoch was selected by (ablationVariants.ts selectionFor). */
+  selection: SelectionScore;
   metrics: EvaluationMetrics;
   test_sites: string[];
   epochs_run: number;
@@ -163,6 +166,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
         o.onRun?.(v, seed, k++, total, limit);
         const t0 = Date.now();
         const trunkTasks = trunkTasksFor(v, o.base.architecture?.trunk_tasks);
+        const selection = selectionFor(v, o.base.selection);
         const config = withDefaults({
           ...o.base,
           tasks: v.tasks,
@@ -172,6 +176,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           input_steps: v.input_steps ?? o.base.input_steps ?? [],
           cooling_input: v.cooling_input ?? o.base.cooling_input ?? false,
           architecture: { ...withDefaults(o.base).architecture, trunk_tasks: trunkTasks },
+          selection,
           ...(o.folds ? { cv_fold: { k: o.folds, index: seed } } : {}),
           ...(limit !== null ? { max_train_sites: limit } : {}),
         });
@@ -196,6 +201,7 @@ export async function runAblation(o: AblationOptions): Promise<AblationResult> {
           train_plants_limit: limit,
           train_plants: trainPlants,
           trunk_tasks: trunkTasks,
+          selection,
           metrics: evaluationMetrics(preds, r.test.map((s) => s.truth), v.tasks),
           test_sites: r.split.test_sites,
           epochs_run: r.history.length,

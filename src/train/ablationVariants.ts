@@ -3,6 +3,7 @@
  * and selects the variant with --variants). No tfjs here: the CLI's help lists the slugs.
  */
 import { TASKS, type PhysicsName, type Task, type TrunkTasks } from '../model/spec.js';
+import type { SelectionScore } from './selectionScores.js';
 import type { WeightingName } from './weighting/types.js';
 
 export interface AblationVariant {
@@ -31,6 +32,15 @@ export function trunkTasksFor(v: AblationVariant, base: TrunkTasks | undefined):
   if (v.trunk_tasks !== undefined) return v.trunk_tasks;
   const applies = v.tasks.includes('activity') && v.tasks.length > 1 && v.weighting !== 'gradnorm';
   return base === 'activity' && applies ? 'activity' : 'all';
+}
+
+/**
+ * The validation score a variant's epochs are selected by: the base config's, except that
+ * `plume_activity` scores the activity task, so variants without it use `all_tasks` (and the
+ * run records which).
+ */
+export function selectionFor(v: AblationVariant, base: SelectionScore | undefined): SelectionScore {
+  return base === 'plume_activity' && v.tasks.includes('activity') ? 'plume_activity' : 'all_tasks';
 }
 
 /** The plume-aware input steps, all three (issue 15's "inputs that carry the plume"). */

@@ -10,6 +10,7 @@ import { resolveInputSteps } from '../model/inputSteps/index.js';
 import { isPhysicsName, PHYSICS_NAMES } from '../model/physicsModes/names.js';
 import type { Likelihood, PhysicsName, Task, TrunkTasks } from '../model/spec.js';
 import { parseTasks, TASKS } from '../model/spec.js';
+import type { SelectionScore } from './selectionScores.js';
 import type { SplitBy } from './split.js';
 import type { WeightingName, WeightingOptions } from './weighting/index.js';
 import { isWeightingName, WEIGHTING_NAMES } from './weighting/names.js';
@@ -36,6 +37,15 @@ export interface TrainConfig {
    * stopping; `last`, all `epochs` epochs run, for an epoch count chosen by cross-validation.
    */
   checkpoint?: 'best' | 'last';
+  /**
+   * What the validation score (early stopping, the best checkpoint) measures: `all_tasks`
+   * (default) sums activity log-loss and the regressions' scaled MAE over every validation
+   * overpass; `plume_activity` is the activity log-loss on the validation overpasses of
+   * plants whose cooling can show a plume (sites.geojson `technology`), where the image can
+   * tell the state: a fleet-wide score, dominated by plants no image can tell, stops before
+   * the trunk has learnt to read the plume (RESULTS.md). Needs the activity task.
+   */
+  selection?: SelectionScore;
   seed: number;
   split_by: SplitBy;
   val_fraction: number;
@@ -126,6 +136,8 @@ export interface TrainOverrides {
   minValidFraction?: number;
   augment?: boolean;
   checkpoint?: string;
+  /** The validation score (TrainConfig.selection); wins over the file's `selection`. */
+  selection?: SelectionScore;
   /** Input step names (model/inputSteps); wins over the file's `input_steps`. */
   inputSteps?: string[];
   /** Training threads; wins over the file's `threads`. */
@@ -175,6 +187,7 @@ export function resolveTrainConfig(overrides: TrainOverrides, file: Partial<Trai
     ...(overrides.augment === false ? { augment: false } : {}),
     ...(overrides.threads !== undefined ? { threads: overrides.threads } : {}),
     ...checkpointOf(overrides.checkpoint ?? file.checkpoint),
+    ...((overrides.selection ?? file.selection) !== undefined ? { selection: overrides.selection ?? file.selection } : {}),
     input_steps: resolveInputSteps(overrides.inputSteps ?? file.input_steps ?? run.input_steps ?? []).map((x) => x.name),
     cooling_input: overrides.coolingInput ?? file.cooling_input ?? run.cooling_input ?? false,
   });

@@ -13,18 +13,19 @@ import { codeVersion, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFolder, type 
 import { Network } from '../model/network.js';
 import { computeBandStats, type PatchPixels } from '../model/patchInput.js';
 import { loadEmissionFactors, type EmissionFactors } from '../model/physics.js';
-import { FUELS, type Fuel } from '../records/sites.js';
-import type { TargetScale } from '../model/physicsModes/index.js';
+import { coolingClassOf, FUELS, type Fuel } from '../records/sites.js';
+import type { TargetScale, TargetScales } from '../model/physicsModes/index.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
 import type { ModelSpec, Task } from '../model/spec.js';
 import { augmentWind, pixelOrderOf, randomAugment } from './augment.js';
 import type { TrainConfig } from './config.js';
+import type { SelectionScore } from './selectionScores.js';
 import { fitBaselineOn } from './controls/capacityBaselineControl.js';
 import { fitSiteHistory } from '../model/siteHistory.js';
 import { historyObservation } from './siteHistoryInputs.js';
 import { hasAnyLabel, type Sample } from './dataset.js';
 import { lossFloor } from './losses.js';
-import { evaluationMetrics, type EvaluationMetrics } from './metrics.js';
+import { evaluationMetrics, type EvaluationMetrics, type Truth } from './metrics.js';
 import { commonGeometry, loadPixels, prepareSamples, sameGeometry, stepPatches, type SteppedPatch, type TrainSample } from './prepare.js';
 import { augmentationFreedom, BACKGROUND_QUANTILE, channelsAfter, needsBackground, resolveInputSteps } from '../model/inputSteps/index.js';
 import { createRng, shuffled, type Rng } from './rng.js';
@@ -78,11 +79,11 @@ function scaleOf(values: number[]): TargetScale {
 }
 
 /** Lower is better: BCE for activity, MAE / target std for regressions, summed over tasks. */
-export function validationScore(m: EvaluationMetrics, bce: number | null, ctx: InputContext): number {
+export function validationScore(m: EvaluationMetrics, bce: number | null, scales: TargetScales): number {
   let s = 0;
   if (bce !== null) s += bce;
-  if (m.generation) s += m.generation.mae / ctx.scales.generation.std;
-  if (m.co2) s += m.co2.mae / ctx.scales.co2.std;
+  if (m.generation) s += m.generation.mae / scales.generation.std;
+  if (m.co2) s += m.co2.mae / scales.co2.std;
   return s;
 }
 
@@ -193,6 +194,9 @@ export function buildSpec(config: TrainConfig, bandCount: number, patchSize: num
   if (a.trunk_tasks === 'activity' && config.weighting === 'gradnorm') {
     throw new UsageError(`weighting gradnorm needs a trunk every task trains (${optionText('trunk-tasks')} all): with activity alone only one task reaches the shared layer it balances`);
   }
+  if (config.selection === 'plume_activity' && !config.tasks.includes('activity')) {
+    throw new UsageError(`${optionText('selection')} plume_activity scores the activity task, which this model does not learn (tasks: ${config.tasks.join(', ')})`);
+  }
   if (a.trunk_tasks === 'activity' && !config.tasks.includes('activity')) {
     throw new UsageError(`${optionText('trunk-tasks')} activity needs the activity task: without it nothing would train the trunk (tasks: ${config.tasks.join(', ')})`);
   }
@@ -301,14 +305,32 @@ export async function runEpoch(s: EpochState, epoch: number): Promise<{ means: T
  * Step 4: the score early stopping minimises (lower is better) and the validation metrics;
  * without a validation part, the summed training loss.
  */
-export function validate(net: Network, data: PreparedData, tasks: readonly Task[], means: TaskNumbers): { score: number; metrics: EvaluationMetrics | null } {
+export function validate(net: Network, data: PreparedData, tasks: readonly Task[], means: TaskNumbers, selection: SelectionScore = 'all_tasks'): { score: number; metrics: EvaluationMetrics | null } {
   const { val, ctx } = data;
   if (val.length === 0) return { score: tasks.reduce((a, t) => a + means[t]!, 0), metrics: null };
   const preds = predictPrepared(net, val, ctx);
-  const metrics = evaluationMetrics(preds, val.map((s) => s.truth), tasks);
-  const act = val.map((s, i) => [s.truth.active, preds[i]!.p_on] as const).filter(([y]) => y !== null);
-  const bce = tasks.includes('activity') ? meanBce(act.map(([, p]) => p), act.map(([y]) => y!)) : null;
-  return { score: validationScore(metrics, bce, ctx), metrics };
+  const truths = val.map((s) => s.truth);
+  const metrics = evaluationMetrics(preds, truths, tasks);
+  return { score: selectionScoreOf(selection, preds, truths, metrics, ctx.scales), metrics };
+}
+
+/**
+ * The validation score of TrainConfig.selection (lower is better). `plume_activity`: the
+ * activity log-loss on overpasses of plants whose cooling can show a plume; where the
+ * validation part has no labelled such overpass, the log-loss over all of them stands in.
+ * `metrics` are those of `preds` against `truths` (null activity: a model without the task).
+ */
+export function selectionScoreOf(selection: SelectionScore, preds: readonly SamplePrediction[], truths: readonly Truth[], metrics: EvaluationMetrics, scales: TargetScales): number {
+  const activityLoss = (keep: (t: Truth) => boolean): number | null => {
+    const act = truths.flatMap((t, i) => (t.active !== null && keep(t) ? [[t.active, preds[i]!.p_on] as const] : []));
+    return meanBce(act.map(([, p]) => p), act.map(([y]) => y));
+  };
+  if (selection === 'plume_activity') {
+    const score = activityLoss((t) => coolingClassOf(t.technology) === 'plume') ?? activityLoss(() => true);
+    if (score !== null) return score;
+  }
+  const bce = metrics.activity !== null ? activityLoss(() => true) : null;
+  return validationScore(metrics, bce, scales);
 }
 
 /** Step 5: the model folder's manifest (without weights) for the best epoch so far. */
@@ -391,7 +413,7 @@ export async function train(
       const t0 = Date.now();
       const { means, last } = await runEpoch(state, epoch);
       state.lossHistory.push(means);
-      const { score, metrics } = validate(net, data, config.tasks, means);
+      const { score, metrics } = validate(net, data, config.tasks, means, config.selection);
       const rec: EpochRecord = {
         epoch: epoch + 1,
         train_losses: means,

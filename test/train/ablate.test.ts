@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../src/backend/index.js';
 import { loadEmissionFactors } from '../../src/model/physics.js';
 import { ABLATION_VARIANTS, floorFor, runAblation } from '../../src/train/ablate.js';
-import { trunkTasksFor } from '../../src/train/ablationVariants.js';
+import { selectionFor, trunkTasksFor } from '../../src/train/ablationVariants.js';
 import { readFileSync } from 'node:fs';
 import { checkAims, coolingTable, learningCurve, pairedWins, renderResults, sigmaTable, stat, summarise, wholeDataRuns } from '../../src/train/ablationReport.js';
 import { loadData } from '../../src/train/loadData.js';
@@ -56,13 +56,15 @@ describe('ablation', () => {
     expect(summarise(wholeDataRuns(r.runs))[0]!.gen_mae!.mean).toBeCloseTo(whole.metrics.generation!.mae, 9);
   });
 
-  it('a base config whose trunk activity trains applies it where it means something, and each run records its trunk', async () => {
+  it('a base config whose trunk activity trains, or whose epochs plume activity selects, applies it where it means something; each run records both', async () => {
     // Pure rule over every variant: only multi-task variants learning activity, not GradNorm.
     for (const v of ABLATION_VARIANTS) {
       const expected = v.trunk_tasks ?? (v.tasks.includes('activity') && v.tasks.length > 1 && v.weighting !== 'gradnorm' ? 'activity' : 'all');
       expect(trunkTasksFor(v, 'activity'), v.slug).toBe(expected);
       expect(trunkTasksFor(v, undefined), v.slug).toBe(v.trunk_tasks ?? 'all');
       expect(trunkTasksFor(v, 'all'), v.slug).toBe(v.trunk_tasks ?? 'all');
+      expect(selectionFor(v, 'plume_activity'), v.slug).toBe(v.tasks.includes('activity') ? 'plume_activity' : 'all_tasks');
+      expect(selectionFor(v, undefined), v.slug).toBe('all_tasks');
     }
     // Before: GradNorm stopped the whole ablation with its refusal, and single-task generation
     // trained with a trunk nothing trained.
@@ -76,14 +78,14 @@ describe('ablation', () => {
       truthFile: null,
       modelsDir,
       seeds: [4],
-      base: { epochs: 1, batch_size: 8, architecture: { stem_width: 4, stage_widths: [4], blocks_per_stage: 1, hidden: 8, trunk_tasks: 'activity' } },
+      base: { epochs: 1, batch_size: 8, selection: 'plume_activity', architecture: { stem_width: 4, stage_widths: [4], blocks_per_stage: 1, hidden: 8, trunk_tasks: 'activity' } },
       backend: 'wasm',
       variants: ABLATION_VARIANTS.filter((v) => slugs.includes(v.slug)),
     });
-    expect(r.runs.map((x) => [x.variant, x.trunk_tasks])).toEqual([
-      ['single-task generation', 'all'],
-      ['MTL equal', 'activity'],
-      ['MTL GradNorm + hard physics', 'all'],
+    expect(r.runs.map((x) => [x.variant, x.trunk_tasks, x.selection])).toEqual([
+      ['single-task generation', 'all', 'all_tasks'],
+      ['MTL equal', 'activity', 'plume_activity'],
+      ['MTL GradNorm + hard physics', 'all', 'plume_activity'],
     ]);
     const specOf = (slug: string): { trunkTasks?: string } => (JSON.parse(readFileSync(path.join(modelsDir, `${slug}-s4`, 'model.json'), 'utf8')) as { spec: { trunkTasks?: string } }).spec;
     expect(specOf('mtl-equal').trunkTasks).toBe('activity');
@@ -143,7 +145,7 @@ describe('ablation', () => {
       generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 10, coverage90: 0.9, n: 10 },
     });
     const run = (seed: number, gen: number, shuffledGen: number, shuffledAuc: number) => ({
-      variant: 'MTL uncertainty + hard physics', seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null,
+      variant: 'MTL uncertainty + hard physics', seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, selection: 'all_tasks' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null,
       metrics: m(gen, 0.95, 0.9),
       controls: { capacity_baseline: m(200, 0.5, 0.7), shuffled: m(shuffledGen, shuffledAuc, 0.7), noise_floor: m(50, 1, 0.93), image_ceiling: m(80, 0.9, 0.85), history_ceiling: m(65, 0.92, 0.88) },
       with_site_history: null,
@@ -165,7 +167,7 @@ describe('ablation', () => {
     const task = (gen: number, auc: number) => ({ activity: { accuracy: auc - 0.1, f1: 0.5, auc, n: 10 }, co2: null, generation: { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: gen / 6, coverage90: 0.9, n: 10 } });
     const metrics = (plume: number, noPlume: number, auc: number) => ({ ...task((plume + noPlume) / 2, auc), per_fuel: {}, n: 20, per_cooling_class: { plume: { ...task(plume, auc), n: 10 }, no_plume: { ...task(noPlume, 0.7), n: 10 } } });
     const run = (variant: string, seed: number, plume: number, shuffledPlume: number) => ({
-      variant, seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, selection: 'all_tasks' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, with_site_history: null,
       metrics: metrics(plume, 150, 0.9),
       controls: { ...NO_CONTROLS, shuffled: metrics(shuffledPlume, 150, 0.6), capacity_baseline: metrics(140 + seed, 145, 0.7), history_ceiling: metrics(50, 145, 0.95) },
     });
@@ -185,7 +187,7 @@ describe('ablation', () => {
 
   it('tabulates σ_t per epoch as mean ± sd over the runs still training', () => {
     const run = (variant: string, seed: number, sigma_history: Record<string, number>[] | null, limit: number | null = null) => ({
-      variant, seed, train_plants_limit: limit, train_plants: 10, trunk_tasks: 'all' as const, test_sites: [], epochs_run: sigma_history?.length ?? 3, best_epoch: 1, seconds: 1, sigmas: null, sigma_history, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: limit, train_plants: 10, trunk_tasks: 'all' as const, selection: 'all_tasks' as const, test_sites: [], epochs_run: sigma_history?.length ?? 3, best_epoch: 1, seconds: 1, sigmas: null, sigma_history, controls: NO_CONTROLS, with_site_history: null,
       metrics: { activity: null, co2: null, per_fuel: {}, per_cooling_class: {}, n: 1, generation: null },
     });
     const rows = sigmaTable([
@@ -204,7 +206,7 @@ describe('ablation', () => {
 
   it('counts paired wins within each seed', () => {
     const run = (variant: string, seed: number, mae: number) => ({
-      variant, seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, selection: 'all_tasks' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: { activity: null, co2: null, per_fuel: {}, per_cooling_class: {}, n: 1, generation: { mae, rmse: mae, r2: 0, mae_pct_capacity: 0, coverage90: 0.9, n: 1 } },
     });
     const runs = [run('a', 0, 10), run('b', 0, 12), run('a', 1, 20), run('b', 1, 15), run('a', 2, 5), run('b', 2, 6)];
@@ -215,7 +217,7 @@ describe('ablation', () => {
   it('checks each aim against the numbers: met where they hold, not met where they do not', () => {
     // A single-task model has no score for the other task (null).
     const run = (variant: string, seed: number, gen: number | null, co2: number | null, pct: number, genCov: number, co2Cov: number) => ({
-      variant, seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
+      variant, seed, train_plants_limit: null, train_plants: 10, trunk_tasks: 'all' as const, selection: 'all_tasks' as const, test_sites: [], epochs_run: 1, best_epoch: 1, seconds: 1, sigmas: null, sigma_history: null, controls: NO_CONTROLS, with_site_history: null,
       metrics: {
         activity: null, per_fuel: {}, per_cooling_class: {}, n: 1,
         generation: gen === null ? null : { mae: gen, rmse: gen, r2: 0, mae_pct_capacity: pct, coverage90: genCov, n: 1 },

@@ -272,6 +272,32 @@ describe('co2sat train / evaluate', () => {
     expect(e.stderr).toContain(`${manifestFile}: spec.auxFeatures is 13`);
   });
 
+  it('--selection plume_activity: the same training, epochs scored on plume-capable plants only; recorded; refused without activity', async () => {
+    const doc = JSON.parse(readFileSync(world.sites, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
+    const kinds = ['natural_draught', 'once_through', 'air', 'mechanical_draught'];
+    doc.features.forEach((f, i) => (f.properties.technology = kinds[i % kinds.length]));
+    const sites = path.join(dir, 'sites-selection.geojson');
+    writeFileSync(sites, JSON.stringify(doc));
+    const args = ['--tiles', world.tiles, '--labels', world.labels, '--weather', world.weather, '--sites', sites, '--train-config', TINY, '--backend', 'wasm', '--epochs', '3', '--threads', '1', '--quiet'];
+    type Manifest = { config: { selection?: string }; history: { train_losses: Record<string, number>; val_score: number }[] };
+    const trainWith = async (name: string, extra: string[]): Promise<Manifest> => {
+      const out = path.join(dir, name);
+      const t = await cli(['train', ...args, '--out', out, ...extra]);
+      expect(t.code, t.stderr).toBe(0);
+      return JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as Manifest;
+    };
+    const fleet = await trainWith('sel-fleet', []);
+    const plume = await trainWith('sel-plume', ['--selection', 'plume_activity']);
+    expect(fleet.config).not.toHaveProperty('selection');
+    expect(plume.config.selection).toBe('plume_activity');
+    // Selection changes what each epoch is scored by, not how it trains.
+    expect(plume.history.map((h) => h.train_losses)).toEqual(fleet.history.map((h) => h.train_losses));
+    plume.history.forEach((h, i) => expect(h.val_score).not.toBe(fleet.history[i]!.val_score));
+    const refused = await cli(['train', ...args, '--out', path.join(dir, 'never'), '--selection', 'plume_activity', '--tasks', 'generation']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--selection plume_activity scores the activity task, which this model does not learn (tasks: generation)');
+  });
+
   it('rejects an unknown weighting with the valid names, and negative generation naming the line', async () => {
     const u = await cli(['train', ...data(), '--out', path.join(dir, 'x'), '--weighting', 'magic', '--backend', 'wasm']);
     expect(u.code).toBe(2);

@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { INPUT_STEP_NAMES } from '../../src/model/inputSteps/names.js';
 import { PHYSICS_NAMES } from '../../src/model/physicsModes/names.js';
 import { TASKS, TRUNK_TASKS } from '../../src/model/spec.js';
+import { SELECTION_SCORES } from '../../src/train/selectionScores.js';
 import { withDefaults } from '../../src/train/config.js';
 import { readTrainConfigFile } from '../../src/train/trainConfigFile.js';
 import { WEIGHTING_NAMES } from '../../src/train/weighting/names.js';
@@ -34,13 +35,14 @@ function fileWith(content: unknown): string {
 describe('train-config schema', () => {
   it('has exactly TrainConfig’s keys, and the code’s name lists as its enums', () => {
     const defaults = withDefaults({});
-    expect(Object.keys(props).sort()).toEqual([...Object.keys(defaults), 'cv_fold', 'max_train_sites', 'threads', '$schema', 'description'].sort());
+    expect(Object.keys(props).sort()).toEqual([...Object.keys(defaults), 'cv_fold', 'max_train_sites', 'threads', 'selection', '$schema', 'description'].sort());
     expect(Object.keys(props.architecture!.properties!).sort()).toEqual([...Object.keys(defaults.architecture), 'trunk_tasks'].sort());
     expect(props.tasks!.items!.enum).toEqual([...TASKS]);
     expect(props.weighting!.enum).toEqual([...WEIGHTING_NAMES]);
     expect(props.physics!.enum).toEqual([...PHYSICS_NAMES]);
     expect(props.input_steps!.items!.enum).toEqual([...INPUT_STEP_NAMES]);
     expect(props.architecture!.properties!.trunk_tasks!.enum).toEqual([...TRUNK_TASKS]);
+    expect(props.selection!.enum).toEqual([...SELECTION_SCORES]);
   });
 
   it('reads a file that sets every key back as written (less its description)', () => {
@@ -57,6 +59,7 @@ describe('train-config schema', () => {
       lr_schedule: 'cosine',
       patience: 2,
       checkpoint: 'last',
+      selection: 'plume_activity',
       seed: 41,
       split_by: 'time',
       val_fraction: 0.1,
@@ -84,6 +87,7 @@ describe('train-config schema', () => {
     [{ weighting_options: { temprature: 2 } }, "weighting_options: unknown key 'temprature' (rule additionalProperties)"],
     [{ tasks: [] }, 'tasks must NOT have fewer than 1 items, got [] (rule minItems)'],
     [{ checkpoint: 'final' }, 'checkpoint must be one of best|last, got "final" (rule enum)'],
+    [{ selection: 'plume' }, 'selection must be one of all_tasks|plume_activity, got "plume" (rule enum)'],
     [{ architecture: { stage_widths: [8, -1] } }, 'architecture.stage_widths[1] must be >= 1, got -1 (rule minimum)'],
     [{ lr: 0.01 }, "unknown key 'lr' (rule additionalProperties)"],
   ])('refuses %j naming the file and key', (content, message) => {

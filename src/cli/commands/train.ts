@@ -15,6 +15,7 @@ import { PHYSICS_NAMES } from '../../model/physicsModes/names.js';
 import { INPUT_STEP_NAMES } from '../../model/inputSteps/names.js';
 import { TRUNK_TASKS, type TrunkTasks } from '../../model/spec.js';
 import { WEIGHTING_NAMES } from '../../train/weighting/names.js';
+import { SELECTION_SCORES, type SelectionScore } from '../../train/selectionScores.js';
 
 interface TrainOptions extends TableFlags {
   tiles?: string;
@@ -37,6 +38,7 @@ interface TrainOptions extends TableFlags {
   inputSteps?: string[];
   coolingInput?: boolean;
   checkpoint?: string;
+  selection?: SelectionScore;
   trunkTasks?: TrunkTasks;
   config?: string;
   trainConfig?: string;
@@ -83,6 +85,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
       minValidFraction: o.minValid,
       augment: o.augment,
       checkpoint: o.checkpoint,
+      ...(o.selection !== undefined ? { selection: o.selection } : {}),
       ...(o.trunkTasks !== undefined ? { trunkTasks: o.trunkTasks } : {}),
       // --threads wins, then the file's `threads`, then every core (same results, less wall time).
       ...(o.threads !== undefined ? { threads: o.threads } : fileCfg.threads === undefined ? { threads: availableParallelism() } : {}),
@@ -205,6 +208,13 @@ export async function trainCommand(): Promise<Command> {
     })
     .option('--patience <n>', 'epochs without validation improvement before stopping (default 8)', positiveInt('--patience'))
     .option('--checkpoint <which>', "epoch the model keeps: 'best' on the validation plants (default, early stopping) or 'last' (run all --epochs, e.g. a count chosen by ablate --folds)")
+    .addOption(
+      new Option(
+        '--selection <score>',
+        "what 'best' means, for early stopping and the checkpoint kept: 'all_tasks' (default: activity log-loss plus the regressions' scaled MAE over every validation overpass) or " +
+          "'plume_activity' (activity log-loss on the validation plants whose cooling can show a plume, where the image can tell; needs the activity task and sites' technology)",
+      ).choices([...SELECTION_SCORES]),
+    )
     .addOption(
       new Option('--trunk-tasks <which>', "which losses train the image trunk: 'all' (default) or 'activity' (generation and CO₂ read the trunk without training it, so capacity and fuel cannot teach it to ignore the image; RESULTS.md)").choices([...TRUNK_TASKS]),
     )
