@@ -13,7 +13,7 @@ import { codeVersion, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFolder, type 
 import { Network } from '../model/network.js';
 import { computeBandStats, type PatchPixels } from '../model/patchInput.js';
 import { loadEmissionFactors, type EmissionFactors } from '../model/physics.js';
-import { coolingClassOf, FUELS, type Fuel } from '../records/sites.js';
+import { coolingClassOf, FUELS, PLUME_COOLINGS, type Fuel } from '../records/sites.js';
 import type { TargetScale, TargetScales } from '../model/physicsModes/index.js';
 import { predictPrepared, type SamplePrediction } from '../model/predictor.js';
 import type { ModelSpec, Task } from '../model/spec.js';
@@ -393,6 +393,12 @@ export async function train(
 ): Promise<TrainResult> {
   const data = await prepareData(input, config, efs);
   const spec = buildSpec(config, data.bands.length, data.patchSize, data.ctx.auxFeatures);
+  if (config.selection === 'plume_activity' && data.val.length > 0 && !data.val.some((s) => s.truth.active !== null && coolingClassOf(s.truth.technology) === 'plume')) {
+    hooks.onNote?.(
+      `selection plume_activity: no validation plant whose cooling can show a plume (sites' technology ${PLUME_COOLINGS.join(', ')}) has an activity label; ` +
+        'epochs are selected by the activity log-loss over all validation overpasses',
+    );
+  }
   const net = new Network(spec, config.seed);
   const weighting = createWeighting(config.weighting, config.tasks, config.weighting_options);
   weighting.declare(net.store);

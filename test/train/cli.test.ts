@@ -272,28 +272,49 @@ describe('co2sat train / evaluate', () => {
     expect(e.stderr).toContain(`${manifestFile}: spec.auxFeatures is 13`);
   });
 
-  it('--selection plume_activity: the same training, epochs scored on plume-capable plants only; recorded; refused without activity', async () => {
+  it('--selection plume_activity: the same training, epochs scored on plume-capable plants only; recorded; the fallback said; refused without activity', async () => {
     const doc = JSON.parse(readFileSync(world.sites, 'utf8')) as { features: { properties: Record<string, unknown> }[] };
-    const kinds = ['natural_draught', 'once_through', 'air', 'mechanical_draught'];
-    doc.features.forEach((f, i) => (f.properties.technology = kinds[i % kinds.length]));
-    const sites = path.join(dir, 'sites-selection.geojson');
-    writeFileSync(sites, JSON.stringify(doc));
-    const args = ['--tiles', world.tiles, '--labels', world.labels, '--weather', world.weather, '--sites', sites, '--train-config', TINY, '--backend', 'wasm', '--epochs', '3', '--threads', '1', '--quiet'];
-    type Manifest = { config: { selection?: string }; history: { train_losses: Record<string, number>; val_score: number }[] };
-    const trainWith = async (name: string, extra: string[]): Promise<Manifest> => {
-      const out = path.join(dir, name);
-      const t = await cli(['train', ...args, '--out', out, ...extra]);
-      expect(t.code, t.stderr).toBe(0);
-      return JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as Manifest;
+    const sitesWith = (name: string, technologyOf: (siteId: string, i: number) => string): string => {
+      doc.features.forEach((f, i) => (f.properties.technology = technologyOf(String(f.properties.site_id), i)));
+      const file = path.join(dir, `${name}.geojson`);
+      writeFileSync(file, JSON.stringify(doc));
+      return file;
     };
-    const fleet = await trainWith('sel-fleet', []);
-    const plume = await trainWith('sel-plume', ['--selection', 'plume_activity']);
-    expect(fleet.config).not.toHaveProperty('selection');
-    expect(plume.config.selection).toBe('plume_activity');
-    // Selection changes what each epoch is scored by, not how it trains.
-    expect(plume.history.map((h) => h.train_losses)).toEqual(fleet.history.map((h) => h.train_losses));
-    plume.history.forEach((h, i) => expect(h.val_score).not.toBe(fleet.history[i]!.val_score));
-    const refused = await cli(['train', ...args, '--out', path.join(dir, 'never'), '--selection', 'plume_activity', '--tasks', 'generation']);
+    const config = path.join(dir, 'tiny-val.json');
+    // Three validation plants of eight, so some can show a plume and some cannot.
+    writeFileSync(config, JSON.stringify({ ...(JSON.parse(readFileSync(TINY, 'utf8')) as object), val_fraction: 0.4 }));
+    type Manifest = { config: { selection?: string }; splits: { val_sites: string[] }; history: { train_losses: Record<string, number>; val_score: number }[] };
+    const trainWith = async (name: string, sites: string, extra: string[]): Promise<{ manifest: Manifest; stderr: string }> => {
+      const out = path.join(dir, name);
+      const flags = ['--tiles', world.tiles, '--labels', world.labels, '--weather', world.weather, '--sites', sites, '--train-config', config, '--backend', 'wasm', '--threads', '1'];
+      const t = await cli(['train', ...flags, '--out', out, ...extra]);
+      expect(t.code, t.stderr).toBe(0);
+      return { manifest: JSON.parse(readFileSync(path.join(out, 'model.json'), 'utf8')) as Manifest, stderr: t.stderr };
+    };
+    // No plant can show a plume: the activity log-loss over all validation overpasses stands in, and train says so.
+    const aired = await trainWith('sel-air', sitesWith('sites-air', () => 'air'), ['--selection', 'plume_activity']);
+    expect(aired.stderr).toContain(
+      "selection plume_activity: no validation plant whose cooling can show a plume (sites' technology natural_draught, wet_fgd_stack, mechanical_draught) has an activity label; epochs are selected by the activity log-loss over all validation overpasses",
+    );
+    const val = aired.manifest.splits.val_sites;
+    expect(val).toHaveLength(3);
+    // One validation plant with a tower, two without.
+    const mixed = sitesWith('sites-mixed', (id, i) => (id === val[0] ? 'natural_draught' : val.includes(id) ? 'once_through' : i % 2 === 0 ? 'mechanical_draught' : 'air'));
+    const fleet = await trainWith('sel-fleet', mixed, []);
+    const plume = await trainWith('sel-plume', mixed, ['--selection', 'plume_activity']);
+    expect(plume.stderr).not.toContain('no validation plant whose cooling can show a plume');
+    expect(fleet.manifest.config).not.toHaveProperty('selection');
+    expect(plume.manifest.config.selection).toBe('plume_activity');
+    // Selection changes what each epoch is scored by, not how it trains; on the one towered
+    // plant's overpasses the score differs from the log-loss over all three plants' (the fallback's).
+    expect(plume.manifest.splits).toEqual(aired.manifest.splits);
+    expect(plume.manifest.history.map((h) => h.train_losses)).toEqual(fleet.manifest.history.map((h) => h.train_losses));
+    expect(plume.manifest.history.map((h) => h.train_losses)).toEqual(aired.manifest.history.map((h) => h.train_losses));
+    plume.manifest.history.forEach((h, i) => {
+      expect(h.val_score).not.toBe(fleet.manifest.history[i]!.val_score);
+      expect(h.val_score).not.toBe(aired.manifest.history[i]!.val_score);
+    });
+    const refused = await cli(['train', ...data(), '--out', path.join(dir, 'never'), '--train-config', TINY, '--selection', 'plume_activity', '--tasks', 'generation', '--backend', 'wasm']);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--selection plume_activity scores the activity task, which this model does not learn (tasks: generation)');
   });
