@@ -8,32 +8,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/index.js';
 import { REPO_ROOT } from '../helpers/oracle.js';
+import { runCommand } from '../helpers/runCommand.js';
 import { makeTinyWorld, type TinyWorld } from './helpers/tinyWorld.js';
 
 let dir: string;
 let world: TinyWorld;
 const TINY = path.join(REPO_ROOT, 'test/configs/tiny.json');
 
-async function cli(args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
-  const program = await buildProgram();
-  program.exitOverride();
-  let stdout = '';
-  let stderr = '';
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string | Uint8Array) => ((stdout += String(s)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string | Uint8Array) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(['node', 'co2sat', ...args]);
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-  const code = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, code };
-}
+/** The whole co2sat program, in process (test/helpers/runCommand.ts). */
+const cli = (args: string[]): Promise<{ stdout: string; stderr: string; code: number }> => runCommand(buildProgram, args);
 
 const data = (): string[] => ['--tiles', world.tiles, '--labels', world.labels, '--weather', world.weather, '--sites', world.sites];
 
