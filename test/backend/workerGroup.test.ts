@@ -1,4 +1,7 @@
 /**
+ * A worker group's threads dying, and closing the group while they are busy. A thread that
+ * dies fails its pending calls (before, they waited forever).
+ *
  * Closing a worker group while its threads are busy. Ending a thread in the middle of its
  * JavaScript can catch it inside zlib's constructor (native handle made, not yet
  * initialised), and Node's cleanup then aborts the whole process ("close before init"): CI
@@ -25,6 +28,8 @@ const zlib = require('node:zlib');
 const packed = zlib.deflateSync(Buffer.alloc(256, 7));
 const done = workerData.shared.done ? new Int32Array(workerData.shared.done) : null;
 parentPort.on('message', (msg) => {
+  // Uncaught, so the thread dies (no error reply), as it would on an error outside a call's try.
+  if (msg.crash) throw new Error('boom ' + msg.slot);
   const end = Date.now() + msg.ms;
   let n = 0;
   while (msg.forever || Date.now() < end) {
@@ -40,7 +45,7 @@ parentPort.postMessage({ ready: true });
 // Not imported by BUSY_SOURCE; the group only passes it on.
 const UNUSED_MODULE = 'file:///unused.js';
 
-describe('WorkerGroup.close', () => {
+describe('WorkerGroup', () => {
   it('lets the calls already sent finish before ending the threads, and rejects their promises at once', async () => {
     const done = new SharedArrayBuffer(4 * 3);
     const group = await startWorkerGroup({ moduleUrl: UNUSED_MODULE, init: null, size: 2, source: BUSY_SOURCE, shared: { done } });
@@ -63,6 +68,22 @@ describe('WorkerGroup.close', () => {
     await group.close();
     expect(await stuck).toBe('worker pool closed');
   }, 20_000);
+
+  it('a thread that dies fails its own calls, naming it, and refuses new ones; the other threads go on', async () => {
+    const group = await startWorkerGroup({ moduleUrl: UNUSED_MODULE, init: null, size: 2, source: BUSY_SOURCE, label: 'patch reader' });
+    const queued = group.call(0, { ms: 1, slot: 1 }, []).then(() => 'resolved', (e: Error) => e.message);
+    const crashed = group.call(0, { crash: true, slot: 7 }, []).then(() => 'resolved', (e: Error) => e.message);
+    const behind = group.call(0, { ms: 1, slot: 2 }, []).then(() => 'resolved', (e: Error) => e.message);
+    expect(await queued).toBe('resolved');
+    expect(await crashed).toBe('patch reader thread 1 failed: boom 7');
+    expect(await behind).toBe('patch reader thread 1 failed: boom 7');
+    await new Promise((r) => setTimeout(r, 100));
+    await expect(group.call(0, { ms: 1, slot: 0 }, [])).rejects.toThrow('patch reader thread 1 has exited');
+    expect(group.inFlight(0)).toBe(0);
+    const other = await group.call(1, { ms: 5, slot: 0 }, []);
+    expect(other['n']).toBeGreaterThan(0);
+    await group.close();
+  });
 
   it('closing groups whose threads are inflating does not abort the process', async () => {
     // A child process, because the abort takes down the process it happens in.

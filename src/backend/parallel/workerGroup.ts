@@ -77,17 +77,30 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
     shared: opts.shared ?? {},
   };
   const workers = Array.from({ length: Math.max(1, opts.size) }, () => new Worker(opts.source ?? WORKER_SOURCE, { eval: true, workerData }));
-  const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>();
+  const label = opts.label ?? 'worker';
+  const pending = new Map<number, { worker: number; resolve: (r: Reply) => void; reject: (e: Error) => void }>();
   const load = new Array<number>(workers.length).fill(0);
   const exited = new Array<boolean>(workers.length).fill(false);
   // Called whenever a worker's load drops to 0 or it exits (close() waits on these).
   let onIdle: (() => void) | null = null;
-  workers.forEach((w, k) =>
-    w.once('exit', () => {
+  // A thread that dies (an error thrown outside a call's handler, memory exhausted) answers
+  // none of its calls: they fail, naming the thread, instead of waiting forever.
+  const failCalls = (k: number, reason: string): void => {
+    for (const [id, p] of pending) {
+      if (p.worker !== k) continue;
+      pending.delete(id);
+      p.reject(new Error(reason));
+    }
+    load[k] = 0;
+  };
+  workers.forEach((w, k) => {
+    w.on('error', (e: Error) => failCalls(k, `${label} thread ${k + 1} failed: ${e.message.split('\n')[0]}`));
+    w.once('exit', (code: number) => {
       exited[k] = true;
+      failCalls(k, `${label} thread ${k + 1} exited (code ${code})`);
       onIdle?.();
-    }),
-  );
+    });
+  });
   let nextId = 0;
   try {
     await Promise.all(
@@ -97,7 +110,7 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
             w.once('error', reject);
             w.on('message', (m: Reply) => {
               if (m.ready) resolve();
-              else if (m.fatal !== undefined) reject(new Error(`${opts.label ?? 'worker'} failed to start: ${m.fatal.split('\n')[0]}`));
+              else if (m.fatal !== undefined) reject(new Error(`${label} failed to start: ${m.fatal.split('\n')[0]}`));
               else if (m.id !== undefined) {
                 const p = pending.get(m.id);
                 pending.delete(m.id);
@@ -124,8 +137,12 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
     inFlight: (index) => load[index] ?? 0,
     call(index, message, transfer) {
       return new Promise<Reply>((resolve, reject) => {
+        if (exited[index]) {
+          reject(new Error(`${label} thread ${index + 1} has exited`));
+          return;
+        }
         const id = nextId++;
-        pending.set(id, { resolve, reject });
+        pending.set(id, { worker: index, resolve, reject });
         load[index] = load[index]! + 1;
         if (opts.idleUnref && load[index] === 1) workers[index]!.ref();
         workers[index]!.postMessage({ id, ...message }, transfer);
