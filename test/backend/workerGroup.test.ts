@@ -85,6 +85,18 @@ describe('WorkerGroup', () => {
     await group.close();
   });
 
+  it('a reply a thread posted just before it died still arrives (20 rounds)', async () => {
+    // The thread answers one call, then dies on the next message: the answer must not be lost
+    // to the death (Node delivers a thread's messages before its 'exit', not before 'error').
+    for (let round = 0; round < 20; round++) {
+      const group = await startWorkerGroup({ moduleUrl: UNUSED_MODULE, init: null, size: 1, source: BUSY_SOURCE, label: 'reader' });
+      const answered = group.call(0, { ms: 0, slot: 0 }, []).then(() => 'resolved', (e: Error) => e.message);
+      const crashed = group.call(0, { crash: true, slot: round }, []).then(() => 'resolved', (e: Error) => e.message);
+      expect([await answered, await crashed]).toEqual(['resolved', `reader thread 1 failed: boom ${round}`]);
+      await group.close();
+    }
+  });
+
   it('closing groups whose threads are inflating does not abort the process', async () => {
     // A child process, because the abort takes down the process it happens in.
     const root = await compileEntries(['src/backend/parallel/workerGroup.ts']);

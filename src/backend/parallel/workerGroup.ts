@@ -93,11 +93,14 @@ export async function startWorkerGroup(opts: WorkerGroupOptions): Promise<Worker
     }
     load[k] = 0;
   };
+  // The calls fail at 'exit', not at 'error': Node delivers the messages a thread posted
+  // before it died ahead of 'exit' (not of 'error'), so replies already sent still arrive.
+  const deathOf = new Array<string | null>(workers.length).fill(null);
   workers.forEach((w, k) => {
-    w.on('error', (e: Error) => failCalls(k, `${label} thread ${k + 1} failed: ${e.message.split('\n')[0]}`));
+    w.on('error', (e: Error) => (deathOf[k] ??= `${label} thread ${k + 1} failed: ${e.message.split('\n')[0]}`));
     w.once('exit', (code: number) => {
       exited[k] = true;
-      failCalls(k, `${label} thread ${k + 1} exited (code ${code})`);
+      failCalls(k, deathOf[k] ?? `${label} thread ${k + 1} exited (code ${code})`);
       onIdle?.();
     });
   });
