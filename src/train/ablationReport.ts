@@ -487,11 +487,13 @@ export function renderResults(r: AblationResult, ctx: ReportContext): string {
     '',
     '## Per run',
     '',
-    '| model | seed | training plants | epochs (best) | s | gen MAE | CO₂ MAE | accuracy | learned σ_t |',
-    '|---|---|---|---|---|---|---|---|---|',
+    // The trunk and the selection score are per run: ablate applies the base config's only to
+    // the variants they fit (ablationVariants.ts), so the settings above do not say them alone.
+    '| model | seed | training plants | trunk trained by | epochs scored by | epochs (best) | s | gen MAE | CO₂ MAE | accuracy | learned σ_t |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...all.map(
       (x) =>
-        `| ${x.variant} | ${x.seed} | ${x.train_plants} | ${x.epochs_run} (${x.best_epoch}) | ${x.seconds.toFixed(0)} | ${x.metrics.generation?.mae.toFixed(1) ?? '–'} | ${x.metrics.co2?.mae.toFixed(1) ?? '–'} | ${x.metrics.activity?.accuracy.toFixed(3) ?? '–'} | ${x.sigmas ? Object.entries(x.sigmas).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ') : '–'} |`,
+        `| ${x.variant} | ${x.seed} | ${x.train_plants} | ${x.trunk_tasks === 'activity' ? 'activity' : 'all tasks'} | ${x.selection === 'plume_activity' ? 'activity where plumes can show' : 'all tasks'} | ${x.epochs_run} (${x.best_epoch}) | ${x.seconds.toFixed(0)} | ${x.metrics.generation?.mae.toFixed(1) ?? '–'} | ${x.metrics.co2?.mae.toFixed(1) ?? '–'} | ${x.metrics.activity?.accuracy.toFixed(3) ?? '–'} | ${x.sigmas ? Object.entries(x.sigmas).map(([t, v]) => `${t} ${v.toFixed(2)}`).join(', ') : '–'} |`,
     ),
     '',
   ];

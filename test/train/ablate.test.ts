@@ -87,6 +87,11 @@ describe('ablation', () => {
       ['MTL equal', 'activity', 'plume_activity'],
       ['MTL GradNorm + hard physics', 'all', 'plume_activity'],
     ]);
+    // The report's per-run table says each run's trunk and selection score.
+    const md = renderResults(r, { world: 'tiny', backend: 'wasm', codeVersion: 'test', date: 'today', machine: 'test', config: {}, totalSeconds: 1 });
+    expect(md).toMatch(/\| single-task generation \| 4 \| \d+ \| all tasks \| all tasks \|/);
+    expect(md).toMatch(/\| MTL equal \| 4 \| \d+ \| activity \| activity where plumes can show \|/);
+    expect(md).toMatch(/\| MTL GradNorm \+ hard physics \| 4 \| \d+ \| all tasks \| activity where plumes can show \|/);
     const specOf = (slug: string): { trunkTasks?: string } => (JSON.parse(readFileSync(path.join(modelsDir, `${slug}-s4`, 'model.json'), 'utf8')) as { spec: { trunkTasks?: string } }).spec;
     expect(specOf('mtl-equal').trunkTasks).toBe('activity');
     expect(specOf('st-generation')).not.toHaveProperty('trunkTasks');
