@@ -8,6 +8,8 @@
  *
  * On the holder's own host a dead PID ends the lease at once (a `kill -9` followed by a rerun
  * on the same machine need not wait for staleness); across hosts only the heartbeat counts.
+ * A PID counts as the holder only while it has the start time recorded with it (Linux
+ * /proc), so a PID reused by another process after the holder died does not keep the lease.
  *
  * A run can be killed at every instruction, including between taking the lease (mkdir) and writing
  * its holder record, or between removing that record and the lease at release. So that such a
@@ -20,7 +22,7 @@
  * hostname and PID namespace, so "is that PID alive?" cannot be answered across hosts; a
  * heartbeat can. Clocks of the hosts sharing the folder must agree to well within staleMs.
  */
-import { promises as fs } from 'node:fs';
+import { readFileSync, promises as fs } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -75,12 +77,44 @@ function claimFile(lockDir: string, holder: LeaseHolder): string {
   return `${lockDir}.claim.${encodeURIComponent(holder.host)}.${holder.pid}.json`;
 }
 
+/**
+ * When the kernel started process `pid`: field 22 of /proc/PID/stat (clock ticks since boot),
+ * read after the last ')' because the command name in field 2 may hold spaces and
+ * parentheses. Null where there is no /proc (macOS, Windows) or no such process.
+ */
+export function processStartTicks(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields 3 onwards follow the ')' that closes the command name.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Whether the process a record names still runs on this host: its PID is alive and, when the
+ * record has the PID's start time and this system can tell it, started at that time.
+ */
+function recordedProcessAlive(record: LeaseHolder): boolean {
+  if (!isAlive(record.pid)) return false;
+  if (record.pid_start === undefined) return true;
+  const now = processStartTicks(record.pid);
+  return now === null || now === record.pid_start;
+}
+
 /** A holder or claim record, or null when the file is missing or not one. */
 async function readHolderRecord(file: string): Promise<LeaseHolder | null> {
   try {
     const info = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<LeaseHolder>;
     if (typeof info.pid !== 'number' || typeof info.host !== 'string') return null;
-    return { pid: info.pid, host: info.host, started: String(info.started ?? '?'), command: String(info.command ?? '') };
+    return {
+      pid: info.pid,
+      host: info.host,
+      started: String(info.started ?? '?'),
+      command: String(info.command ?? ''),
+      ...(typeof info.pid_start === 'string' ? { pid_start: info.pid_start } : {}),
+    };
   } catch {
     return null;
   }
@@ -118,7 +152,7 @@ async function soleClaimant(lockDir: string, myClaim: string): Promise<LeaseHold
 
 /** A claim whose process ran on this host and is gone: it can no longer own a lease. */
 function isDeadHereClaim(claimant: LeaseHolder | null): boolean {
-  return claimant !== null && claimant.host === leaseHostname() && !isAlive(claimant.pid);
+  return claimant !== null && claimant.host === leaseHostname() && !recordedProcessAlive(claimant);
 }
 
 /**
@@ -175,7 +209,14 @@ export async function inspectLock(file: string): Promise<{ holder: LeaseHolder |
 export async function acquireLock(file: string, options: LockOptions = {}): Promise<Lock> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const staleMs = options.staleMs ?? leaseStaleMs();
-  const me: LeaseHolder = { pid: process.pid, host: leaseHostname(), started: new Date().toISOString(), command: options.command ?? process.argv.slice(1).join(' ') };
+  const pidStart = processStartTicks(process.pid);
+  const me: LeaseHolder = {
+    pid: process.pid,
+    host: leaseHostname(),
+    started: new Date().toISOString(),
+    command: options.command ?? process.argv.slice(1).join(' '),
+    ...(pidStart !== null ? { pid_start: pidStart } : {}),
+  };
   const myClaim = claimFile(file, me);
   await writeFileAtomic(myClaim, `${JSON.stringify(me)}\n`);
   let compromised: Error | null = null;
@@ -185,7 +226,10 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
     before = await inspectLock(file);
     const holder = before?.holder ?? null;
     const kind = before === null ? 'none' : before.plain ? 'plain' : 'lease';
-    if (before && holder && holder.host === leaseHostname() && holder.pid !== process.pid && !isAlive(holder.pid)) {
+    // Our own PID in the record is us (a second acquire in this process is refused below)
+    // unless it was started at another time: then it is a dead run whose PID we were given.
+    const holderIsMe = holder !== null && holder.pid === process.pid && holder.pid_start === me.pid_start;
+    if (before && holder && holder.host === leaseHostname() && !holderIsMe && !recordedProcessAlive(holder)) {
       // The holder died on this host: its lease ends now.
       await endDeadLease(file, before);
     } else if (before && kind === 'lease' && !holder && (await holderlessLeaseIsDead(file, myClaim))) {
@@ -193,7 +237,7 @@ export async function acquireLock(file: string, options: LockOptions = {}): Prom
       await endDeadLease(file, before);
     } else if (kind === 'plain') {
       // A lock file of co2sat 0.1 (a plain file, PID-checked): stale when its holder is gone.
-      if (holder && (holder.host !== leaseHostname() || isAlive(holder.pid))) throw new LockHeldError(file, holder, Math.round(staleMs / 1000));
+      if (holder && (holder.host !== leaseHostname() || recordedProcessAlive(holder))) throw new LockHeldError(file, holder, Math.round(staleMs / 1000));
       await fs.rm(file, { force: true });
     }
     try {

@@ -98,6 +98,12 @@ export interface LeaseHolder {
   host: string;
   started: string;
   command: string;
+  /**
+   * When the kernel started that PID (Linux: /proc/PID/stat field 22, clock ticks since
+   * boot), so a PID the system has since given to another process does not pass for the
+   * holder. Absent where /proc is not there, and in records of older co2sat.
+   */
+  pid_start?: string;
 }
 
 /** A live run (its lease renewed within the stale limit) holds the output folder: retry later. */

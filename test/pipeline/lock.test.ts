@@ -4,7 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { acquireLock, endDeadLease, LockHeldError, withLock } from '../../pipeline/lock.js';
+import { acquireLock, endDeadLease, LockHeldError, processStartTicks, withLock } from '../../pipeline/lock.js';
 import { compileEntries, compilePipeline } from './compile.js';
 // @ts-expect-error plain JS helper without type declarations
 import { writeToyScene } from './toyStages.mjs';
@@ -56,6 +56,54 @@ describe('lease', () => {
       writeFileSync(live, JSON.stringify({ pid: sleeper.pid, host: hostname(), started: 'now', command: 'sleep' }));
       await expect(acquireLock(live)).rejects.toThrow(`pid ${sleeper.pid}`);
       expect(JSON.parse(readFileSync(live, 'utf8')).pid).toBe(sleeper.pid);
+    } finally {
+      sleeper.kill('SIGKILL');
+    }
+  });
+});
+
+describe.runIf(existsSync('/proc/self/stat'))('a PID the system gave to another process after the holder died', () => {
+  it('reads a process start time that is its own, and none for a dead PID', () => {
+    const mine = processStartTicks(process.pid);
+    expect(mine).toMatch(/^\d+$/);
+    // A child reads its own; one started later has a later (or equal, same tick) start.
+    const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(require("fs").readFileSync("/proc/self/stat","utf8"))'], { encoding: 'utf8' });
+    const childStat = r.stdout;
+    expect(Number(childStat.slice(childStat.lastIndexOf(')') + 2).split(' ')[19])).toBeGreaterThanOrEqual(Number(mine));
+    expect(processStartTicks(deadPid())).toBeNull();
+  });
+
+  it('the holder record names a live PID started at another time: the lease ends at once; at its own time it is kept', async () => {
+    const dir = tmp('lock');
+    const sleeper = spawn('sleep', ['30']);
+    try {
+      await new Promise((r) => sleeper.once('spawn', r));
+      const ticks = processStartTicks(sleeper.pid!)!;
+      const recordOf = (pid_start: string) => ({ pid: sleeper.pid!, host: hostname(), started: 'then', command: 'sleep', pid_start });
+      const reused = path.join(dir, 'reused.lock');
+      mkdirSync(reused);
+      writeFileSync(`${reused}.holder.json`, JSON.stringify(recordOf(String(Number(ticks) - 7))));
+      const seen: unknown[] = [];
+      const lock = await acquireLock(reused, { onTakeover: (previous) => seen.push(previous) });
+      expect(seen).toEqual([recordOf(String(Number(ticks) - 7))]);
+      const mine = JSON.parse(readFileSync(`${reused}.holder.json`, 'utf8')) as { pid: number; pid_start?: string };
+      expect(mine).toMatchObject({ pid: process.pid, pid_start: processStartTicks(process.pid) });
+      await lock.release();
+      const live = path.join(dir, 'live.lock');
+      mkdirSync(live);
+      writeFileSync(`${live}.holder.json`, JSON.stringify(recordOf(ticks)));
+      await expect(acquireLock(live)).rejects.toThrow(`pid ${sleeper.pid} on ${hostname()}`);
+      // A record of this very PID from an earlier start is a dead run whose PID this one got.
+      const own = path.join(dir, 'own.lock');
+      mkdirSync(own);
+      writeFileSync(`${own}.holder.json`, JSON.stringify({ pid: process.pid, host: hostname(), started: 'then', command: 'earlier', pid_start: '1' }));
+      await (await acquireLock(own)).release();
+      // A holderless lease whose one claimant's PID now runs another process ends too.
+      const claimed = path.join(dir, 'claimed.lock');
+      mkdirSync(claimed);
+      writeFileSync(`${claimed}.claim.reused.json`, JSON.stringify(recordOf(String(Number(ticks) - 7))));
+      await (await acquireLock(claimed)).release();
+      expect(existsSync(claimed)).toBe(false);
     } finally {
       sleeper.kill('SIGKILL');
     }
