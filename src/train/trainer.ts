@@ -322,7 +322,10 @@ export function validate(net: Network, data: PreparedData, tasks: readonly Task[
  */
 export function selectionScoreOf(selection: SelectionScore, preds: readonly SamplePrediction[], truths: readonly Truth[], metrics: EvaluationMetrics, scales: TargetScales): number {
   const activityLoss = (keep: (t: Truth) => boolean): number | null => {
-    const act = truths.flatMap((t, i) => (t.active !== null && keep(t) ? [[t.active, preds[i]!.p_on] as const] : []));
+    const act = truths.flatMap((t, i) => {
+      const p = preds[i];
+      return t.active !== null && p !== undefined && keep(t) ? [[t.active, p.p_on] as const] : [];
+    });
     return meanBce(act.map(([, p]) => p), act.map(([y]) => y));
   };
   if (selection === 'plume_activity') {
