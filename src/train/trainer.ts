@@ -314,6 +314,11 @@ export function validate(net: Network, data: PreparedData, tasks: readonly Task[
   return { score: selectionScoreOf(selection, preds, truths, metrics, ctx.scales), metrics };
 }
 
+/** An overpass `plume_activity` selection scores: labelled, at a plant whose cooling can show a plume. */
+function scoredByPlumeActivity(t: Truth): boolean {
+  return t.active !== null && coolingClassOf(t.technology) === 'plume';
+}
+
 /**
  * The validation score of TrainConfig.selection (lower is better). `plume_activity`: the
  * activity log-loss on overpasses of plants whose cooling can show a plume; where the
@@ -329,7 +334,7 @@ export function selectionScoreOf(selection: SelectionScore, preds: readonly Samp
     return meanBce(act.map(([, p]) => p), act.map(([y]) => y));
   };
   if (selection === 'plume_activity') {
-    const score = activityLoss((t) => coolingClassOf(t.technology) === 'plume') ?? activityLoss(() => true);
+    const score = activityLoss(scoredByPlumeActivity) ?? activityLoss(() => true);
     if (score !== null) return score;
   }
   const bce = metrics.activity !== null ? activityLoss(() => true) : null;
@@ -396,7 +401,7 @@ export async function train(
 ): Promise<TrainResult> {
   const data = await prepareData(input, config, efs);
   const spec = buildSpec(config, data.bands.length, data.patchSize, data.ctx.auxFeatures);
-  if (config.selection === 'plume_activity' && data.val.length > 0 && !data.val.some((s) => s.truth.active !== null && coolingClassOf(s.truth.technology) === 'plume')) {
+  if (config.selection === 'plume_activity' && data.val.length > 0 && !data.val.some((s) => scoredByPlumeActivity(s.truth))) {
     hooks.onNote?.(
       `selection plume_activity: no validation plant whose cooling can show a plume (sites' technology ${PLUME_COOLINGS.join(', ')}) has an activity label; ` +
         'epochs are selected by the activity log-loss over all validation overpasses',
