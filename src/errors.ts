@@ -150,7 +150,7 @@ export function isTransient(err: unknown): boolean {
   return false;
 }
 
-/** Exit code for any thrown value. */
+/** Exit code for a thrown value, whatever it is. */
 export function exitCodeFor(err: unknown): ExitCodeValue {
   if (err instanceof UsageError || err instanceof InputError || err instanceof AllFailedError) return ExitCode.usage;
   if (err instanceof PartialFailure) return ExitCode.partial;
@@ -158,7 +158,7 @@ export function exitCodeFor(err: unknown): ExitCodeValue {
   return ExitCode.internal;
 }
 
-/** One line of text for any thrown value; stack traces only for internal errors. */
+/** One line of text for a thrown value, whatever it is; stack traces only for internal errors. */
 export function describeError(err: unknown, verbose = false): string {
   if (err instanceof Error) {
     const internal = exitCodeFor(err) === ExitCode.internal;

@@ -1,7 +1,7 @@
 /**
  * All sites × all windows: groups predictions by the window their datetime falls in and
  * by site, and aggregates each group with aggregateSite. Every site of the sites file gets
- * a record for every window that holds any observation, so a site that was never seen (or
+ * a record for every window that holds an observation, so a site that was never seen (or
  * only under clouds) still appears, with nulls and a reason.
  */
 import { aggregateSite, type AggregateOptions, type SiteWindowAggregate } from './aggregateSite.js';

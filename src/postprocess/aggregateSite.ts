@@ -130,7 +130,7 @@ function combine(
  * @param site the plant
  * @param window the time window
  * @param windowLabel the rule's text, written as `window`
- * @param predictions the site's predictions in this window (any order; not mutated)
+ * @param predictions the site's predictions in this window (in no particular order; not mutated)
  * @param modelId written when there are no predictions to take it from
  */
 export function aggregateSite(

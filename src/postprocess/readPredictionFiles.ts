@@ -1,5 +1,5 @@
 /**
- * Reads one or more predictions.jsonl files (shards, runs) and merges them; any bad line
+ * Reads one or more predictions.jsonl files (shards, runs) and merges them; a bad line
  * is reported as an InputError naming the file and the line.
  */
 import { readFile } from 'node:fs/promises';

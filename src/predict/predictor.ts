@@ -1,5 +1,5 @@
 /**
- * The predict stage's contract: a loaded model (or any estimator with the same contract) that
+ * The predict stage's contract: a loaded model (or another estimator with the same contract) that
  * turns patches into estimates. The pipeline orchestrates it (pipeline/stages.ts); the model
  * folder implements it (modelPredictor.ts).
  */
@@ -12,7 +12,7 @@ export interface PatchRef {
   tilesDir: string;
 }
 
-/** A loaded model (or any estimator with the same contract). */
+/** A loaded model (or another estimator with the same contract). */
 export interface Predictor {
   /** Stable id of the model: outputs record it, and a new id invalidates predictions. */
   readonly id: string;

@@ -73,7 +73,7 @@ export function parseCsvTable(text: string, file: string, required: readonly str
     }
   }
   // Line numbers from byte offsets: csv-parse's own line count takes a CRLF inside a quoted
-  // field for two lines. Each row starts after the previous one's bytes and any blank lines.
+  // field for two lines. Each row starts after the previous one's bytes and the blank lines after them.
   const bytes = Buffer.from(text, 'utf8');
   let line = 1;
   let pos = 0;

@@ -15,7 +15,7 @@
  *   `Gross Load (MW)` (mean while operating) and `CO2 Mass (short tons)` (the hour's total).
  *   Generation = gross load × operating time; CO₂ t/h = short tons × 0.90718474. The unit id
  *   is `FACILITY/UNIT`, and its plant is the facility (the EIA plant code GPPD also uses).
- * - Generic: any CSV with a unit or site id, a datetime with a zone and generation in MW
+ * - Generic: a CSV with a unit or site id, a datetime with a zone and generation in MW
  *   (optionally CO₂ t/h), its column names given as a mapping.
  */
 import { InputError } from '../errors.js';

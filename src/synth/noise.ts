@@ -77,7 +77,7 @@ export function gaussianHash(key: number, col: number, row: number): number {
 
 /**
  * A field sampled on a regular grid of `step` metres anchored at (x0, y0) (north-up, rows
- * grow southward) and read back with bilinear interpolation at any map position.
+ * grow southward) and read back with bilinear interpolation at every map position.
  */
 export class CoarseField {
   readonly cols: number;

@@ -1,5 +1,5 @@
 /**
- * The world model behind a synthetic run, before any pixel exists: grid, plants drawn from a
+ * The world model behind a synthetic run, before a pixel exists: grid, plants drawn from a
  * fleet profile, dates,
  * what each plant does and what the air is like at every (site, date) sample, and the
  * plumes those imply. Everything is a pure function of the options and the seed.

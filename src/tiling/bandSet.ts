@@ -25,7 +25,7 @@ export interface BandSet {
 
 /**
  * Which mask pixels are cloudy: a class map lists its cloudy classes (Sentinel-2 SCL 3, 8,
- * 9, 10); a bit-packed quality band lists bits, any of which set means cloudy (Landsat
+ * 9, 10); a bit-packed quality band lists bits, one of which set means cloudy (Landsat
  * Collection 2 QA_PIXEL bits 1-4). Exactly one of `classes` and `bits` is given.
  */
 export type CloudMaskSpec = { band: string; meaning?: string } & ({ classes: number[]; bits?: undefined } | { bits: number[]; classes?: undefined });
@@ -111,7 +111,7 @@ export function loadBandSet(nameOrPath: string): BandSet {
 
 /**
  * A test for mask values: true where the value is cloudy under `spec` (a class in the list,
- * or any listed bit set).
+ * or one of the listed bits set).
  */
 export function cloudTest(spec: CloudMaskSpec): (value: number) => boolean {
   if (spec.bits !== undefined) {

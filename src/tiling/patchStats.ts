@@ -2,7 +2,7 @@
  * Per-patch quality numbers for the manifest. A pixel holds data when it lies inside the
  * raster and no band has the nodata value there (NaN matches NaN); cloud_fraction is the
  * share of those pixels whose cloud-mask value is cloudy under the band set's rule (SCL
- * classes 3, 8, 9, 10; Landsat QA_PIXEL bits 1-4), null without a mask or without any valid pixel.
+ * classes 3, 8, 9, 10; Landsat QA_PIXEL bits 1-4), null without a mask or without a single valid pixel.
  */
 import type { RasterArray } from '../geo/rasterTypes.js';
 import type { Window } from '../geo/window.js';

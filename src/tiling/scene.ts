@@ -98,7 +98,7 @@ function crsOf(r: GridRaster, ref: SceneRef, opts: OpenSceneOptions): Crs {
   throw new InputError(r.file, `${reasons.join('; ')}: pass its proj4 definition with ${optionText('crs-proj4')} (e.g. '+proj=omerc +lat_0=4 +lonc=115 +alpha=53.3 +k=0.99984 +x_0=590476.87 +y_0=442857.65 +ellps=evrst69 +units=m')`);
 }
 
-/** The GeoKeys a patch carries: the file's, or for a file without any, those of the STAC item's EPSG code. */
+/** The GeoKeys a patch carries: the file's, or for a file without its own, those of the STAC item's EPSG code. */
 function patchGeoKeys(r: GridRaster, crs: Crs): RawGeoKeys {
   if (r.geoKeys) return r.geoKeys;
   if (crs.epsg !== null) return geoKeysForEpsg(crs.epsg);

@@ -5,7 +5,7 @@
  * also draws the site split), and scores every model on its held-out plants. Beside each
  * model the controls (controls/index.ts) are scored on the same samples: the capacity-aware
  * baseline, the model fed shuffled images, and the world's noise floor (truth.json), so each
- * row can be read against no image, an uninformative image and the best any per-sample
+ * row can be read against no image, an uninformative image and the best a per-sample
  * model could do.
  */
 import path from 'node:path';

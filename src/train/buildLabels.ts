@@ -2,10 +2,10 @@
  * Per-overpass labels from hourly (or finer) unit series: for every patch of a tiles manifest,
  * each unit of the patch's plant is interpolated linearly between its two samples around the
  * overpass — refused when they are more than `maxGapHours` apart or when the overpass lies
- * outside the series — and the units are summed into the plant. A plant is `active` when any
- * unit generates above `activeThresholdMw`; its generation and CO₂ are known only when every
- * unit's are. CO₂ from generation × the plant's emission factor is made only when asked
- * (`co2FromEf`) and marked `derived`.
+ * outside the series — and the units are summed into the plant. A plant is `active` when one
+ * of its units generates above `activeThresholdMw`; its generation and CO₂ are known only
+ * when every unit's are. CO₂ from generation × the plant's emission factor is made only when
+ * asked (`co2FromEf`) and marked `derived`.
  */
 import { optionText, OptionError } from '../errors.js';
 import { writeFileAtomic } from '../io/atomicWrite.js';

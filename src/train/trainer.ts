@@ -350,7 +350,7 @@ export function modelManifest(o: {
   data: PreparedData;
   efs: EmissionFactors;
   history: readonly EpochRecord[];
-  /** Index into history; -1 before any epoch improved. */
+  /** Index into history; -1 before an epoch improved. */
   bestEpoch: number;
 }): Omit<ModelManifest, 'weights'> {
   const { config, data, history, bestEpoch } = o;

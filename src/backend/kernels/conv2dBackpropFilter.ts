@@ -56,7 +56,7 @@ export function conv2dBackpropFilterFast(
   }
 }
 
-/** Direct summation over the forward geometry: the correct fallback for any NHWC case. */
+/** Direct summation over the forward geometry: the correct fallback for every NHWC case. */
 export function conv2dBackpropFilterReference(
   tf: Tf,
   backend: KernelBackend,

@@ -1,6 +1,6 @@
 /**
  * DepthwiseConv2dNativeBackpropFilter / BackpropInput for wasm, which has neither: direct
- * loops over the forward geometry (any stride, dilation, padding and channel multiplier).
+ * loops over the forward geometry (every stride, dilation, padding and channel multiplier).
  * They are correct, not fast — co2sat's trunk uses dense 3×3 convolutions, whose gradients
  * run on XNNPACK (conv2dBackprop*.ts); these exist so a depthwise layer trains on wasm
  * instead of failing with "kernel not registered".

@@ -4,7 +4,7 @@
  * and its own copy of the model (built by a predictor module inside the worker), and the
  * outputs are concatenated in order.
  *
- * A predictor module is any ES module (plain .js: workers cannot load TypeScript) exporting
+ * A predictor module is an ES module (plain .js: workers cannot load TypeScript) exporting
  * `createPredictor(tf, init) => Promise<(x: Tensor4D) => Tensor>`; `init` must be
  * structured-clonable (spec + weights as typed arrays, for instance).
  */

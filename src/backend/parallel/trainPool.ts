@@ -6,7 +6,7 @@
  * A step sends shard i to worker i, waits for all, and sums the slots IN SHARD ORDER, so
  * the result never depends on which worker finished first.
  *
- * A trainer module is any ES module exporting `createTrainer(tf, init) => Promise<{ size,
+ * A trainer module is an ES module exporting `createTrainer(tf, init) => Promise<{ size,
  * setParams(flat), step(shard, gradsOut) => result }>` (`size`: the flat parameter count;
  * `step` must write the full gradient of the shard's share of the loss into gradsOut and
  * return structured-clonable numbers). TypeScript modules are bundled for the workers

@@ -1,6 +1,6 @@
 /**
  * `co2sat aggregate`: per-patch predictions (one or many files, e.g. shards) → one GeoJSON
- * feature per site and time window, for QGIS or any GIS.
+ * feature per site and time window, for QGIS or another GIS.
  */
 import { Command } from 'commander';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { action, requireOption, withGlobals } from '../command.js';
 import { addReportOptions, reportExtras, type ReportFlags } from '../reportOptions.js';
 import { UsageError } from '../../errors.js';
 
-/** `sites.geojson` → `sites.fgb` (any other name gets `.fgb` appended). */
+/** `sites.geojson` → `sites.fgb` (another name gets `.fgb` appended). */
 function flatGeobufBeside(geojson: string): string {
   return /\.geojson$/i.test(geojson) ? geojson.replace(/\.geojson$/i, '.fgb') : `${geojson}.fgb`;
 }

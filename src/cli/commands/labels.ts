@@ -1,7 +1,7 @@
 /**
  * `co2sat labels build`: per-overpass labels (labels.csv) from hourly unit generation and
- * emissions series — ENTSO-E 16.1.A exports, US EPA CAMPD hourly emissions, or any CSV with a
- * column mapping — at the overpass times of a tiles folder.
+ * emissions series — ENTSO-E 16.1.A exports, US EPA CAMPD hourly emissions, or a generic CSV
+ * with a column mapping — at the overpass times of a tiles folder.
  */
 import { Command, Option } from 'commander';
 import { action, numberIn, requireOption, withGlobals } from '../command.js';
@@ -24,14 +24,14 @@ interface LabelsBuildFlags extends TableFlags {
 
 function buildCommand(): Command {
   const cmd = new Command('build')
-    .summary('per-overpass labels from hourly generation/emissions series (ENTSO-E, CAMPD, any CSV)')
+    .summary('per-overpass labels from hourly generation/emissions series (ENTSO-E, CAMPD, generic CSV)')
     .description(
       'Write labels.csv for the overpasses of a tiles folder from time series of unit (or plant)\n' +
         'output. Each unit is interpolated linearly between its samples around the overpass,\n' +
         'refused when they are more than --max-gap hours apart or when the overpass lies outside\n' +
         'its series; units are summed into plants (--units unit_id,site_id mapping). A plant is\n' +
-        'active when any unit generates above --active-threshold MW; generation and CO2 are\n' +
-        'known only when every unit is. Sources:\n' +
+        'active when one of its units generates above --active-threshold MW; generation and\n' +
+        'CO2 are known only when every unit is. Sources:\n' +
         '  entsoe   ENTSO-E Transparency "Actual Generation per Generation Unit" (16.1.A) CSV\n' +
         '           export: DateTime(UTC), ResolutionCode, GenerationUnitCode, ActualGeneration-\n' +
         '           Output[MW]; each value is its period mean, placed at the period middle\n' +

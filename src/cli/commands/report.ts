@@ -1,5 +1,5 @@
 /**
- * `co2sat report RUN_DIR`: the interactive report.html of a finished run (or of any
+ * `co2sat report RUN_DIR`: the interactive report.html of a finished run (or of another
  * predictions + per-window GeoJSON pair), rebuilt without re-running anything, e.g. to add
  * labels or an online tile layer.
  */
@@ -37,7 +37,7 @@ export async function reportCommand(): Promise<Command> {
         'window slider, fuel and country filters, a table sortable by CO2, generation and P(on), ' +
         "and for a clicked plant its generation, CO2 and P(on) per overpass (90% interval bars; " +
         'cloudy and invalid overpasses marked) and per window (90% band), with labels when given.\n\n' +
-        'Data and libraries (Leaflet, uPlot) are inlined: the file opens from disk in any browser ' +
+        'Data and libraries (Leaflet, uPlot) are inlined: the file opens from disk in every browser ' +
         'with no network, and can be mailed or archived as is. `co2sat run` and `co2sat aggregate` ' +
         'write it by default; this command rebuilds it, e.g. with --labels or --tiles-url.\n\n' +
         'Overpass marks follow aggregation: invalid = not used (valid fraction below ' +

@@ -50,7 +50,7 @@ export async function tileCommand(): Promise<Command> {
     .option('--size <pixels>', 'patch edge in pixels', positiveInt('--size'), 64)
     .option('--concurrency <n>', `patches read and written at once (default: cores, here ${os.availableParallelism()})`, positiveInt('--concurrency'))
     .option('--band-set <name|file>', 'band set for per-band folders: sentinel2-l2a, sentinel2-l1c, landsat-c2-l2 (Collection 2 SR_B1…ST_B10, QA_PIXEL mask), landsat8 (Collection 1) or a JSON file (default: the first of these a folder holds completely)')
-    .option('--crs-proj4 <definition>', "proj4 definition or WKT for scenes whose CRS neither the GeoKeys (any EPSG code, most user-defined projections) nor a STAC item's proj:epsg/proj:wkt2 give")
+    .option('--crs-proj4 <definition>', "proj4 definition or WKT for scenes whose CRS neither the GeoKeys (every EPSG code, most user-defined projections) nor a STAC item's proj:epsg/proj:wkt2 give")
     .option('--datetime <iso>', 'acquisition time for scenes whose name and DateTime tag carry none (2017-08-13 or 2017-08-13T15:40:00Z)')
     .option('--compression <kind>', 'patch compression: deflate or none', 'deflate')
     .option('--force', 'redo patches even when they are up to date');

@@ -108,7 +108,7 @@ async function run(out: Output, o: TrainOptions): Promise<void> {
   try {
     result = await train({ samples: data.samples, tilesDir: paths.tiles, manifestFile: data.manifestFile }, config, outDir, progress.hooks);
   } catch (e) {
-    if (e instanceof TrainingDivergedError) throw new UsageError(`${e.message}; the last best checkpoint (if any) is in ${outDir}`);
+    if (e instanceof TrainingDivergedError) throw new UsageError(`${e.message}; the last best checkpoint (if one was written) is in ${outDir}`);
     throw e;
   } finally {
     progress.finish();

@@ -1,9 +1,9 @@
 /**
  * The byte layer: a local file read by `(offset, length)` slices, nothing else. It knows
  * the file size, so the layers above can check that every strip or tile lies inside the
- * file when the file is opened (a truncated download is caught before any window read).
+ * file when the file is opened (a truncated download is caught before the first window read).
  * Reads past the end return zeros for the missing part, as geotiff.js's own file source
- * does, because its header parser asks for a fixed 1 KiB prefix of files of any size.
+ * does, because its header parser asks for a fixed 1 KiB prefix of files of every size.
  */
 import { promises as fs } from 'node:fs';
 import type { ByteSource, Slice } from './byteSource.js';

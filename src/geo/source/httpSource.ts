@@ -1,5 +1,5 @@
 /**
- * The byte layer over HTTP: a COG (or any GeoTIFF) read with `Range` requests, so a window
+ * The byte layer over HTTP: a COG (or another GeoTIFF) read with `Range` requests, so a window
  * costs the header plus the blocks it touches. All sources share one bound on requests in
  * flight (connections); geotiff.js's slices are merged where they touch before they are
  * requested; 5xx/429 answers, timeouts and stalls, connection resets and bodies shorter than

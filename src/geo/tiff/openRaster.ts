@@ -1,6 +1,6 @@
 /**
  * The image layer: opens a GeoTIFF's full-resolution image, validates it completely before
- * any pixel is read, and serves decoded blocks. Only this folder knows geotiff.js.
+ * a pixel is read, and serves decoded blocks. Only this folder knows geotiff.js.
  *
  * Validation at open (each failure is an InputError naming the file and the problem):
  * not a TIFF (header bytes), unparsable IFD, unsupported compression (named by id),

@@ -193,7 +193,7 @@ export function collectReportData(o: CollectReportOptions): ReportData {
     return out;
   });
 
-  // Without any label the label columns carry nothing: drop them rather than ship nulls.
+  // Without a single label the label columns carry nothing: drop them rather than ship nulls.
   if (labelled === 0) for (const s of series) s.label_active = s.label_generation_mw = s.label_co2_t_per_h = [];
   const sites: ReportSite[] = o.sites.map((s, i) => ({
     id: s.site_id,

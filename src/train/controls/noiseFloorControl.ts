@@ -3,7 +3,7 @@
  * metrics on exactly the samples the model is scored on. The oracle is synth/scores.ts's
  * `noiseFloor`: an observable sample (truth.json's `observable`) is read exactly — its state
  * and generation, CO₂ as generation × the fuel's median emission factor, since a plant's own
- * efficiency is invisible — and any other sample gets its plant's prior (majority state,
+ * efficiency is invisible — and every other sample gets its plant's prior (majority state,
  * median generation, over all of the plant's samples in truth.json).
  * The oracle has no interval: its coverage90 is NaN (null in JSON).
  */
@@ -65,7 +65,7 @@ export function noiseFloorPredictions(truth: Pick<TruthDocument, 'sites' | 'samp
 
 /**
  * The best a model that sees ONE overpass at a time can do on plants it never trained on:
- * an observable overpass (truth.json) is read exactly, as by the noise floor; any other gets
+ * an observable overpass (truth.json) is read exactly, as by the noise floor; every other gets
  * the capacity-aware baseline's prediction (fuel and capacity, learnt on the training
  * plants), because without the plant's other overpasses nothing else is known about it. The
  * noise floor's fallback, the plant's own majority state and median generation, is knowable
